@@ -1,0 +1,53 @@
+"""Stepladder: record a person's small steps in two taps; reports that populate themselves."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config as default_config
+from app.extensions import csrf, db, htmx, limiter, login, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, security and CLI."""
+    app = Flask(__name__, instance_path=os.environ.get("STEPLADDER_INSTANCE_PATH"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(default_config.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    login.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from app import access, auth, caseload, export, home, overview, security, setup, templating
+    from app.auth import sessions
+
+    sessions.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    templating.init_app(app)
+    for module in (auth, home, caseload, overview, setup, export):
+        app.register_blueprint(module.bp)
+
+    from app.cli import register
+
+    register(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: write-ahead log so readers never block the writer; foreign keys enforced."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,85 @@
+"""Who may do what: the one place that decides access, so no route can forget it.
+
+Every view declares its audience with @allow(...) or @public. A view with neither is
+refused for everyone (a new route fails closed). Rows are fetched through `scoped`, which
+answers 404 for another organisation's ids, and people through `person_or_404`, which adds
+the worker's caseload check.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from app.extensions import db
+from app.models import Person, caseload
+
+STAFF = ("worker", "supervisor", "admin")
+OFFICE = ("supervisor", "admin")
+
+
+def allow(*roles: str) -> Callable:
+    """Mark a view as open to signed-in users with one of `roles`."""
+
+    def mark(view: Callable) -> Callable:
+        view.allowed_roles = roles
+        return view
+
+    return mark
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to anyone, signed in or not."""
+    view.allowed_roles = None
+    view.is_public = True
+    return view
+
+
+def _check_access() -> None:
+    """Before each request: refuse unless the endpoint's declared audience includes the user."""
+    if request.endpoint is None or request.endpoint == "static":
+        return
+    view = current_app.view_functions[request.endpoint]
+    if getattr(view, "is_public", False):
+        return
+    roles = getattr(view, "allowed_roles", ())
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role not in roles:
+        abort(403)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_check_access)
+
+
+def scoped(model, row_id) -> object:
+    """The row of `model` with this id in the signed-in user's organisation, or 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.organisation_id != current_user.organisation_id:
+        abort(404)
+    return row
+
+
+def can_see_person(user, person: Person) -> bool:
+    """Office staff see their organisation; a worker sees their caseload (or all, if allowed)."""
+    if person.organisation_id != user.organisation_id:
+        return False
+    if user.role in OFFICE or (user.role == "worker" and user.organisation.workers_see_everyone):
+        return True
+    if user.role != "worker":
+        return False
+    return db.session.scalar(
+        select(
+            exists().where(caseload.c.person_id == person.id, caseload.c.user_id == user.id)
+        )
+    )
+
+
+def person_or_404(person_id: int) -> Person:
+    """The person with this id if the signed-in user may see them; 404 otherwise."""
+    person = db.session.get(Person, person_id)
+    if person is None or not can_see_person(current_user, person):
+        abort(404)
+    return person

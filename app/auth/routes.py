@@ -1,0 +1,99 @@
+"""Sign in and sign out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app.access import STAFF, allow, public
+from app.auth.forms import SignInForm, SignOutForm
+from app.auth.passwords import verify_password
+from app.auth.sessions import end_session, start_session
+from app.extensions import db, limiter
+from app.models import User
+
+bp = Blueprint("auth", __name__)
+
+# A dummy hash to verify against when the email is unknown, so a wrong email costs as
+# long as a wrong password and response time does not reveal which accounts exist.
+_UNKNOWN_USER_HASH = None
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count towards the limit (a success redirects with 303)."""
+    return response.status_code != 303
+
+
+def _account_key() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=_failed)
+@limiter.limit("10 per minute", methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@public
+def sign_in():
+    """Sign in with email and password; each role lands on its own home."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            session.clear()  # a new session at sign-in: nothing from before survives
+            start_session(user)
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        if user is None:
+            _spend_equal_time(form.password.data)
+        flash("That email and password do not match an account.", "error")
+        return render_template("auth/sign_in.html", form=form), 401
+    status = 422 if form.errors else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+def _spend_equal_time(password: str) -> None:
+    global _UNKNOWN_USER_HASH
+    from app.auth.passwords import hash_password
+
+    if _UNKNOWN_USER_HASH is None:
+        _UNKNOWN_USER_HASH = hash_password("not a real password, only for timing")
+    verify_password(_UNKNOWN_USER_HASH, password)
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ?next= only within this site; otherwise go to the role's home."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.post("/sign-out")
+@allow(*STAFF, "funder")
+def sign_out():
+    """End the session on the server, then clear every copy of personal data on the phone."""
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        flash("Sign-out needs the page to be fresh. Please try again.", "error")
+        return redirect(url_for("home.index"))
+    end_session(current_user.session_token)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    response = redirect(url_for("auth.signed_out"), code=303)
+    # Browsers that honour it drop caches and storage for this site at once; the signed-out
+    # page's script does the same for those that do not.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.get("/signed-out")
+@public
+def signed_out():
+    """Confirm sign-out; its script wipes caches, IndexedDB and session storage."""
+    return render_template("auth/signed_out.html")

@@ -1,0 +1,22 @@
+"""The one form on a person's page: every button records one kind of entry."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class EntryForm(FlaskForm):
+    # The entry's UUID. Drawn into the page only for posts with JavaScript off; with
+    # JavaScript on, a fresh one is made at the moment of the tap (see static/js/record.js).
+    id = HiddenField(validators=[DataRequired()])
+    recorded_at = HiddenField()
+    # Which button was pressed: "step:<rung>", "seen", "setback:<outcome>", "note", "void:<entry>".
+    action = StringField(validators=[DataRequired(), Length(max=60)])
+    activity = RadioField("Activity", coerce=int, validate_choice=False, validators=[Optional()])
+    note = TextAreaField("Note (optional)", validators=[Length(max=2000)])
+    shareable = BooleanField("May be shared as an anonymised story")
+    reason = StringField("Reason", validators=[Length(max=2000)])
+
+    def parsed_action(self) -> tuple[str, str | None]:
+        kind, _, arg = (self.action.data or "").partition(":")
+        return kind, (arg or None)

@@ -1,0 +1,186 @@
+"""My people, a person's page, and recording an entry from it."""
+
+import uuid
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_block, render_blocks
+from sqlalchemy import select
+
+from app.access import STAFF, allow, person_or_404
+from app.caseload.forms import EntryForm
+from app.entries import queries
+from app.entries.recording import (
+    Conflict,
+    EntryError,
+    build_entry,
+    parse_recorded_at,
+    parse_uuid,
+    store,
+)
+from app.extensions import db
+from app.models import Activity, Entry, Person
+from app.models.clock import utcnow
+
+bp = Blueprint("caseload", __name__)
+
+
+@bp.get("/people")
+@allow(*STAFF)
+def my_people():
+    """My people: the caseload, most recently seen first, searchable by name or reference."""
+    search = request.args.get("q", "")[:100]
+    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    people = queries.caseload_people(current_user, search, everyone=everyone)
+    context = dict(people=people, search=search, everyone=everyone, now=utcnow())
+    if request.headers.get("HX-Target") == "people-list":
+        return render_block("caseload/my_people.html", "people_list", **context)
+    return render_template("caseload/my_people.html", **context)
+
+
+def _activities() -> list[Activity]:
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.organisation_id == current_user.organisation_id, ~Activity.retired)
+            .order_by(Activity.position, Activity.name)
+        )
+    )
+
+
+def _person_context(person: Person, form: EntryForm | None = None, saved: Entry | None = None) -> dict:
+    activities = _activities()
+    form = form or EntryForm(formdata=None)
+    form.id.data = str(uuid.uuid4())
+    form.action.data = ""
+    form.activity.choices = [(a.id, a.name) for a in activities]
+    default = current_user.last_activity_id
+    if default not in {a.id for a in activities}:
+        default = activities[0].id if activities else None
+    form.activity.data = default
+    timeline = queries.person_entries(person.id, limit=30)
+    last = next((e.recorded_at for e in timeline if e.kind != "void"), None)
+    return dict(
+        person=person,
+        form=form,
+        ladders=queries.ladders(person),
+        timeline=timeline,
+        amended=queries.amended_ids(timeline),
+        saved=saved,
+        last_seen=last,
+        now=utcnow(),
+    )
+
+
+@bp.get("/people/<int:person_id>")
+@allow(*STAFF)
+def person(person_id: int):
+    """A person's page: their ladders with the next steps as big buttons, and their timeline."""
+    person = person_or_404(person_id)
+    saved = None
+    if saved_id := request.args.get("saved"):
+        try:
+            saved = db.session.get(Entry, uuid.UUID(saved_id))
+        except ValueError:
+            saved = None
+        if saved is not None and saved.person_id != person.id:
+            saved = None
+    return render_template("caseload/person.html", **_person_context(person, saved=saved))
+
+
+@bp.post("/people/<int:person_id>/entries")
+@allow(*STAFF)
+def record(person_id: int):
+    """Record one entry. Idempotent on the entry's UUID: 201 new, 200 repeat, 409 different."""
+    person = person_or_404(person_id)
+    form = EntryForm()
+    form.activity.choices = []
+    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    try:
+        if not form.validate():
+            raise EntryError(_first_error(form))
+        entry = _entry_from_form(form, person)
+        recorded = store(entry, current_user)
+    except EntryError as problem:
+        return _answer_problem(person, str(problem), 422, replay)
+    except Conflict:
+        return _answer_problem(
+            person, "This entry was already saved with different details.", 409, replay
+        )
+    status = 201 if recorded.created else 200
+    if replay:
+        return {"id": str(recorded.entry.id), "created": recorded.created}, status
+    if request.headers.get("HX-Request"):
+        context = _person_context(person, saved=recorded.entry)
+        return _recorder_fragment(context), status
+    return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
+
+
+def _recorder_fragment(context: dict) -> str:
+    """The recorder (ladders, buttons, timeline) plus the status message, swapped out of band
+    into the page's one live region so that screen readers announce it."""
+    return render_blocks("caseload/person.html", ["recorder", "status"], oob=True, **context)
+
+
+def _entry_from_form(form: EntryForm, person: Person) -> Entry:
+    kind, arg = form.parsed_action()
+    fields = dict(
+        entry_id=parse_uuid(form.id.data),
+        person=person,
+        worker=current_user,
+        kind=kind,
+        recorded_at=parse_recorded_at(form.recorded_at.data),
+        activity_id=form.activity.data or None,
+        note=form.note.data or "",
+        shareable=form.shareable.data and person.consents_to_stories,
+    )
+    try:
+        if kind == "step":
+            fields["rung_id"] = int(arg or "")
+        elif kind == "setback":
+            fields["outcome_id"] = int(arg or "")
+        elif kind == "void":
+            target = db.session.get(Entry, parse_uuid(arg))
+            _check_may_void(target, person)
+            fields.update(amends_id=target.id, reason=form.reason.data or "Undone straight away")
+            fields.update(activity_id=None, note="")
+    except ValueError:
+        raise EntryError("That button did not say what to record. Please reload the page.")
+    return build_entry(**fields)
+
+
+def _check_may_void(target: Entry | None, person: Person) -> None:
+    """Workers may undo their own entries within the undo window; office staff, any."""
+    from flask import current_app
+
+    if target is None or target.person_id != person.id:
+        raise EntryError("The entry to undo was not found for this person.")
+    if current_user.role == "worker":
+        if target.worker_id != current_user.id:
+            raise EntryError("Only the worker who made an entry can undo it.")
+        if utcnow() - target.received_at > current_app.config["UNDO_WINDOW"]:
+            raise EntryError("This entry is too old to undo here. Ask a supervisor to correct it.")
+    already = db.session.scalar(select(Entry.id).where(Entry.amends_id == target.id).limit(1))
+    if already is not None:
+        raise EntryError("That entry has already been undone or corrected.")
+
+
+def _first_error(form: EntryForm) -> str:
+    for name, errors in form.errors.items():
+        if name == "id":
+            return "This entry has no id. Please reload the page and try again."
+        if name == "action":
+            return "Choose what to record."
+        return f"{getattr(form, name).label.text}: {errors[0]}"
+    return "Please check the entry."
+
+
+def _answer_problem(person: Person, message: str, status: int, replay: bool):
+    """A clear message, nothing stored: JSON for the outbox, a fragment for htmx, else the page."""
+    if replay:
+        return {"error": message}, status
+    context = _person_context(person)
+    context["problem"] = message
+    if request.headers.get("HX-Request"):
+        return _recorder_fragment(context), status
+    return render_template("caseload/person.html", **context), status

@@ -1,0 +1,140 @@
+"""The `stepladder` command: every `flask` sub-command, plus serve, users and organisations."""
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from app.extensions import db
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """Stepladder: record small steps in two taps; reports that populate themselves."""
+
+
+def register(app: Flask) -> None:
+    for command in (serve, create_user, create_organisation, load_demo_command):
+        app.cli.add_command(command)
+
+
+def _password(prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:
+    from app.auth.passwords import policy_problem
+
+    password = os.environ.get(prompt_env) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if problem := policy_problem(password):
+        raise click.BadParameter(problem, param_hint="password")
+    return password
+
+
+def _new_user(org, email: str, name: str, role: str, password: str):
+    from app.auth.passwords import hash_password
+    from app.models import User
+
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.BadParameter(f"{email} already has an account.", param_hint="email")
+    user = User(organisation_id=org.id, email=email, name=name, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    return user
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--admin-email", required=True, help="Email of the organisation's first admin.")
+@click.option("--admin-name", default="Administrator", show_default=True)
+def create_organisation(name: str, admin_email: str, admin_name: str) -> None:
+    """Create a new, empty organisation and its first admin (password asked, or from STEPLADDER_ADMIN_PASSWORD)."""
+    from app.models import Organisation
+
+    password = _password()
+    org = Organisation(name=name.strip())
+    db.session.add(org)
+    db.session.flush()
+    _new_user(org, admin_email, admin_name, "admin", password)
+    db.session.commit()
+    click.echo(f"Created {org.name} with admin {admin_email.strip().lower()}.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["worker", "supervisor", "admin", "funder"]), default="worker", show_default=True)
+@click.option("--organisation", "organisation_name", required=True, help="The organisation's name.")
+def create_user(email: str, name: str, role: str, organisation_name: str) -> None:
+    """Create a user in an existing organisation (password asked, or from STEPLADDER_ADMIN_PASSWORD)."""
+    from app.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if org is None:
+        raise click.BadParameter(f"No organisation is called {organisation_name!r}.", param_hint="--organisation")
+    _new_user(org, email, name, role, _password())
+    db.session.commit()
+    click.echo(f"Created {role} {email.strip().lower()} in {org.name}.")
+
+
+@click.command("load-demo")
+def load_demo_command() -> None:
+    """Load the demo organisation into an empty database."""
+    _load_demo_if_empty()
+
+
+def _load_demo_if_empty() -> bool:
+    from app.demo import load_demo
+    from app.models import Organisation
+
+    if db.session.scalar(select(func.count()).select_from(Organisation)):
+        click.echo("The database already holds organisations; demo data not loaded.")
+        return False
+    load_demo()
+    click.echo("Loaded the demo organisation, Demo Recovery Centre.")
+    return True
+
+
+@click.command("serve")
+@click.option("--demo", is_flag=True, help="Load demo data into an empty database.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+def serve(demo: bool, host: str, port: int, workers: int) -> None:
+    """Apply migrations, optionally load the demo, and serve with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    from app.demo import PASSWORD, USERS
+
+    upgrade()
+    if demo:
+        _load_demo_if_empty()
+    app = current_app._get_current_object()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    click.echo(f"Stepladder is running at http://{host}:{port}/")
+    if demo:
+        click.echo(f"Demo sign-ins (password {PASSWORD}):")
+        for email, _name, role in USERS:
+            click.echo(f"  {role:<11} {email}")
+    sys.stdout.flush()
+    db.engine.dispose()  # each gunicorn worker opens its own connections
+    Server().run()

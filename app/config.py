@@ -1,0 +1,55 @@
+"""Configuration: defaults in code; the environment and the instance folder override them."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """STEPLADDER_SECRET_KEY, else a key generated once and kept in the instance folder."""
+    if key := os.environ.get("STEPLADDER_SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict:
+    """Build the default configuration for an app whose instance folder is `instance_path`."""
+    default_db = f"sqlite:///{Path(instance_path) / 'stepladder.sqlite'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("STEPLADDER_DATABASE_URL", default_db)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions live server-side (user_session rows) so sign-out really ends them.
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("STEPLADDER_IDLE_MINUTES", 120))),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("STEPLADDER_HTTPS", "") == "1",
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        # A CSRF token lives as long as the server-side session that it is bound to, so an
+        # entry queued offline can be replayed hours later; sign-out revokes both.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("STEPLADDER_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # argon2id parameters (RFC 9106 second recommendation: 64 MiB, 3 passes).
+        "PASSWORD_HASH": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
+        "TIMEZONE": os.environ.get("STEPLADDER_TIMEZONE", "Europe/London"),
+        "UNDO_WINDOW": timedelta(hours=24),
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common `postgresql://` form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,107 @@
+"""The demo organisation: realistic months of history, so every screen has something true to show."""
+
+import random
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import ladder_templates
+from app.auth.passwords import hash_password
+from app.extensions import db
+from app.models import Activity, Entry, Organisation, Outcome, Person, Plan, User
+from app.models.clock import utcnow
+
+ORGANISATION = "Demo Recovery Centre"
+PASSWORD = "stepladder-demo"
+USERS = [
+    ("worker@example.org", "Sam Worker", "worker"),
+    ("worker2@example.org", "Priya Worker", "worker"),
+    ("supervisor@example.org", "Jo Supervisor", "supervisor"),
+    ("admin@example.org", "Alex Admin", "admin"),
+]
+NAMES = [
+    "Aisha", "Ben", "Carys", "Dev", "Elena", "Femi", "Grace", "Harry", "Imran", "Jess", "Kofi",
+    "Lena", "Marcus", "Niamh", "Olu", "Pat", "Rosa", "Stefan", "Tariq", "Una", "Viktor", "Wen",
+    "Yusuf", "Zara",
+]
+NOTES = [
+    "Chatted about the weekend; more settled than last week.",
+    "Quiet today but opened up about the garden.",
+    "Anxious on the way but kept going.",
+    "Proud of themselves — said so twice.",
+    "Talked through the bus timetable together.",
+]
+
+
+def load_demo(seed: int = 7) -> Organisation:
+    """Create the demo organisation, its staff, people and several months of entries."""
+    rng = random.Random(seed)
+    org = Organisation(name=ORGANISATION, setup_done=True, demographic_fields="age band,gender")
+    db.session.add(org)
+    db.session.flush()
+    password = hash_password(PASSWORD)
+    users = {}
+    for email, name, role in USERS:
+        users[email] = User(organisation_id=org.id, email=email, name=name, role=role, password_hash=password)
+        db.session.add(users[email])
+    ladder_templates.adopt(org, ladder_templates.load())
+    db.session.flush()
+    outcomes = list(db.session.scalars(select(Outcome).where(Outcome.organisation_id == org.id).order_by(Outcome.position)))
+    activities = list(db.session.scalars(select(Activity).where(Activity.organisation_id == org.id)))
+    workers = [users["worker@example.org"], users["worker2@example.org"]]
+    now = utcnow()
+    for i, name in enumerate(NAMES):
+        worker = workers[i % 2]
+        person = Person(
+            organisation_id=org.id,
+            display_name=f"{name} {chr(65 + (i * 7) % 26)}.",
+            reference=f"DRC-{1001 + i}",
+            consent_date=(now - timedelta(days=200)).date(),
+            consent_scope="records,stories" if i % 3 else "records",
+            demographics={"age band": rng.choice(["18-25", "26-40", "41-64", "65+"]),
+                          "gender": rng.choice(["Woman", "Man", "Non-binary", "Prefer not to say"])},
+        )
+        person.key_workers = [worker]
+        chosen = [outcomes[0]] + rng.sample(outcomes[1:], k=rng.randint(1, 2))
+        person.plans = [Plan(outcome=o) for o in chosen]
+        db.session.add(person)
+        db.session.flush()
+        _history(rng, person, worker, chosen, activities, now)
+    users["worker@example.org"].last_activity_id = activities[0].id
+    db.session.commit()
+    return org
+
+
+def _history(rng, person, worker, outcomes, activities, now) -> None:
+    """A few months of visits: mostly contacts, steps up each ladder, now and then a setback."""
+    day = now - timedelta(days=rng.randint(90, 180))
+    level = {o.id: -1 for o in outcomes}
+    while day < now - timedelta(days=1):
+        day += timedelta(days=rng.choice([2, 3, 4, 7]), hours=rng.randint(-2, 2))
+        if day >= now:
+            break
+        when = day.replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
+        outcome = rng.choice(outcomes)
+        rungs = outcome.live_rungs
+        activity = rng.choice([a for a in activities if outcome in a.outcomes] or activities)
+        roll = rng.random()
+        entry = dict(kind="seen")
+        if roll < 0.35 and level[outcome.id] < len(rungs) - 1:
+            level[outcome.id] += 1
+            entry = dict(kind="step", rung_id=rungs[level[outcome.id]].id, outcome_id=outcome.id)
+        elif roll < 0.42 and level[outcome.id] > 0:
+            level[outcome.id] -= 1
+            entry = dict(kind="setback", outcome_id=outcome.id)
+        elif roll < 0.5:
+            entry = dict(kind="note", note=rng.choice(NOTES), shareable=person.consents_to_stories)
+        # Some entries were made offline and arrived later.
+        late = timedelta(hours=rng.choice([0, 0, 0, 0, 0, 3, 20]))
+        db.session.add(
+            Entry(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                organisation_id=person.organisation_id, person_id=person.id, worker_id=worker.id,
+                activity_id=activity.id, recorded_at=when, received_at=when + late + timedelta(seconds=2),
+                **entry,
+            )
+        )

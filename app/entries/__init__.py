@@ -1,0 +1,1 @@
+"""The entry log: recording entries idempotently, and the queries every screen shares."""

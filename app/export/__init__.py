@@ -1,0 +1,5 @@
+"""Raw exports of the entry log for supervisors and admins."""
+
+from app.export.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,32 @@
+"""Flask extensions, created unbound here and initialised in create_app."""
+
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# One naming convention, so Alembic names constraints predictably on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)  # typed SQLAlchemy 2 models, one session per request
+migrate = Migrate(render_as_batch=True)  # Alembic; batch mode so SQLite can alter tables
+login = LoginManager()  # who is signed in, loaded from a revocable server-side session row
+csrf = CSRFProtect()  # a token behind every state-changing form and htmx request
+htmx = HTMX()  # request.htmx: which element asked, so we answer with the right fragment
+limiter = Limiter(key_func=get_remote_address, default_limits=[])  # sign-in brute force

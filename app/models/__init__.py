@@ -1,0 +1,31 @@
+"""The domain: import every model so Alembic and the app see the whole schema."""
+
+from app.models.audit import AuditEvent
+from app.models.entry import KINDS, Entry
+from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
+from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.organisation import Organisation
+from app.models.person import Person, Plan, caseload
+from app.models.user import ROLES, User, UserSession
+
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "Activity",
+    "AuditEvent",
+    "Funder",
+    "Indicator",
+    "Entry",
+    "Organisation",
+    "Outcome",
+    "Person",
+    "Plan",
+    "Rung",
+    "User",
+    "UserSession",
+    "activity_outcome",
+    "caseload",
+    "funder_activity",
+    "funder_outcome",
+    "funder_viewer",
+]

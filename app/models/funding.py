@@ -1,0 +1,62 @@
+"""Funders, what they fund, and the indicators they count."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+from app.models.ladder import Activity, Outcome
+
+funder_activity = Table(
+    "funder_activity",
+    db.metadata,
+    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+)
+funder_outcome = Table(
+    "funder_outcome",
+    db.metadata,
+    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
+    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
+)
+# Funder viewers see only the aggregate reports of the funders they are attached to.
+funder_viewer = Table(
+    "funder_viewer",
+    db.metadata,
+    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Funder(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    activities: Mapped[list[Activity]] = relationship(secondary=funder_activity)
+    outcomes: Mapped[list[Outcome]] = relationship(secondary=funder_outcome)
+    indicators: Mapped[list["Indicator"]] = relationship(
+        back_populates="funder", order_by="Indicator.position", cascade="all, delete-orphan"
+    )
+
+
+class Indicator(db.Model):
+    """What a funder counts: a kind (people supported, rungs climbed, ...) with parameters."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    # Kind-specific parameters, e.g. {"outcome_id": 3, "rungs": 2} or {"rung_id": 9}.
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    target: Mapped[float | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    funder: Mapped[Funder] = relationship(back_populates="indicators")

@@ -1,0 +1,64 @@
+"""Activities (what the service does) and outcomes with their ladders of rungs."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+
+# Which activities serve which outcomes.
+activity_outcome = Table(
+    "activity_outcome",
+    db.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    outcomes: Mapped[list["Outcome"]] = relationship(
+        secondary=activity_outcome, back_populates="activities", order_by="Outcome.position"
+    )
+
+
+class Outcome(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rungs: Mapped[list["Rung"]] = relationship(
+        back_populates="outcome", order_by="Rung.position", cascade="all, delete-orphan"
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        secondary=activity_outcome, back_populates="outcomes", order_by="Activity.position"
+    )
+
+    @property
+    def live_rungs(self) -> list["Rung"]:
+        return [r for r in self.rungs if not r.retired]
+
+
+class Rung(db.Model):
+    """One small step on an outcome's ladder. Retired rungs keep their history."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"), index=True)
+    text: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="rungs")

@@ -1,0 +1,28 @@
+"""The organisation: the tenant that every other row belongs to."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.clock import utcnow
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # People not seen for this many days appear on the supervisor's attention list.
+    not_seen_days: Mapped[int] = mapped_column(default=14)
+    # Months after closure before a person's record is flagged for review.
+    retention_months: Mapped[int] = mapped_column(default=72)
+    # Off by default: workers see only their own caseload.
+    workers_see_everyone: Mapped[bool] = mapped_column(default=False)
+    # Which demographic fields this organisation collects (funder reports need a few).
+    demographic_fields: Mapped[str] = mapped_column(String(500), default="age band,gender")
+    setup_done: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def demographic_field_list(self) -> list[str]:
+        return [f.strip() for f in self.demographic_fields.split(",") if f.strip()]

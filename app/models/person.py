@@ -1,0 +1,62 @@
+"""People the service supports, their key workers (caseloads) and their plans."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+
+if TYPE_CHECKING:
+    from app.models.ladder import Outcome
+    from app.models.user import User
+
+# A worker's caseload: the people they are a key worker for.
+caseload = Table(
+    "caseload",
+    db.metadata,
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Person(db.Model):
+    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    consent_date: Mapped[date | None]
+    # What the person agreed to: "records" (the work itself) or "records,stories".
+    consent_scope: Mapped[str] = mapped_column(String(100), default="records")
+    demographics: Mapped[dict] = mapped_column(JSON, default=dict)
+    closed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    key_workers: Mapped[list["User"]] = relationship(secondary=caseload, order_by="User.name")
+    plans: Mapped[list["Plan"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+    @property
+    def consents_to_stories(self) -> bool:
+        return "stories" in self.consent_scope.split(",")
+
+
+class Plan(db.Model):
+    """An outcome a person is working on, optionally in their own words."""
+
+    __table_args__ = (UniqueConstraint("person_id", "outcome_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"), index=True)
+    own_words: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="plans")
+    outcome: Mapped["Outcome"] = relationship()

@@ -1,0 +1,63 @@
+"""Staff who sign in, and their server-side sessions."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+
+if TYPE_CHECKING:
+    from app.models.organisation import Organisation
+
+ROLES = ("worker", "supervisor", "admin", "funder")
+ROLE_LABELS = {
+    "worker": "Worker",
+    "supervisor": "Supervisor",
+    "admin": "Admin",
+    "funder": "Funder viewer",
+}
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="worker")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # The activity this worker used last: the default for their next entry.
+    last_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped["Organisation"] = relationship()
+
+    # Flask-Login: the id in the cookie is the server-side session token, not the user id,
+    # so deleting the session row signs the cookie out everywhere.
+    def get_id(self) -> str | None:
+        return getattr(self, "session_token", None)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class UserSession(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,63 @@
+"""Template filters and globals shared by every page."""
+
+import uuid
+from datetime import datetime
+
+from flask import Flask
+from flask_login import current_user
+
+from app.entries.queries import to_local
+
+NAV = {
+    "worker": [("caseload.my_people", "My people")],
+    "supervisor": [
+        ("overview.index", "Overview"),
+        ("caseload.my_people", "People"),
+    ],
+    "admin": [
+        ("setup.index", "Set-up"),
+        ("overview.index", "Overview"),
+        ("caseload.my_people", "People"),
+    ],
+    "funder": [],
+}
+
+
+def local_datetime(value: datetime) -> str:
+    return to_local(value).strftime("%a %-d %b %Y, %H:%M")
+
+
+def local_date(value: datetime) -> str:
+    return to_local(value).strftime("%-d %b %Y")
+
+
+def ago(value: datetime | None, now: datetime) -> str:
+    """'today', 'yesterday', '3 days ago', '5 weeks ago' — how long since, in plain words."""
+    if value is None:
+        return "never"
+    days = (to_local(now).date() - to_local(value).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    return f"{days // 30} months ago"
+
+
+def nav_links() -> list[tuple[str, str]]:
+    from flask import current_app
+
+    links = NAV.get(current_user.role, [])
+    return [(endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+    app.add_template_filter(ago)
+    app.add_template_global(nav_links)
+    # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.
+    app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")

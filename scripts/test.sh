@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh machine, then run the whole suite twice:
+# on SQLite, and on PostgreSQL. Usage: bash scripts/test.sh [extra pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+fi
+
+# PostgreSQL: use the local server, starting or installing it if needed.
+pg_ready() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+if ! command -v pg_isready >/dev/null || ! pg_ready; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    sed -i 's/^\(local\|host\)\(.*\)\(peer\|scram-sha-256\|md5\)$/\1\2trust/' /etc/postgresql/*/main/pg_hba.conf
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+  for _ in $(seq 30); do pg_ready && break; sleep 1; done
+fi
+createdb -h 127.0.0.1 -U postgres stepladder_test 2>/dev/null || true
+
+# Redis backs the shared rate-limit tests; start it if it has stopped.
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+
+echo "== SQLite =="
+python3 -m pytest "$@"
+echo "== PostgreSQL =="
+STEPLADDER_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/stepladder_test python3 -m pytest "$@"

@@ -1,0 +1,91 @@
+"""Shared fixtures: an app on a freshly migrated database per test, clients, and sign-in."""
+
+import re
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db, limiter
+from tests.fixtures.databases import empty_all_tables, fresh_database
+from tests.fixtures.factories import PASSWORD, world
+
+# Cheap argon2id parameters for tests only; production parameters are tested separately.
+FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database migrated once per test session (SQLite, or PostgreSQL when configured)."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield url
+
+
+def _config(url: str, instance) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "PASSWORD_HASH": FAST_HASH,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The app on the migrated database, emptied before each test."""
+    app = create_app(_config(database_url, tmp_path))
+    with app.app_context():
+        empty_all_tables(db.engine)
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def w(app):
+    """A small world of two organisations (see tests/fixtures/factories.py)."""
+    return world()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Auth:
+    """Sign in and out as a given user through the real sign-in form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        token = csrf_from(self.client.get("/sign-in").get_data(as_text=True))
+        return self.client.post(
+            "/sign-in", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def csrf(self, path: str = "/people") -> str:
+        return csrf_from(self.client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
