@@ -138,3 +138,7 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
     sys.stdout.flush()
     db.engine.dispose()  # each gunicorn worker opens its own connections
     Server().run()
+
+
+if __name__ == "__main__":
+    main()

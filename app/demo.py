@@ -82,6 +82,8 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
         if day >= now:
             break
         when = day.replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
+        if when > now - timedelta(hours=1):
+            break
         outcome = rng.choice(outcomes)
         rungs = outcome.live_rungs
         activity = rng.choice([a for a in activities if outcome in a.outcomes] or activities)
