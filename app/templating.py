@@ -6,10 +6,10 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
-from app.entries.queries import to_local
+from app.entries.queries import arrived_late, to_local
 
 NAV = {
-    "worker": [("caseload.my_people", "My people")],
+    "worker": [("caseload.my_people", "My people"), ("week.index", "My week")],
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(ago)
+    app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
     # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.
     app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")

@@ -18,6 +18,15 @@ from app.models import Entry, Outcome, Person, Plan, Rung, caseload
 
 _amender = aliased(Entry)
 
+# An entry that reached the server this long after it happened was made offline and synced
+# later: every screen flags it the same way ("arrived late").
+LATE_ARRIVAL = timedelta(minutes=15)
+
+
+def arrived_late(entry: Entry) -> bool:
+    """True when the entry reached the server well after it was recorded (an offline phone)."""
+    return entry.received_at is not None and entry.received_at - entry.recorded_at > LATE_ARRIVAL
+
 
 def is_amended():
     """SQL: a later entry amends this one (voids or corrects it)."""
