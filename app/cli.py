@@ -24,8 +24,11 @@ def main() -> None:
 
 
 def register(app: Flask) -> None:
+    from app.benchdata import generate_data_command
+
     for command in (serve, create_user, create_organisation, load_demo_command):
         app.cli.add_command(command)
+    app.cli.add_command(generate_data_command)
 
 
 def _password(prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:
