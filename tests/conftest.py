@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -35,10 +36,23 @@ def _config(url: str, instance) -> dict:
     }
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Tests run inside an app context (for factories and assertions); without this, requests
+    would share that context's `g` and database session with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     """The app on the migrated database, emptied before each test."""
     app = create_app(_config(database_url, tmp_path))
+    app.test_client_class = RequestClient
     with app.app_context():
         empty_all_tables(db.engine)
         limiter.reset()

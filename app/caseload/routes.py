@@ -144,6 +144,8 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
             _check_may_void(target, person)
             fields.update(amends_id=target.id, reason=form.reason.data or "Undone straight away")
             fields.update(activity_id=None, note="")
+    except EntryError:
+        raise
     except ValueError:
         raise EntryError("That button did not say what to record. Please reload the page.")
     return build_entry(**fields)

@@ -1,0 +1,198 @@
+"""Recording entries: one tap stores one entry, exactly once, whatever the replays."""
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Entry
+
+
+def _post(client, person, token, action, entry_id=None, replay=True, **fields):
+    headers = {"X-Stepladder-Replay": "1"} if replay else {}
+    data = {"csrf_token": token, "id": str(entry_id or uuid.uuid4()), "action": action, **fields}
+    return client.post(f"/people/{person.id}/entries", data=data, headers=headers)
+
+
+def _entries(**where):
+    return list(db.session.scalars(select(Entry).filter_by(**where)))
+
+
+@pytest.fixture
+def signed_in_worker(client, auth, w):
+    auth.sign_in(w["worker"])
+    return auth.csrf(f"/people/{w['person'].id}")
+
+
+def test_a_step_is_stored_with_its_person_rung_activity_and_worker(client, w, signed_in_worker):
+    rung = w["outcome"].rungs[1]
+    response = _post(client, w["person"], signed_in_worker, f"step:{rung.id}", activity=w["activity"].id)
+    assert response.status_code == 201
+    [entry] = _entries(person_id=w["person"].id)
+    assert (entry.kind, entry.rung_id, entry.outcome_id) == ("step", rung.id, w["outcome"].id)
+    assert (entry.activity_id, entry.worker_id) == (w["activity"].id, w["worker"].id)
+    assert str(entry.id) == response.get_json()["id"]
+
+
+def test_replayed_entry_is_stored_once(client, w, signed_in_worker):
+    entry_id = uuid.uuid4()
+    first = _post(client, w["person"], signed_in_worker, "seen", entry_id)
+    again = _post(client, w["person"], signed_in_worker, "seen", entry_id)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json() == {"id": str(entry_id), "created": False}
+    assert len(_entries(id=entry_id)) == 1
+
+
+def test_same_uuid_with_a_different_body_is_a_conflict(client, w, signed_in_worker):
+    entry_id = uuid.uuid4()
+    assert _post(client, w["person"], signed_in_worker, "seen", entry_id).status_code == 201
+    conflict = _post(client, w["person"], signed_in_worker, "note", entry_id, note="Different")
+    assert conflict.status_code == 409
+    assert "different details" in conflict.get_json()["error"]
+    [stored] = _entries(id=entry_id)
+    assert stored.kind == "seen"
+
+
+def test_concurrent_posts_of_one_uuid_store_one_row(app, w):
+    """Two clients race with the same UUID: the database's key decides, not a look-up."""
+    from tests.conftest import Auth
+
+    entry_id = uuid.uuid4()
+    clients = [app.test_client() for _ in range(4)]
+    tokens = []
+    for client in clients:
+        auth = Auth(client)
+        auth.sign_in(w["worker"])
+        tokens.append(auth.csrf(f"/people/{w['person'].id}"))
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def post(client, token):
+        with app.app_context():
+            barrier.wait()
+            statuses.append(_post(client, w["person"], token, "seen", entry_id).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 200, 200, 201]
+    assert db.session.scalar(select(func.count()).select_from(Entry).where(Entry.id == entry_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "message"),
+    [
+        ("step:999999", {}, "not part of this organisation"),
+        ("setback:999999", {}, "not part of this organisation"),
+        ("note", {"note": "   "}, "Write the note"),
+        ("dance", {}, "not a kind of entry"),
+        ("step:abc", {}, "did not say what to record"),
+        ("seen", {"recorded_at": "yesterday-ish"}, "not a valid date"),
+        ("seen", {"note": "x" * 2001}, "2000"),
+    ],
+)
+def test_bad_entries_get_a_clear_message_and_store_nothing(client, w, signed_in_worker, action, fields, message):
+    response = _post(client, w["person"], signed_in_worker, action, **fields)
+    assert response.status_code == 422
+    assert message in response.get_json()["error"]
+    assert _entries() == []
+
+
+def test_an_entry_without_a_valid_uuid_is_refused(client, w, signed_in_worker):
+    response = _post(client, w["person"], signed_in_worker, "seen", entry_id="not-a-uuid")
+    assert response.status_code == 422
+    assert _entries() == []
+
+
+def test_a_rung_of_another_organisation_is_refused(client, w, signed_in_worker):
+    foreign = w["other_outcome"].rungs[0]
+    response = _post(client, w["person"], signed_in_worker, f"step:{foreign.id}")
+    assert response.status_code == 422
+    assert _entries() == []
+
+
+def test_a_retired_rung_cannot_be_recorded(client, w, signed_in_worker):
+    rung = w["outcome"].rungs[0]
+    rung.retired = True
+    db.session.commit()
+    response = _post(client, w["person"], signed_in_worker, f"step:{rung.id}")
+    assert response.status_code == 422
+    assert "retired" in response.get_json()["error"]
+
+
+def test_undo_is_a_void_entry_pointing_at_the_original(client, w, signed_in_worker):
+    original = uuid.uuid4()
+    _post(client, w["person"], signed_in_worker, "seen", original)
+    undo = _post(client, w["person"], signed_in_worker, f"void:{original}", reason="Wrong person")
+    assert undo.status_code == 201
+    void = db.session.get(Entry, uuid.UUID(undo.get_json()["id"]))
+    assert (void.kind, void.amends_id, void.reason) == ("void", original, "Wrong person")
+    assert db.session.get(Entry, original) is not None  # nothing is deleted
+    twice = _post(client, w["person"], signed_in_worker, f"void:{original}")
+    assert twice.status_code == 422
+    assert "already been undone" in twice.get_json()["error"]
+
+
+def test_a_worker_cannot_undo_a_colleagues_entry(client, w, signed_in_worker):
+    from tests.fixtures.factories import make_entry
+
+    theirs = make_entry(w["person"], w["colleague"], "seen")
+    db.session.commit()
+    response = _post(client, w["person"], signed_in_worker, f"void:{theirs.id}")
+    assert response.status_code == 422
+    assert "Only the worker who made an entry" in response.get_json()["error"]
+
+
+def test_the_activity_defaults_to_the_last_one_used(client, w, signed_in_worker):
+    from tests.fixtures.factories import make_activity
+
+    travel = make_activity(w["org"], "Travel training", [w["outcome"]])
+    db.session.commit()
+    _post(client, w["person"], signed_in_worker, "seen", activity=travel.id)
+    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert f'checked id="activity-1" name="activity" type="radio" value="{travel.id}"' in page
+
+
+def test_a_future_phone_clock_is_not_trusted(client, w, signed_in_worker):
+    _post(client, w["person"], signed_in_worker, "seen", recorded_at="2999-01-01T00:00:00Z")
+    [entry] = _entries()
+    assert entry.recorded_at <= entry.received_at
+
+
+def test_an_offline_entry_keeps_the_time_it_happened(client, w, signed_in_worker):
+    from datetime import timedelta
+
+    from app.models.clock import utcnow
+
+    happened = (utcnow() - timedelta(hours=5)).replace(microsecond=0)
+    _post(client, w["person"], signed_in_worker, "seen", recorded_at=happened.isoformat() + "Z")
+    [entry] = _entries()
+    assert entry.recorded_at == happened
+    assert entry.received_at - entry.recorded_at >= timedelta(hours=5)
+
+
+def test_without_javascript_a_step_posts_redirects_and_shows_saved_with_undo(client, w, signed_in_worker):
+    rung = w["outcome"].rungs[0]
+    response = _post(client, w["person"], signed_in_worker, f"step:{rung.id}", replay=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>Saved</strong> · Opened the door" in page
+    assert 'value="void:' in page
+
+
+def test_htmx_gets_the_recorder_and_the_status_out_of_band(client, w, signed_in_worker):
+    rung = w["outcome"].rungs[0]
+    response = client.post(
+        f"/people/{w['person'].id}/entries",
+        data={"csrf_token": signed_in_worker, "id": str(uuid.uuid4()), "action": f"step:{rung.id}"},
+        headers={"HX-Request": "true", "HX-Target": "recorder"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201
+    assert '<div id="recorder">' in html and 'hx-swap-oob="innerHTML"' in html
+    assert "<html" not in html
