@@ -35,6 +35,8 @@ class Person(db.Model):
     consent_scope: Mapped[str] = mapped_column(String(100), default="records")
     demographics: Mapped[dict] = mapped_column(JSON, default=dict)
     closed_on: Mapped[date | None]
+    # Set when identifying data was erased (on request or at the end of retention).
+    erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     key_workers: Mapped[list["User"]] = relationship(secondary=caseload, order_by="User.name")

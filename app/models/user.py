@@ -32,6 +32,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     # The activity this worker used last: the default for their next entry.
     last_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    # Optional TOTP two-factor (office roles): the base32 key, and the last time step used,
+    # so one code cannot be replayed within its 30-second window.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped["Organisation"] = relationship()
