@@ -1,0 +1,145 @@
+"""generate-data: the benchmark organisation per the public contract, with a realistic history."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from app.auth.passwords import verify_password
+from app.benchdata import ORGANISATION, PASSWORD
+from app.extensions import db
+from app.models import (
+    Activity,
+    Entry,
+    Organisation,
+    Outcome,
+    Person,
+    Plan,
+    Rung,
+    User,
+    caseload,
+)
+
+SIZE = ["--entries", "2000", "--people", "50", "--workers", "5"]
+
+
+@pytest.fixture
+def bench(runner):
+    """Benchmark Trust at a small size, made through the real command."""
+    result = runner.invoke(args=["generate-data", *SIZE])
+    assert result.exit_code == 0, result.output
+    return db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATION))
+
+
+def test_creates_benchmark_trust_with_contract_sign_ins(bench):
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    expected = ["supervisor@bench.example.org"] + [
+        f"worker{n}@bench.example.org" for n in range(1, 6)
+    ]
+    for email in expected:
+        assert email in users, email
+        assert verify_password(users[email].password_hash, PASSWORD)
+    assert users["supervisor@bench.example.org"].role == "supervisor"
+    assert {users[f"worker{n}@bench.example.org"].role for n in range(1, 6)} == {"worker"}
+    assert "worker6@bench.example.org" not in users
+
+
+def test_worker_signs_in_and_sees_their_caseload(bench, client, auth):
+    response = auth.sign_in("worker1@bench.example.org", PASSWORD)
+    assert response.status_code == 303
+    page = client.get("/people").get_data(as_text=True)
+    worker = db.session.scalar(select(User).where(User.email == "worker1@bench.example.org"))
+    references = db.session.scalars(
+        select(Person.reference)
+        .join(caseload)
+        .where(caseload.c.user_id == worker.id, Person.status == "active")
+    ).all()
+    assert references
+    assert all(reference in page for reference in references)
+
+
+def test_exact_entry_count_people_and_uneven_caseloads(bench):
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 2000
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 50
+    sizes = db.session.execute(
+        select(caseload.c.user_id, func.count()).group_by(caseload.c.user_id)
+    ).all()
+    counts = sorted(n for _user, n in sizes)
+    assert counts[-1] > counts[0]
+    assert db.session.scalar(select(func.count()).select_from(Plan)) >= 50
+
+
+def test_history_spans_three_years_with_every_kind(bench):
+    kinds = dict(db.session.execute(select(Entry.kind, func.count()).group_by(Entry.kind)).all())
+    assert set(kinds) == {"step", "seen", "setback", "note", "void"}
+    first, last = db.session.execute(
+        select(func.min(Entry.recorded_at), func.max(Entry.recorded_at))
+    ).one()
+    assert last - first > timedelta(days=365 * 2)
+    assert last - first < timedelta(days=365 * 3 + 2)
+
+
+def test_voids_point_at_earlier_entries_of_the_same_person(bench):
+    target = aliased(Entry)
+    voids = db.session.execute(
+        select(Entry, target).join(target, Entry.amends_id == target.id).where(Entry.kind == "void")
+    ).all()
+    assert voids
+    total_voids = db.session.scalar(select(func.count()).where(Entry.kind == "void"))
+    assert len(voids) == total_voids
+    for void, earlier in voids:
+        assert earlier.person_id == void.person_id
+        assert earlier.recorded_at <= void.recorded_at
+        assert earlier.kind != "void"
+        assert void.reason
+    amended = db.session.scalars(select(Entry.amends_id).where(Entry.amends_id.is_not(None))).all()
+    assert len(amended) == len(set(amended))  # nothing is voided twice
+
+
+def test_steps_use_rungs_of_their_outcome_and_late_arrivals_exist(bench):
+    mismatched = db.session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .join(Rung, Entry.rung_id == Rung.id)
+        .where(Rung.outcome_id != Entry.outcome_id)
+    )
+    assert mismatched == 0
+    late = [
+        received - recorded
+        for recorded, received in db.session.execute(select(Entry.recorded_at, Entry.received_at))
+        if received - recorded > timedelta(minutes=15)
+    ]
+    assert late
+    assert db.session.scalar(select(func.count()).where(Entry.received_at < Entry.recorded_at)) == 0
+
+
+@pytest.mark.parametrize("model", [User, Person, Entry, Activity, Outcome, Rung])
+def test_every_row_belongs_to_benchmark_trust(bench, model):
+    organisations = set(db.session.scalars(select(model.organisation_id).distinct()))
+    assert organisations == {bench.id}
+
+
+def test_caseloads_and_entries_stay_inside_the_organisation(bench):
+    strays = db.session.scalar(
+        select(func.count())
+        .select_from(caseload)
+        .join(User, User.id == caseload.c.user_id)
+        .join(Person, Person.id == caseload.c.person_id)
+        .where(User.organisation_id != Person.organisation_id)
+    )
+    assert strays == 0
+    worker_orgs = set(
+        db.session.scalars(
+            select(User.organisation_id).join(Entry, Entry.worker_id == User.id).distinct()
+        )
+    )
+    assert worker_orgs == {bench.id}
+
+
+def test_second_run_is_refused_and_adds_nothing(bench, runner):
+    result = runner.invoke(args=["generate-data", *SIZE])
+    assert result.exit_code != 0
+    assert "Benchmark Trust already exists" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 2000
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
