@@ -21,12 +21,24 @@ from sqlalchemy import bindparam, func, insert, select, update
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import Activity, Entry, Organisation, Outcome, Person, Plan, User, caseload
+from app.models import (
+    Activity,
+    Entry,
+    Funder,
+    Indicator,
+    Organisation,
+    Outcome,
+    Person,
+    Plan,
+    User,
+    caseload,
+)
 from app.models.clock import utcnow
 
 ORGANISATION = "Benchmark Trust"
 PASSWORD = "stepladder-bench"
 SUPERVISOR = "supervisor@bench.example.org"
+FUNDER = "Benchmark Lottery Fund"
 ADMIN = "admin@bench.example.org"
 BATCH = 5000
 YEARS = 3
@@ -99,6 +111,7 @@ def generate(
     org, staff = _organisation(workers)
     person_ids = _people(rng, org.id, people, staff, now)
     _set_last_activities(rng, staff)
+    _funder(org.id, staff)
     db.session.commit()
     # Entries are spread unevenly: some people are seen every few days, others rarely.
     weights = [rng.lognormvariate(0, 0.8) for _ in person_ids]
@@ -221,6 +234,36 @@ def _people(
         for chunk in range(0, len(rows), BATCH):
             _insert(table, rows[chunk : chunk + BATCH])
     return result
+
+
+def _funder(org_id: int, staff: Staff) -> None:
+    """A funder of all the work, counting one indicator of each kind, so reports have a subject."""
+    funder = Funder(organisation_id=org_id, name=FUNDER, description="Funds the whole service.")
+    funder.activities = list(
+        db.session.scalars(select(Activity).where(Activity.id.in_(staff.activities)))
+    )
+    outcome_ids = [ladder.outcome_id for ladder in staff.ladders]
+    funder.outcomes = list(db.session.scalars(select(Outcome).where(Outcome.id.in_(outcome_ids))))
+    first = staff.ladders[0]
+    indicators = [
+        ("people_supported", "People supported", {}),
+        ("new_people", "New people started", {}),
+        ("contacts", "Sessions and contacts delivered", {}),
+        (
+            "climbed",
+            "People who climbed at least one rung",
+            {"outcome_id": first.outcome_id, "rungs": 1},
+        ),
+        ("reached_rung", "People who reached the third rung", {"rung_id": first.rung_ids[2]}),
+        ("average_climbed", "Average rungs climbed", {"outcome_id": first.outcome_id}),
+        ("setback", "People with a setback", {}),
+    ]
+    funder.indicators = [
+        Indicator(organisation_id=org_id, kind=kind, label=label, params=params, position=n)
+        for n, (kind, label, params) in enumerate(indicators, start=1)
+    ]
+    db.session.add(funder)
+    db.session.flush()
 
 
 def _set_last_activities(rng: random.Random, staff: Staff) -> None:

@@ -12,6 +12,8 @@ from app.extensions import db
 from app.models import (
     Activity,
     Entry,
+    Funder,
+    Indicator,
     Organisation,
     Outcome,
     Person,
@@ -114,7 +116,7 @@ def test_steps_use_rungs_of_their_outcome_and_late_arrivals_exist(bench):
     assert db.session.scalar(select(func.count()).where(Entry.received_at < Entry.recorded_at)) == 0
 
 
-@pytest.mark.parametrize("model", [User, Person, Entry, Activity, Outcome, Rung])
+@pytest.mark.parametrize("model", [User, Person, Entry, Activity, Outcome, Rung, Funder, Indicator])
 def test_every_row_belongs_to_benchmark_trust(bench, model):
     organisations = set(db.session.scalars(select(model.organisation_id).distinct()))
     assert organisations == {bench.id}
@@ -135,6 +137,20 @@ def test_caseloads_and_entries_stay_inside_the_organisation(bench):
         )
     )
     assert worker_orgs == {bench.id}
+
+
+def test_a_funder_counts_one_indicator_of_each_kind(bench):
+    funder = db.session.scalar(select(Funder))
+    assert funder.activities and funder.outcomes
+    assert {i.kind for i in funder.indicators} == {
+        "people_supported",
+        "new_people",
+        "contacts",
+        "climbed",
+        "reached_rung",
+        "average_climbed",
+        "setback",
+    }
 
 
 def test_second_run_is_refused_and_adds_nothing(bench, runner):
