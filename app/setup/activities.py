@@ -1,0 +1,173 @@
+"""Activities, what the service does: start from the template, add, rename, reorder, retire."""
+
+from flask import flash, redirect, render_template, url_for
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length
+
+from app import ladder_templates
+from app.access import allow, scoped
+from app.extensions import db
+from app.models import Activity
+from app.setup import bp, queries
+from app.setup.changes import record_change
+from app.setup.forms import ActivityForm, ButtonForm, MoveForm, StarterActivitiesForm, strip
+from app.setup.ordering import move, next_position
+
+
+def starter_form() -> StarterActivitiesForm:
+    """The template's activities, each ticked to keep and with its name ready to change."""
+
+    class Form(StarterActivitiesForm):
+        pass
+
+    for i, spec in enumerate(ladder_templates.load()["activities"]):
+        setattr(Form, f"keep_{i}", BooleanField(f"Keep “{spec['name']}”", default=True))
+        setattr(
+            Form,
+            f"name_{i}",
+            StringField(
+                f"Name for “{spec['name']}”",
+                [Length(max=120)],
+                filters=[strip],
+                default=spec["name"],
+            ),
+        )
+    Form.size = len(ladder_templates.load()["activities"])
+    return Form()
+
+
+def _page(status: int = 200, add: ActivityForm | None = None, editing=None, starter=None):
+    """The activities page; `editing` is (activity id, form) when a rename needs fixing."""
+    rows = queries.activities()
+    if starter is None and not rows:
+        starter = starter_form()
+    context = dict(
+        live=[a for a in rows if not a.retired],
+        retired=[a for a in rows if a.retired],
+        add=add or ActivityForm(formdata=None),
+        editing=editing or (None, None),
+        starter=starter,
+        button=ButtonForm(),
+    )
+    return render_template("setup/activities.html", **context), status
+
+
+def _name_taken(name: str, except_id: int | None = None) -> bool:
+    return any(a.name.lower() == name.lower() and a.id != except_id for a in queries.activities())
+
+
+@bp.get("/activities")
+@allow("admin")
+def activities():
+    """What the service does: the organisation's activities, in the order workers see them."""
+    return _page()
+
+
+@bp.post("/activities")
+@allow("admin")
+def add_activity():
+    """Add an activity at the end of the list."""
+    form = ActivityForm()
+    if form.validate() and _name_taken(form.name.data):
+        form.name.errors.append(f"There is already an activity called “{form.name.data}”.")
+    if form.errors:
+        return _page(422, add=form)
+    org = queries.organisation()
+    activity = Activity(
+        organisation_id=org.id, name=form.name.data, position=next_position(queries.activities())
+    )
+    db.session.add(activity)
+    db.session.flush()
+    record_change("create", f"activity:{activity.id}", activity.name)
+    db.session.commit()
+    flash(f"Added “{activity.name}”.", "info")
+    return redirect(url_for(".activities"), code=303)
+
+
+@bp.post("/activities/starter")
+@allow("admin")
+def adopt_starter_activities():
+    """Create the organisation's first activities from the template: the ticked ones, as named."""
+    form = starter_form()
+    if not form.validate():
+        return _page(422, starter=form)
+    if queries.activities():
+        flash("This organisation already has activities; add more one at a time.", "error")
+        return redirect(url_for(".activities"), code=303)
+    names = []
+    for i in range(form.size):
+        if not form[f"keep_{i}"].data:
+            continue
+        name_field = form[f"name_{i}"]
+        if not name_field.data:
+            name_field.errors = ["Give a name, or untick this activity."]
+        elif name_field.data.lower() in {n.lower() for n in names}:
+            name_field.errors = [f"“{name_field.data}” is in the list twice."]
+        else:
+            names.append(name_field.data)
+    if any(form[f"name_{i}"].errors for i in range(form.size)) or not names:
+        if not names:
+            flash("Tick at least one activity, or add your own below.", "error")
+        return _page(422, starter=form)
+    org = queries.organisation()
+    for position, name in enumerate(names, start=1):
+        db.session.add(Activity(organisation_id=org.id, name=name, position=position))
+    record_change(
+        "create", f"organisation:{org.id}", "activities from the template: " + ", ".join(names)
+    )
+    db.session.commit()
+    flash(f"Added {len(names)} activities.", "info")
+    return redirect(url_for(".activities"), code=303)
+
+
+@bp.post("/activities/<int:activity_id>/rename")
+@allow("admin")
+def rename_activity(activity_id: int):
+    """Rename an activity; entries made under the old name now show the new one."""
+    activity = scoped(Activity, activity_id)
+    form = ActivityForm()
+    if form.validate() and _name_taken(form.name.data, activity.id):
+        form.name.errors.append(f"There is already an activity called “{form.name.data}”.")
+    if form.errors:
+        return _page(422, editing=(activity.id, form))
+    record_change(
+        "change", f"activity:{activity.id}", f"renamed from “{activity.name}” to “{form.name.data}”"
+    )
+    activity.name = form.name.data
+    db.session.commit()
+    flash(f"Renamed to “{activity.name}”.", "info")
+    return redirect(url_for(".activities"), code=303)
+
+
+@bp.post("/activities/<int:activity_id>/move")
+@allow("admin")
+def move_activity(activity_id: int):
+    """Move an activity one place up or down in the worker's list of chips."""
+    activity = scoped(Activity, activity_id)
+    form = MoveForm()
+    if form.validate() and move(queries.activities(), activity, form.direction.data):
+        db.session.commit()
+    return redirect(url_for(".activities"), code=303)
+
+
+@bp.post("/activities/<int:activity_id>/retire")
+@allow("admin")
+def retire_activity(activity_id: int):
+    """Retire an activity: it leaves the worker's chips and stays in every entry's history."""
+    return _set_retired(scoped(Activity, activity_id), True)
+
+
+@bp.post("/activities/<int:activity_id>/restore")
+@allow("admin")
+def restore_activity(activity_id: int):
+    """Bring a retired activity back into use."""
+    return _set_retired(scoped(Activity, activity_id), False)
+
+
+def _set_retired(activity: Activity, retired: bool):
+    if ButtonForm().validate():
+        activity.retired = retired
+        record_change("change", f"activity:{activity.id}", "retired" if retired else "restored")
+        db.session.commit()
+        flash(f"{'Retired' if retired else 'Restored'} “{activity.name}”.", "info")
+    return redirect(url_for(".activities"), code=303)

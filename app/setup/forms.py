@@ -1,0 +1,143 @@
+"""Set-up forms. Every state-changing button sits in a form, so CSRF always applies."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from app.models.user import ROLE_LABELS
+
+
+def strip(value):
+    """Trim spaces, so a name of only spaces counts as empty."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def offered(field) -> set:
+    """The values a choice field offers."""
+    return {choice.value for choice in field.choices or []}
+
+
+def required(what: str) -> DataRequired:
+    return DataRequired(message=f"Give the {what}.")
+
+
+class CheckboxesField(SelectMultipleField):
+    """A list of checkboxes; the route checks the chosen ids itself, with a clear message."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
+class ButtonForm(FlaskForm):
+    """An empty form behind a single button (retire, restore, finish, deactivate)."""
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(choices=options([("up", "Up"), ("down", "Down")]))
+
+
+class ActivityForm(FlaskForm):
+    name = StringField(
+        "Activity name", [required("activity's name"), Length(max=120)], filters=[strip]
+    )
+
+
+class OutcomeForm(FlaskForm):
+    name = StringField(
+        "Outcome name", [required("outcome's name"), Length(max=120)], filters=[strip]
+    )
+    description = TextAreaField("Description (optional)", [Length(max=1000)], filters=[strip])
+
+
+class RungForm(FlaskForm):
+    text = StringField("Step", [required("step in plain words"), Length(max=200)], filters=[strip])
+
+
+class LibraryForm(FlaskForm):
+    outcomes = CheckboxesField("Outcomes from the template library")
+
+
+class LinksForm(FlaskForm):
+    links = CheckboxesField("Which activities serve which outcomes")
+
+
+class StarterActivitiesForm(FlaskForm):
+    """The template's activities, each with a keep box and a name; fields added per template."""
+
+
+class PersonForm(FlaskForm):
+    """A person's record; demographic fields and plan wording are added per organisation."""
+
+    display_name = StringField(
+        "Name or pseudonym", [required("name or pseudonym"), Length(max=120)], filters=[strip]
+    )
+    reference = StringField("Reference", [required("reference"), Length(max=40)], filters=[strip])
+    status = RadioField(
+        "Status", choices=options([("active", "Active"), ("closed", "Closed")]), default="active"
+    )
+    closed_on = DateField("Closed on (if closed)", [Optional()])
+    consent_date = DateField("Consent given on", [Optional()])
+    consent_stories = BooleanField("Agreed that anonymised stories about them may be shared")
+    key_workers = CheckboxesField("Key workers", coerce=int)
+    outcomes = CheckboxesField("Outcomes they are working on", coerce=int)
+
+
+class NewStaffForm(FlaskForm):
+    name = StringField("Name", [required("name"), Length(max=200)], filters=[strip])
+    email = EmailField(
+        "Email",
+        [required("email"), Email(message="Give a valid email address."), Length(max=254)],
+        filters=[strip],
+    )
+    role = SelectField("Role", choices=options(ROLE_LABELS.items()), default="worker")
+    password = PasswordField("Initial password", [required("initial password"), Length(max=200)])
+
+
+class StaffForm(FlaskForm):
+    name = StringField("Name", [required("name"), Length(max=200)], filters=[strip])
+    role = SelectField("Role", choices=options(ROLE_LABELS.items()))
+
+
+class CaseloadForm(FlaskForm):
+    people = CheckboxesField("People on their caseload", coerce=int)
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(
+        "Organisation name", [required("organisation's name"), Length(max=200)], filters=[strip]
+    )
+    not_seen_days = IntegerField(
+        "Days before someone counts as not seen",
+        [
+            DataRequired(message="Give a number of days."),
+            NumberRange(min=1, max=365, message="Give a number of days from 1 to 365."),
+        ],
+    )
+    demographic_fields = StringField(
+        "Demographic fields collected", [Length(max=500)], filters=[strip]
+    )
+    workers_see_everyone = BooleanField(
+        "Workers can find anyone in the organisation, not only their caseload"
+    )

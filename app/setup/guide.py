@@ -1,0 +1,94 @@
+"""The admin's home: the guided first set-up of a new organisation, then an overview.
+
+The guide follows the method: what the service does, who it does it with, the outcomes that
+matter, how they link, then staff. Each step is the area's own page with the guide's progress
+list on top, so every step can be skipped and revisited, and nothing is entered twice.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from app.access import allow
+from app.extensions import db
+from app.models import Activity, Outcome, Person, User
+from app.setup import bp, queries
+from app.setup.changes import record_change
+from app.setup.forms import ButtonForm
+
+
+@dataclass
+class Step:
+    number: int
+    key: str
+    title: str
+    endpoint: str
+    done: bool = False
+
+
+def steps() -> list[Step]:
+    """The guide's steps in the method's order, each marked done once it holds something."""
+    return [
+        Step(
+            1,
+            "activities",
+            "What the service does",
+            "setup.activities",
+            queries.count(Activity) > 0,
+        ),
+        Step(2, "people", "Who it does it with", "setup.people", queries.count(Person) > 0),
+        Step(
+            3, "outcomes", "The outcomes that matter", "setup.outcomes", queries.count(Outcome) > 0
+        ),
+        Step(4, "links", "How they link", "setup.links", queries.link_count() > 0),
+        Step(5, "staff", "Staff", "setup.staff", queries.count(User, User.role != "admin") > 0),
+    ]
+
+
+@bp.context_processor
+def guide_context() -> dict:
+    """On every set-up page of an organisation still being set up: the guide's progress."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated or current_user.organisation.setup_done:
+        return {"guide": None}
+    all_steps = steps()
+    current = next((s for s in all_steps if s.endpoint == request.endpoint), None)
+    following = all_steps[current.number] if current and current.number < len(all_steps) else None
+    return {
+        "guide": {"steps": all_steps, "current": current, "next": following, "finish": ButtonForm()}
+    }
+
+
+@bp.get("/")
+@allow("admin")
+def index():
+    """The admin's home: the guided set-up for a new organisation, else an overview of set-up."""
+    org = queries.organisation()
+    if not org.setup_done:
+        imports = "imports.index" in current_app.view_functions
+        return render_template("setup/guide.html", org=org, imports=imports)
+    summary = dict(
+        activities=queries.count(Activity, ~Activity.retired),
+        outcomes=queries.count(Outcome, ~Outcome.retired),
+        people=queries.count(Person, Person.status == "active"),
+        staff=queries.count(User, User.active),
+        links=queries.link_count(),
+    )
+    return render_template("setup/index.html", org=org, summary=summary)
+
+
+@bp.post("/finish")
+@allow("admin")
+def finish():
+    """Finish the guided set-up: from now on /setup/ is an overview."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        flash("The page was out of date. Please try again.", "error")
+        return redirect(url_for(".index"))
+    org = queries.organisation()
+    org.setup_done = True
+    record_change("change", f"organisation:{org.id}", "finished the guided set-up")
+    db.session.commit()
+    flash("Set-up finished. You can change any of it from here at any time.", "info")
+    return redirect(url_for(".index"), code=303)

@@ -1,0 +1,28 @@
+"""The template library of outcome ladders, as an organisation adopts from it."""
+
+from app import ladder_templates
+from app.models import Organisation, Outcome
+from app.setup import queries
+
+
+def available_outcomes() -> list[dict]:
+    """The template's outcomes that the organisation does not have yet (by name)."""
+    have = {o.name for o in queries.outcomes()}
+    return [spec for spec in ladder_templates.load()["outcomes"] if spec["name"] not in have]
+
+
+def adopt_outcomes(org: Organisation, names: list[str]) -> list[Outcome]:
+    """Copy the named template outcomes, with their rungs, into the organisation.
+
+    The template's links are made only to activities the organisation already has under the
+    template's names: an activity the admin removed or renamed is not brought back.
+    """
+    template = ladder_templates.load()
+    have = {a.name for a in queries.activities()}
+    chosen = {"outcomes": [o for o in template["outcomes"] if o["name"] in names]}
+    chosen["activities"] = [
+        {"name": a["name"], "outcomes": [n for n in a.get("outcomes", []) if n in names]}
+        for a in template.get("activities", [])
+        if a["name"] in have
+    ]
+    return ladder_templates.adopt(org, chosen)

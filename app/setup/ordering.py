@@ -1,0 +1,27 @@
+"""Order of activities, outcomes and rungs: positions 1..n, moved one place at a time."""
+
+from collections.abc import Sequence
+
+
+def next_position(rows: Sequence) -> int:
+    """The position after the last of `rows`."""
+    return max((r.position for r in rows), default=0) + 1
+
+
+def move(rows: Sequence, row, direction: str) -> bool:
+    """Swap `row` with its neighbour among the rows of the same retired state; False at an end.
+
+    All rows are renumbered 1..n first, so old duplicates cannot make a move do nothing.
+    Retired rows keep their places: a ladder's order stays the same in its history.
+    """
+    ordered = sorted(rows, key=lambda r: (r.position, r.id))
+    for number, each in enumerate(ordered, start=1):
+        each.position = number
+    peers = [r for r in ordered if r.retired == row.retired]
+    index = peers.index(row)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(peers):
+        return False
+    neighbour = peers[other]
+    row.position, neighbour.position = neighbour.position, row.position
+    return True

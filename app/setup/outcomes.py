@@ -1,0 +1,276 @@
+"""Outcomes and their ladders: adopt from the template library or start blank, then edit.
+
+A rung is retired, never deleted: entries that reached it keep showing it, and it is only
+no longer offered as a button on a person's page.
+"""
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from app.access import allow, scoped
+from app.extensions import db
+from app.models import Outcome, Rung
+from app.setup import bp, queries
+from app.setup.changes import record_change
+from app.setup.forms import (
+    ButtonForm,
+    LibraryForm,
+    MoveForm,
+    OutcomeForm,
+    RungForm,
+    offered,
+    options,
+)
+from app.setup.library import adopt_outcomes, available_outcomes
+from app.setup.ordering import move, next_position
+
+
+def _library_form(formdata=True) -> LibraryForm:
+    """The library's outcomes as checkboxes; all ticked for an organisation with none yet."""
+    available = available_outcomes()
+    form = LibraryForm() if formdata else LibraryForm(formdata=None)
+    form.outcomes.choices = options((o["name"], o["name"]) for o in available)
+    if not formdata and not queries.outcomes():
+        form.outcomes.data = [o["name"] for o in available]
+    form.descriptions = {o["name"]: o for o in available}
+    return form
+
+
+def _list_page(
+    status: int = 200, add: OutcomeForm | None = None, library: LibraryForm | None = None
+):
+    rows = queries.outcomes()
+    return render_template(
+        "setup/outcomes.html",
+        live=[o for o in rows if not o.retired],
+        retired=[o for o in rows if o.retired],
+        add=add or OutcomeForm(formdata=None),
+        library=library or _library_form(formdata=False),
+        button=ButtonForm(),
+    ), status
+
+
+def _name_taken(name: str, except_id: int | None = None) -> bool:
+    return any(o.name.lower() == name.lower() and o.id != except_id for o in queries.outcomes())
+
+
+@bp.get("/outcomes")
+@allow("admin")
+def outcomes():
+    """The outcomes that matter: the organisation's ladders, and the template library."""
+    return _list_page()
+
+
+@bp.post("/outcomes")
+@allow("admin")
+def add_outcome():
+    """Start a blank outcome; its rungs are added on its own page."""
+    form = OutcomeForm()
+    if form.validate() and _name_taken(form.name.data):
+        form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
+    if form.errors:
+        return _list_page(422, add=form)
+    org = queries.organisation()
+    outcome = Outcome(
+        organisation_id=org.id,
+        name=form.name.data,
+        description=form.description.data or "",
+        position=next_position(queries.outcomes()),
+    )
+    db.session.add(outcome)
+    db.session.flush()
+    record_change("create", f"outcome:{outcome.id}", outcome.name)
+    db.session.commit()
+    flash(f"Added “{outcome.name}”. Now add the steps of its ladder.", "info")
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+
+
+@bp.post("/outcomes/library")
+@allow("admin")
+def adopt_library_outcomes():
+    """Adopt the ticked outcomes from the template library, rungs and links included."""
+    form = _library_form()
+    names = form.outcomes.data or []
+    unknown = set(names) - offered(form.outcomes)
+    if unknown or not names:
+        form.outcomes.errors = (
+            ["Tick at least one outcome to add."]
+            if not names
+            else ["That outcome is not in the library, or this organisation already has it."]
+        )
+        return _list_page(422, library=form)
+    org = queries.organisation()
+    created = adopt_outcomes(org, names)
+    record_change(
+        "create", f"organisation:{org.id}", "outcomes from the library: " + ", ".join(names)
+    )
+    db.session.commit()
+    flash(f"Added {len(created)} outcomes with their ladders.", "info")
+    return redirect(url_for(".outcomes"), code=303)
+
+
+def _outcome_page(
+    outcome: Outcome,
+    status: int = 200,
+    details: OutcomeForm | None = None,
+    add: RungForm | None = None,
+    editing=None,
+):
+    """One outcome's page; `editing` is (rung id, form) when a rung's new text needs fixing."""
+    return render_template(
+        "setup/outcome.html",
+        outcome=outcome,
+        live=[r for r in outcome.rungs if not r.retired],
+        retired=[r for r in outcome.rungs if r.retired],
+        details=details or OutcomeForm(obj=outcome, formdata=None),
+        add=add or RungForm(formdata=None),
+        editing=editing or (None, None),
+        button=ButtonForm(),
+    ), status
+
+
+@bp.get("/outcomes/<int:outcome_id>")
+@allow("admin")
+def outcome(outcome_id: int):
+    """One outcome: its name, description, and its ladder of rungs."""
+    return _outcome_page(scoped(Outcome, outcome_id))
+
+
+@bp.post("/outcomes/<int:outcome_id>")
+@allow("admin")
+def edit_outcome(outcome_id: int):
+    """Rename or describe an outcome."""
+    outcome = scoped(Outcome, outcome_id)
+    form = OutcomeForm()
+    if form.validate() and _name_taken(form.name.data, outcome.id):
+        form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
+    if form.errors:
+        return _outcome_page(outcome, 422, details=form)
+    record_change(
+        "change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated"
+    )
+    outcome.name = form.name.data
+    outcome.description = form.description.data or ""
+    db.session.commit()
+    flash("Saved.", "info")
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+
+
+@bp.post("/outcomes/<int:outcome_id>/move")
+@allow("admin")
+def move_outcome(outcome_id: int):
+    """Move an outcome one place up or down (the order of ladders on a person's page)."""
+    outcome = scoped(Outcome, outcome_id)
+    form = MoveForm()
+    if form.validate() and move(queries.outcomes(), outcome, form.direction.data):
+        db.session.commit()
+    return redirect(url_for(".outcomes"), code=303)
+
+
+@bp.post("/outcomes/<int:outcome_id>/retire")
+@allow("admin")
+def retire_outcome(outcome_id: int):
+    """Retire an outcome: its ladder leaves people's pages; its entries stay in the history."""
+    return _set_outcome_retired(scoped(Outcome, outcome_id), True)
+
+
+@bp.post("/outcomes/<int:outcome_id>/restore")
+@allow("admin")
+def restore_outcome(outcome_id: int):
+    """Bring a retired outcome back into use."""
+    return _set_outcome_retired(scoped(Outcome, outcome_id), False)
+
+
+def _set_outcome_retired(outcome: Outcome, retired: bool):
+    if ButtonForm().validate():
+        outcome.retired = retired
+        record_change("change", f"outcome:{outcome.id}", "retired" if retired else "restored")
+        db.session.commit()
+        flash(f"{'Retired' if retired else 'Restored'} “{outcome.name}”.", "info")
+    return redirect(url_for(".outcomes"), code=303)
+
+
+# --- rungs -----------------------------------------------------------------------------------
+
+
+def _rung(outcome: Outcome, rung_id: int) -> Rung:
+    """A rung of this outcome; 404 for another outcome's rung or another organisation's."""
+    rung = scoped(Rung, rung_id)
+    if rung.outcome_id != outcome.id:
+        abort(404)
+    return rung
+
+
+@bp.post("/outcomes/<int:outcome_id>/rungs")
+@allow("admin")
+def add_rung(outcome_id: int):
+    """Add a rung at the top of the ladder."""
+    outcome = scoped(Outcome, outcome_id)
+    form = RungForm()
+    if not form.validate():
+        return _outcome_page(outcome, 422, add=form)
+    rung = Rung(
+        organisation_id=outcome.organisation_id,
+        outcome_id=outcome.id,
+        text=form.text.data,
+        position=next_position(outcome.rungs),
+    )
+    db.session.add(rung)
+    db.session.flush()
+    record_change("create", f"rung:{rung.id}", f"{outcome.name}: {rung.text}")
+    db.session.commit()
+    flash(f"Added “{rung.text}”.", "info")
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+
+
+@bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/rename")
+@allow("admin")
+def rename_rung(outcome_id: int, rung_id: int):
+    """Reword a rung; entries that reached it show the new words."""
+    outcome = scoped(Outcome, outcome_id)
+    rung = _rung(outcome, rung_id)
+    form = RungForm()
+    if not form.validate():
+        return _outcome_page(outcome, 422, editing=(rung.id, form))
+    record_change("change", f"rung:{rung.id}", f"reworded from “{rung.text}” to “{form.text.data}”")
+    rung.text = form.text.data
+    db.session.commit()
+    flash("Saved.", "info")
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+
+
+@bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/move")
+@allow("admin")
+def move_rung(outcome_id: int, rung_id: int):
+    """Move a rung one place up or down its ladder."""
+    outcome = scoped(Outcome, outcome_id)
+    rung = _rung(outcome, rung_id)
+    form = MoveForm()
+    if form.validate() and move(outcome.rungs, rung, form.direction.data):
+        record_change("change", f"rung:{rung.id}", f"moved {form.direction.data}")
+        db.session.commit()
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+
+
+@bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/retire")
+@allow("admin")
+def retire_rung(outcome_id: int, rung_id: int):
+    """Retire a rung: no longer a button on anyone's ladder; its entries keep showing it."""
+    outcome = scoped(Outcome, outcome_id)
+    return _set_rung_retired(outcome, _rung(outcome, rung_id), True)
+
+
+@bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/restore")
+@allow("admin")
+def restore_rung(outcome_id: int, rung_id: int):
+    """Put a retired rung back on its ladder, in its old place."""
+    outcome = scoped(Outcome, outcome_id)
+    return _set_rung_retired(outcome, _rung(outcome, rung_id), False)
+
+
+def _set_rung_retired(outcome: Outcome, rung: Rung, retired: bool):
+    if ButtonForm().validate():
+        rung.retired = retired
+        record_change("change", f"rung:{rung.id}", "retired" if retired else "restored")
+        db.session.commit()
+        flash(f"{'Retired' if retired else 'Restored'} “{rung.text}”.", "info")
+    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)

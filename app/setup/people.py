@@ -1,0 +1,205 @@
+"""People the service supports: their record, consent, key workers and the outcomes they work on."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms import StringField
+from wtforms.validators import Length
+
+from app.access import allow, scoped
+from app.entries.queries import local_today
+from app.extensions import db
+from app.models import Organisation, Outcome, Person, Plan, User
+from app.setup import bp, queries
+from app.setup.changes import record_change
+from app.setup.forms import PersonForm, offered, options, strip
+
+
+def demographic_key(index: int) -> str:
+    return f"demographic_{index}"
+
+
+def person_form(org: Organisation, person: Person | None) -> PersonForm:
+    """The person form for this organisation: its demographic fields and its live outcomes."""
+    outcomes = queries.outcomes(live_only=True)
+
+    class Form(PersonForm):
+        pass
+
+    for i, name in enumerate(org.demographic_field_list):
+        label = name[:1].upper() + name[1:]
+        setattr(Form, demographic_key(i), StringField(label, [Length(max=100)], filters=[strip]))
+    for outcome in outcomes:
+        setattr(
+            Form,
+            f"words_{outcome.id}",
+            StringField(
+                f"“{outcome.name}” in their own words (optional)",
+                [Length(max=500)],
+                filters=[strip],
+            ),
+        )
+    data = {}
+    if person is not None:
+        data = dict(
+            display_name=person.display_name,
+            reference=person.reference,
+            status=person.status,
+            closed_on=person.closed_on,
+            consent_date=person.consent_date,
+            consent_stories=person.consents_to_stories,
+            key_workers=[u.id for u in person.key_workers],
+            outcomes=[p.outcome_id for p in person.plans],
+        )
+        data.update({f"words_{p.outcome_id}": p.own_words for p in person.plans})
+        for i, name in enumerate(org.demographic_field_list):
+            data[demographic_key(i)] = (person.demographics or {}).get(name, "")
+    form = Form(data=data)
+    form.outcomes.choices = options((o.id, o.name) for o in outcomes)
+    form.key_workers.choices = _key_worker_choices(person)
+    form.demographic_names = org.demographic_field_list
+    return form
+
+
+def _key_worker_choices(person: Person | None) -> list:
+    """Active workers (and anyone already a key worker for this person), by name."""
+    current = {u.id for u in person.key_workers} if person else set()
+    return options(
+        (u.id, u.name + ("" if u.active else " (deactivated)"))
+        for u in queries.staff()
+        if u.role == "worker" and (u.active or u.id in current)
+    )
+
+
+def _check(form: PersonForm, person: Person | None) -> bool:
+    """Validate the form, then the rules that need the database; errors go on the fields."""
+    valid = form.validate()
+    org_id = queries.organisation().id
+    if form.reference.data:
+        clash = db.session.scalar(
+            select(Person.id).where(
+                Person.organisation_id == org_id,
+                Person.reference == form.reference.data,
+                Person.id != (person.id if person else -1),
+            )
+        )
+        if clash is not None:
+            form.reference.errors.append(
+                f"Another person already has the reference “{form.reference.data}”."
+            )
+    if set(form.key_workers.data or []) - offered(form.key_workers):
+        form.key_workers.errors.append("Choose key workers from this organisation's workers.")
+    if set(form.outcomes.data or []) - offered(form.outcomes):
+        form.outcomes.errors.append("Choose outcomes that this organisation uses.")
+    if form.status.data == "closed" and form.closed_on.data and form.closed_on.data > local_today():
+        form.closed_on.errors.append("The closing date cannot be in the future.")
+    return valid and not any(f.errors for f in form)
+
+
+def _apply(form: PersonForm, person: Person, org: Organisation) -> None:
+    """Copy the checked form into the person: record, consent, key workers and plans."""
+    person.display_name = form.display_name.data
+    person.reference = form.reference.data
+    person.status = form.status.data
+    if person.status == "closed":
+        person.closed_on = form.closed_on.data or person.closed_on or local_today()
+    else:
+        person.closed_on = None
+    person.consent_date = form.consent_date.data
+    person.consent_scope = "records,stories" if form.consent_stories.data else "records"
+    demographics = dict(person.demographics or {})
+    for i, name in enumerate(org.demographic_field_list):
+        value = form[demographic_key(i)].data
+        if value:
+            demographics[name] = value
+        else:
+            demographics.pop(name, None)
+    person.demographics = demographics
+    # No flush half-way: a reference taken meanwhile must surface in _save, not here.
+    with db.session.no_autoflush:
+        chosen = set(form.key_workers.data or [])
+        person.key_workers = [db.session.get(User, i) for i in sorted(chosen)]
+        _apply_plans(form, person)
+
+
+def _apply_plans(form: PersonForm, person: Person) -> None:
+    """Plans for the ticked live outcomes; plans of retired outcomes are kept as they are."""
+    offered_ids = offered(form.outcomes)
+    chosen = set(form.outcomes.data or [])
+    by_outcome = {p.outcome_id: p for p in person.plans}
+    for outcome_id, plan in by_outcome.items():
+        if outcome_id in offered_ids and outcome_id not in chosen:
+            person.plans.remove(plan)
+    for outcome_id in sorted(chosen):
+        words = form[f"words_{outcome_id}"].data or ""
+        if outcome_id in by_outcome:
+            by_outcome[outcome_id].own_words = words
+        else:
+            person.plans.append(Plan(outcome=db.session.get(Outcome, outcome_id), own_words=words))
+
+
+def _form_page(form: PersonForm, person: Person | None, status: int = 200):
+    return render_template("setup/person.html", form=form, person=person), status
+
+
+def _save(form: PersonForm, person: Person, action: str):
+    """Commit, or show the form again if the reference was taken meanwhile (nothing stored)."""
+    try:
+        db.session.flush()
+        record_change(action, f"person:{person.id}", person.reference)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.reference.errors.append(
+            f"Another person already has the reference “{form.reference.data}”."
+        )
+        return None
+    return True
+
+
+@bp.get("/people")
+@allow("admin")
+def people():
+    """Who the service works with: everyone in the organisation, searchable."""
+    search = request.args.get("q", "")[:100]
+    imports = "imports.index" in current_app.view_functions
+    return render_template(
+        "setup/people.html", people=queries.people(search), search=search, imports=imports
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@allow("admin")
+def add_person():
+    """Add a person: their record, consent, key workers and the outcomes they work on."""
+    org = queries.organisation()
+    form = person_form(org, None)
+    if request.method == "GET":
+        return _form_page(form, None)
+    if not _check(form, None):
+        return _form_page(form, None, 422)
+    person = Person(organisation_id=org.id, display_name="", reference="")
+    db.session.add(person)
+    _apply(form, person, org)
+    if not _save(form, person, "create"):
+        return _form_page(form, None, 422)
+    flash(f"Added {person.display_name}.", "info")
+    return redirect(url_for(".people"), code=303)
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@allow("admin")
+def edit_person(person_id: int):
+    """Change a person's record, key workers or outcomes."""
+    person = scoped(Person, person_id)
+    org = queries.organisation()
+    form = person_form(org, person)
+    if request.method == "GET":
+        return _form_page(form, person)
+    if not _check(form, person):
+        return _form_page(form, person, 422)
+    _apply(form, person, org)
+    if not _save(form, person, "change"):
+        return _form_page(form, db.session.get(Person, person_id), 422)
+    flash(f"Saved {person.display_name}.", "info")
+    return redirect(url_for(".people"), code=303)
