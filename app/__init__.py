@@ -21,7 +21,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login.init_app(app)
-    csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
 
@@ -31,8 +30,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)
+    # rather than a CSRF failure for a token whose session has gone.
+    csrf.init_app(app)
     templating.init_app(app)
     for module in (auth, home, caseload, overview, setup, export):
+        app.register_blueprint(module.bp)
+    from app import journey, week
+
+    for module in (journey, week):
+        app.register_blueprint(module.bp)
+    from app import offline
+
+    app.register_blueprint(offline.bp)
+    from app import accounts, audit, privacy
+
+    audit.init_app(app)
+    for module in (audit, accounts, privacy):
+        app.register_blueprint(module.bp)
+    from app import reports
+
+    for module in (reports,):
         app.register_blueprint(module.bp)
 
     from app.cli import register
