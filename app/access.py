@@ -51,7 +51,9 @@ def _check_access() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_check_access)
+    # First of all before-request checks: who may ask is settled before CSRF or anything
+    # else, so a signed-out replay gets 401 and a wrong role 403 whatever else is amiss.
+    app.before_request_funcs.setdefault(None, []).insert(0, _check_access)
 
 
 def scoped(model, row_id) -> object:

@@ -28,6 +28,10 @@ def register(app: Flask) -> None:
 
     for command in (serve, create_user, create_organisation, load_demo_command):
         app.cli.add_command(command)
+    from app.backup import backup, restore
+
+    for command in (backup, restore):
+        app.cli.add_command(command)
     app.cli.add_command(generate_data_command)
 
 

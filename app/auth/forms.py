@@ -1,8 +1,8 @@
 """Sign-in and sign-out forms (the empty sign-out form still carries a CSRF token)."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Regexp
 
 
 class SignInForm(FlaskForm):
@@ -13,3 +13,11 @@ class SignInForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        validators=[DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the 6-digit code.")],
+    )
+    submit = SubmitField("Continue")

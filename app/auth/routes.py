@@ -7,17 +7,22 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.access import STAFF, allow, public
-from app.auth.forms import SignInForm, SignOutForm
+from app.accounts.totp import verify_for_user
+from app.auth.forms import CodeForm, SignInForm, SignOutForm
 from app.auth.passwords import verify_password
 from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
 from app.models import User
+from app.models.clock import utcnow
 
 bp = Blueprint("auth", __name__)
 
 # A dummy hash to verify against when the email is unknown, so a wrong email costs as
 # long as a wrong password and response time does not reveal which accounts exist.
 _UNKNOWN_USER_HASH = None
+# Who passed the password step and when; the code step must follow within a few minutes.
+PENDING_USER = "pending_user"
+PENDING_SECONDS = 300
 
 
 def _failed(response) -> bool:
@@ -42,17 +47,63 @@ def sign_in():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None and user.active and verify_password(user.password_hash, form.password.data):
-            session.clear()  # a new session at sign-in: nothing from before survives
-            start_session(user)
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            if user.totp_secret:
+                # Password right; the session starts only once the code is right too.
+                session.clear()
+                session[PENDING_USER] = [user.id, utcnow().timestamp()]
+                return redirect(url_for("auth.sign_in_code", next=request.args.get("next")), code=303)
+            return _begin(user)
         if user is None:
             _spend_equal_time(form.password.data)
         flash("That email and password do not match an account.", "error")
         return render_template("auth/sign_in.html", form=form), 401
     status = 422 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status
+
+
+def _begin(user: User):
+    """Start a fresh server-side session for `user` and go where they were heading."""
+    session.clear()  # a new session at sign-in: nothing from before survives
+    start_session(user)
+    db.session.commit()
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")), code=303)
+
+
+def _pending_user() -> User | None:
+    """The user who passed the password step in the last few minutes, if any."""
+    pending = session.get(PENDING_USER)
+    if not pending or utcnow().timestamp() - pending[1] > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending[0])
+    return user if user is not None and user.active and user.totp_secret else None
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING_USER) or ["none"]
+    return f"code:{pending[0]}"
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=_failed)
+@limiter.limit("10 per minute", methods=["POST"], key_func=_pending_key, deduct_when=_failed)
+@public
+def sign_in_code():
+    """Second step of sign-in for accounts with two-factor: the code from the app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_USER, None)
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if verify_for_user(user, form.code.data):
+            return _begin(user)
+        db.session.commit()
+        form.code.errors = ["That code is not right, or was used already. Try the next one."]
+        return render_template("auth/sign_in_code.html", form=form), 401
+    status = 422 if form.errors else 200
+    return render_template("auth/sign_in_code.html", form=form), status
 
 
 def _spend_equal_time(password: str) -> None:

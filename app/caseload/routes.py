@@ -7,6 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import select
 
+from app import audit
 from app.access import STAFF, allow, person_or_404
 from app.caseload.forms import EntryForm
 from app.entries import queries
@@ -85,6 +86,7 @@ def person(person_id: int):
             saved = None
         if saved is not None and saved.person_id != person.id:
             saved = None
+    audit.record("person.view", f"person:{person.id}")
     return render_template("caseload/person.html", **_person_context(person, saved=saved))
 
 
@@ -108,12 +110,24 @@ def record(person_id: int):
             person, "This entry was already saved with different details.", 409, replay
         )
     status = 201 if recorded.created else 200
+    audit.record(
+        _entry_action(recorded.entry, recorded.created), f"person:{person.id}", f"entry:{recorded.entry.id}"
+    )
     if replay:
         return {"id": str(recorded.entry.id), "created": recorded.created}, status
     if request.headers.get("HX-Request"):
         context = _person_context(person, saved=recorded.entry)
         return _recorder_fragment(context), status
     return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
+
+
+def _entry_action(entry: Entry, created: bool) -> str:
+    """The audit action for a stored entry: created, voided, corrected, or a repeat."""
+    if not created:
+        return "entry.repeat"
+    if entry.kind == "void":
+        return "entry.void"
+    return "entry.correct" if entry.amends_id else "entry.create"
 
 
 def _recorder_fragment(context: dict) -> str:

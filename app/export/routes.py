@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app import audit
 from app.access import OFFICE, allow
 from app.entries import queries
 from app.export.cells import safe_cell
@@ -69,6 +70,7 @@ def entries_csv():
     """Every entry recorded in the period, as CSV, safe to open in a spreadsheet."""
     first, last = _period()
     organisation_id = current_user.organisation_id
+    audit.record("export.entries", "entries.csv", f"{first} to {last}")
 
     def generate():
         buffer = io.StringIO()

@@ -1,12 +1,16 @@
 """The audit trail: who viewed, created, exported or changed what, and when. Append-only."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
 
 
 class AuditEvent(db.Model):
@@ -20,3 +24,5 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped["User | None"] = relationship()

@@ -1,0 +1,49 @@
+"""Forms for changing and resetting passwords and for turning two-factor on and off."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from app.auth.passwords import policy_problem
+
+
+def _policy(_form, field) -> None:
+    if problem := policy_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
+class _NewPassword(FlaskForm):
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=200), _policy]
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+    )
+
+
+class PasswordChangeForm(_NewPassword):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=200)]
+    )
+    submit = SubmitField("Change password")
+
+
+class PasswordResetForm(_NewPassword):
+    turn_off_two_factor = BooleanField("Also turn off two-factor (for a lost phone)")
+    submit = SubmitField("Reset password")
+
+
+CODE = [DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the 6-digit code.")]
+
+
+class TwoFactorOnForm(FlaskForm):
+    code = StringField("Code from your app", validators=CODE)
+    submit = SubmitField("Turn on two-factor")
+
+
+class TwoFactorOffForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=200)]
+    )
+    submit = SubmitField("Turn off two-factor")

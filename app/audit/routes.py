@@ -1,0 +1,85 @@
+"""The admin's view of the audit trail: filters, pages of events, and a CSV export."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.access import allow
+from app.audit import queries
+from app.audit.trail import record
+from app.export.cells import safe_cell
+from app.extensions import db
+from app.models import User
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+PAGE_SIZE = 100
+COLUMNS = ["at", "user", "role", "action", "target", "detail", "address"]
+
+
+@bp.get("/")
+@allow("admin")
+def index():
+    """The audit trail of this organisation, newest first, filtered by action, user, target and date."""
+    filters = queries.Filters.from_request(request)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    query = queries.events(current_user.organisation_id, filters)
+    rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    users = db.session.scalars(
+        select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.name)
+    )
+    return render_template(
+        "audit/index.html",
+        events=rows[:PAGE_SIZE],
+        more=len(rows) > PAGE_SIZE,
+        page=page,
+        filters=filters,
+        users=list(users),
+    )
+
+
+@bp.get("/events.csv")
+@allow("admin")
+def events_csv():
+    """The filtered audit trail as CSV (the export itself is audited too)."""
+    filters = queries.Filters.from_request(request)
+    record("export.audit", "audit", str(filters.query_args()))
+    query = queries.events(current_user.organisation_id, filters)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        for event in db.session.scalars(query.execution_options(yield_per=1000)):
+            who = event.user
+            writer.writerow(
+                [
+                    safe_cell(v)
+                    for v in (
+                        event.at.isoformat(timespec="seconds") + "Z",
+                        who.email if who else "",
+                        who.role if who else "",
+                        event.action,
+                        event.target,
+                        event.detail,
+                        event.address,
+                    )
+                ]
+            )
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="stepladder-audit.csv"'},
+    )

@@ -1,0 +1,117 @@
+"""Record who did what, to what, when and from where — centrally, so no route can forget.
+
+Views call `record(action, target, detail)` for reads that matter (a person's page, an
+export, a download). An after-request hook writes those, and on its own records every
+state change (any method but GET/HEAD/OPTIONS) and every refused or failed access (401 on a
+sign-in, 403, 404, 429), so routes written later are covered without remembering to be.
+"""
+
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import AuditEvent, User
+from app.models.clock import utcnow
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+FAILURES = {401: "denied", 403: "denied", 404: "not_found", 429: "rate_limited"}
+# Ids in paths and queries of failed requests are kept; long bodies and secrets never are.
+MAX_DETAIL = 500
+
+
+def record(action: str, target: str = "", detail: str = "") -> None:
+    """Note an event for this request; the after-request hook writes it with who and where."""
+    g.setdefault("audit_events", []).append((action, target[:120], detail[:MAX_DETAIL]))
+
+
+def client_address() -> str:
+    """The client's address as the WSGI server (or a trusted proxy fix) reports it."""
+    return (request.remote_addr or "")[:64]
+
+
+def _actor() -> tuple[int | None, int | None]:
+    """(organisation id, user id) of the signed-in user, or of the account a sign-in named."""
+    if current_user and current_user.is_authenticated:
+        return current_user.organisation_id, current_user.id
+    if actor := g.get("audit_actor"):
+        return actor  # signed out during this request: still theirs
+    user = None
+    if email := _named_account():
+        user = db.session.scalar(select(User).where(User.email == email[:254]))
+    elif pending := session.get("pending_user"):
+        user = db.session.get(User, pending[0])
+    return (user.organisation_id, None) if user is not None else (None, None)
+
+
+def _named_account() -> str:
+    return request.form.get("email", "").strip().lower() if request.form else ""
+
+
+def _automatic(response) -> list[tuple[str, str, str]]:
+    """The events every route gets without asking: changes and failed access."""
+    status = response.status_code
+    where = request.full_path.rstrip("?")[:120]
+    if status in FAILURES:
+        if status in (401, 429) and request.endpoint in ("auth.sign_in", "auth.sign_in_code"):
+            action = "sign_in.failed" if status == 401 else "sign_in.limited"
+            email = _named_account()[:110]
+            return [(action, f"account:{email}" if email else "two-factor code", where)]
+        return [(FAILURES[status], where, f"{request.method} {status}")]
+    if request.method not in SAFE_METHODS and status < 400:
+        return [(request.endpoint or "change", where, f"{request.method} {status}")]
+    return []
+
+
+def _note_actor() -> None:
+    """Before each request: remember who is signed in, in case the request signs them out."""
+    if request.method not in SAFE_METHODS and current_user and current_user.is_authenticated:
+        g.audit_actor = (current_user.organisation_id, current_user.id)
+
+
+def write_events(response):
+    """After each request: store the events it produced, in a transaction of their own."""
+    events = list(g.pop("audit_events", []))
+    # A view's own event says more than the generic one; failures are always added.
+    if not (events and response.status_code < 400):
+        events += _automatic(response)
+    if not events:
+        return response
+    try:
+        # Anything a failed view left unflushed must not ride along with the audit row.
+        db.session.rollback()
+        organisation_id, user_id = _actor()
+        address = client_address()
+        now = utcnow()
+        for action, target, detail in events:
+            db.session.add(
+                AuditEvent(
+                    organisation_id=organisation_id,
+                    user_id=user_id,
+                    action=action[:40],
+                    target=target,
+                    detail=detail,
+                    address=address,
+                    at=now,
+                )
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("could not write the audit trail for %s", request.path)
+    return response
+
+
+def _refuse_changes(session: Session, _context, _instances) -> None:
+    """The trail is append-only: an update or delete of an audit row through the ORM fails."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("Audit events are append-only.")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_note_actor)
+    app.after_request(write_events)
+    if not event.contains(Session, "before_flush", _refuse_changes):
+        event.listen(Session, "before_flush", _refuse_changes)

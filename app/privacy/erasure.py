@@ -1,0 +1,80 @@
+"""Erasure and retention: remove what identifies a person, keep what the counts need.
+
+Entries stay (kind, step, activity, worker, times), so every count and past report stays
+true; what could identify the person goes: name, reference (replaced by a pseudonymous
+token), demographics, their own words, and the free text of notes and reasons. This is the
+one place the append-only log is changed in place, because the law requires it.
+"""
+
+import calendar
+import secrets
+from datetime import date
+
+from sqlalchemy import select, update
+
+from app.entries.queries import local_today
+from app.extensions import db
+from app.models import Entry, Organisation, Person, Plan
+from app.models.clock import utcnow
+
+ERASED_NAME = "Erased person"
+
+
+def _token(organisation_id: int) -> str:
+    """A pseudonymous reference not used by anyone else in the organisation."""
+    while True:
+        token = "ERASED-" + secrets.token_hex(4).upper()
+        taken = db.session.scalar(
+            select(Person.id).where(
+                Person.organisation_id == organisation_id, Person.reference == token
+            )
+        )
+        if taken is None:
+            return token
+
+
+def erase(person: Person) -> None:
+    """Anonymise one person in the current transaction (the caller commits)."""
+    person.display_name = ERASED_NAME
+    person.reference = _token(person.organisation_id)
+    person.demographics = {}
+    person.consent_scope = "records"
+    person.status = "closed"
+    person.closed_on = person.closed_on or local_today()
+    person.erased_at = utcnow()
+    db.session.execute(update(Plan).where(Plan.person_id == person.id).values(own_words=""))
+    db.session.execute(
+        update(Entry)
+        .where(Entry.person_id == person.id)
+        .values(note="", reason="", shareable=False)
+    )
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    years, month_index = divmod(day.month - 1 - months, 12)
+    year, month = day.year + years, month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_for_review(org: Organisation) -> list[Person]:
+    """People closed for longer than the organisation's retention period, not yet erased."""
+    cutoff = months_before(local_today(), org.retention_months)
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(
+                Person.organisation_id == org.id,
+                Person.status == "closed",
+                Person.closed_on.is_not(None),
+                Person.closed_on <= cutoff,
+                Person.erased_at.is_(None),
+            )
+            .order_by(Person.closed_on, Person.id)
+        )
+    )
+
+
+def withdraw_story_consent(person: Person) -> None:
+    """Without consent to stories, none of the person's notes may be shared any more."""
+    db.session.execute(update(Entry).where(Entry.person_id == person.id).values(shareable=False))

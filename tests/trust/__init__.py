@@ -1,0 +1,1 @@
+"""Trust: isolation, roles, audit, GDPR rights, sessions, backups, nothing lost."""
