@@ -159,3 +159,42 @@ def test_second_run_is_refused_and_adds_nothing(bench, runner):
     assert "Benchmark Trust already exists" in result.output
     assert db.session.scalar(select(func.count()).select_from(Entry)) == 2000
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
+    from app.benchdata import generate
+    from benchmarks import report, run
+
+    generate(entries=300, people=12, workers=2)
+    before = db.session.scalar(select(func.count()).select_from(Entry))
+    result = run.measure(app, requests=3, downloads=1)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == before
+    names = [
+        "Record an entry (POST, htmx)",
+        "Person page",
+        "My people (largest caseload)",
+        "Dashboard page",
+        "Dashboard refresh (live fragment)",
+        "Export a quarter (CSV)",
+        "Floor: bare Flask, one INSERT",
+    ]
+    for name in names:
+        assert len(result.measures[name].samples) >= 1, name
+    assert result.measures["Record an entry (POST, htmx)"].queries > 0
+    reports = ["Funder report, a quarter (HTML)", "Funder report, a quarter (Excel)"]
+    if "reports.report" in app.view_functions:
+        names += reports
+    else:
+        assert "Funder report" in result.absent
+    markdown = run.render(result)
+    for name in names:
+        assert f"| {name} |" in markdown, name
+    assert "the floor's in the same run" in markdown
+    assert "cores" in markdown and "commit" in markdown
+    path = tmp_path / "results.md"
+    report.write_section("server-test", markdown, path)
+    report.write_section("other", "kept", path)
+    report.write_section("server-test", "replaced", path)
+    text = path.read_text()
+    assert "replaced" in text and "kept" in text and "Record an entry" not in text
