@@ -13,13 +13,15 @@ NAV = {
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("reports.index", "Reports"),
     ],
     "admin": [
         ("setup.index", "Set-up"),
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("reports.index", "Reports"),
     ],
-    "funder": [],
+    "funder": [("reports.index", "Reports")],
 }
 
 

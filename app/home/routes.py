@@ -13,7 +13,7 @@ HOMES = {
     "worker": "caseload.my_people",
     "supervisor": "overview.index",
     "admin": "setup.index",
-    "funder": "overview.index",
+    "funder": "reports.index",
 }
 
 

@@ -1,0 +1,51 @@
+"""Set-up forms: a funder (what it funds, who may view it) and its indicators."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.entries.indicators import KINDS
+
+
+class CheckboxesField(SelectMultipleField):
+    """A list of checkboxes: easier on a phone and with a screen reader than a multi-select."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class FunderForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("What the funding is for (optional)", validators=[Length(max=2000)])
+    starts_on = DateField("Funding starts (optional)", validators=[Optional()])
+    ends_on = DateField("Funding ends (optional)", validators=[Optional()])
+    activities = CheckboxesField("Activities it funds", coerce=int)
+    outcomes = CheckboxesField("Outcomes it funds (none ticked: every outcome)", coerce=int)
+    viewers = CheckboxesField("Funder viewers who may see its reports", coerce=int)
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The funding cannot end before it starts.")
+
+
+class IndicatorForm(FlaskForm):
+    kind = SelectField("What to count", choices=[(k, v.label) for k, v in KINDS.items()])
+    label = StringField("Name in the report", validators=[DataRequired(), Length(max=200)])
+    outcome = SelectField("Outcome", coerce=int, validate_choice=False)
+    rung = SelectField("Rung", coerce=int, validate_choice=False)
+    activity = SelectField("Activity", coerce=int, validate_choice=False)
+    rungs = IntegerField(
+        "Rungs to climb (K)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
+    )
+    target = DecimalField(
+        "Target (optional)", places=None, validators=[Optional(), NumberRange(min=0)]
+    )

@@ -1,0 +1,298 @@
+"""Funder reports: the list, a funder's period report and its downloads, and funder set-up."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from app.access import OFFICE, allow, scoped
+from app.entries import indicators
+from app.entries.queries import local_today
+from app.extensions import db
+from app.models import Activity, AuditEvent, Funder, Indicator, Outcome, Rung, User, funder_viewer
+from app.reports import files, periods
+from app.reports.forms import FunderForm, IndicatorForm
+from app.reports.report import build
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+READERS = (*OFFICE, "funder")
+
+
+def _funders() -> list[Funder]:
+    """The funders the signed-in user may see: all of the organisation's, or those attached to."""
+    query = select(Funder).where(Funder.organisation_id == current_user.organisation_id)
+    if current_user.role == "funder":
+        query = query.join(funder_viewer).where(funder_viewer.c.user_id == current_user.id)
+    return list(db.session.scalars(query.order_by(Funder.name)))
+
+
+def funder_or_404(funder_id: int) -> Funder:
+    """This organisation's funder; for a funder viewer, only one they are attached to."""
+    funder = scoped(Funder, funder_id)
+    if current_user.role == "funder":
+        attached = db.session.scalar(
+            select(
+                exists().where(
+                    funder_viewer.c.funder_id == funder.id,
+                    funder_viewer.c.user_id == current_user.id,
+                )
+            )
+        )
+        if not attached:
+            abort(404)
+    return funder
+
+
+def _audit(action: str, funder: Funder, detail: str = "") -> None:
+    db.session.add(
+        AuditEvent(
+            organisation_id=current_user.organisation_id,
+            user_id=current_user.id,
+            action=action,
+            target=f"funder:{funder.id}",
+            detail=detail,
+            address=request.remote_addr or "",
+        )
+    )
+    db.session.commit()
+
+
+@bp.get("/")
+@allow(*READERS)
+def index():
+    """The funders whose reports the signed-in user may see."""
+    return render_template("reports/index.html", funders=_funders())
+
+
+def _chosen_period() -> periods.Period:
+    """The period asked for: a named one, custom dates, or this quarter when none is given."""
+    code = request.args.get("period", "").strip()
+    first, last = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    if code == "custom" or (not code and (first or last)):
+        if not first or not last:
+            raise periods.PeriodError("Give both the first and the last day of the custom period.")
+        code = f"{first}..{last}"
+    if not code and not request.args:
+        return periods.quarter(local_today())
+    return periods.parse(code)
+
+
+@bp.get("/<int:funder_id>")
+@allow(*READERS)
+def report(funder_id: int):
+    """A funder's report for a period, beside the period before it."""
+    funder = funder_or_404(funder_id)
+    context = dict(funder=funder, choices=periods.choices(local_today()), report=None, problem=None)
+    try:
+        period = _chosen_period()
+    except periods.PeriodError as problem:
+        context.update(problem=str(problem), chosen=request.args.get("period", ""))
+        return render_template("reports/report.html", **context), 422
+    context.update(report=build(funder, period), chosen=period.code)
+    _audit("view", funder, period.code)
+    return render_template("reports/report.html", **context)
+
+
+@bp.get("/<int:funder_id>/report.<any(xlsx, csv):fmt>")
+@allow(*READERS)
+def download(funder_id: int, fmt: str):
+    """The report as an Excel workbook or a CSV file, with the same figures as the page."""
+    funder = funder_or_404(funder_id)
+    try:
+        period = _chosen_period()
+    except periods.PeriodError as problem:
+        return Response(str(problem), status=400, mimetype="text/plain")
+    result = build(funder, period)
+    _audit("export", funder, f"{period.code} {fmt}")
+    if fmt == "xlsx":
+        body, mimetype = files.to_xlsx(result), files.XLSX
+    else:
+        body, mimetype = files.to_csv(result), "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{files.filename(result, fmt)}"',
+        },
+    )
+
+
+# --- set-up (admins) -----------------------------------------------------------------------
+
+
+def _org_rows(model, *order) -> list:
+    query = select(model).where(model.organisation_id == current_user.organisation_id)
+    return list(db.session.scalars(query.order_by(*order)))
+
+
+def _funder_form(funder: Funder | None) -> FunderForm:
+    form = FunderForm(obj=funder)
+    form.activities.choices = [
+        (a.id, a.name)
+        for a in _org_rows(Activity, Activity.position, Activity.name)
+        if not a.retired or (funder and a in funder.activities)
+    ]
+    form.outcomes.choices = [
+        (o.id, o.name)
+        for o in _org_rows(Outcome, Outcome.position, Outcome.name)
+        if not o.retired or (funder and o in funder.outcomes)
+    ]
+    viewers = [u for u in _org_rows(User, User.name) if u.role == "funder"]
+    form.viewers.choices = [(u.id, f"{u.name} ({u.email})") for u in viewers]
+    if funder is not None and request.method == "GET":
+        form.activities.data = [a.id for a in funder.activities]
+        form.outcomes.data = [o.id for o in funder.outcomes]
+        form.viewers.data = list(
+            db.session.scalars(
+                select(funder_viewer.c.user_id).where(funder_viewer.c.funder_id == funder.id)
+            )
+        )
+    return form
+
+
+def _save_funder(form: FunderForm, funder: Funder) -> None:
+    """Copy the form onto the funder, ignoring ids it did not offer (another organisation's)."""
+    offered = {
+        name: {v for v, _ in getattr(form, name).choices}
+        for name in ("activities", "outcomes", "viewers")
+    }
+    funder.name = form.name.data.strip()
+    funder.description = (form.description.data or "").strip()
+    funder.starts_on, funder.ends_on = form.starts_on.data, form.ends_on.data
+    funder.activities = [
+        db.session.get(Activity, i) for i in form.activities.data if i in offered["activities"]
+    ]
+    funder.outcomes = [
+        db.session.get(Outcome, i) for i in form.outcomes.data if i in offered["outcomes"]
+    ]
+    db.session.flush()
+    db.session.execute(funder_viewer.delete().where(funder_viewer.c.funder_id == funder.id))
+    for user_id in form.viewers.data:
+        if user_id in offered["viewers"]:
+            db.session.execute(funder_viewer.insert().values(funder_id=funder.id, user_id=user_id))
+    db.session.commit()
+
+
+@bp.route("/funders/new", methods=["GET", "POST"])
+@allow("admin")
+def new_funder():
+    """Set up a new funder: what it funds and who may view its reports."""
+    form = _funder_form(None)
+    if form.validate_on_submit():
+        funder = Funder(organisation_id=current_user.organisation_id, name="")
+        db.session.add(funder)
+        _save_funder(form, funder)
+        flash(f"{funder.name} is set up. Now add the indicators it counts.", "info")
+        return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
+    return render_template(
+        "reports/funder.html", form=form, funder=None
+    ), 422 if form.errors else 200
+
+
+def _indicator_form() -> IndicatorForm:
+    form = IndicatorForm(prefix="indicator")
+    outcomes = [o for o in _org_rows(Outcome, Outcome.position, Outcome.name) if not o.retired]
+    form.outcome.choices = [(0, "Any outcome")] + [(o.id, o.name) for o in outcomes]
+    form.rung.choices = {o.name: [(r.id, r.text) for r in o.live_rungs] for o in outcomes}
+    activities = [a for a in _org_rows(Activity, Activity.position, Activity.name) if not a.retired]
+    form.activity.choices = [(0, "Every activity")] + [(a.id, a.name) for a in activities]
+    return form
+
+
+@bp.route("/<int:funder_id>/edit", methods=["GET", "POST"])
+@allow("admin")
+def edit_funder(funder_id: int):
+    """Change a funder's details, and list its indicators to add or remove."""
+    funder = funder_or_404(funder_id)
+    form = _funder_form(funder)
+    if form.validate_on_submit():
+        _save_funder(form, funder)
+        flash(f"Saved {funder.name}.", "info")
+        return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
+    status = 422 if form.errors else 200
+    return render_template(
+        "reports/funder.html",
+        form=form,
+        funder=funder,
+        indicator_form=_indicator_form(),
+        describe=indicators.describe,
+    ), status
+
+
+def _indicator_params(form: IndicatorForm) -> dict:
+    """The parameters the chosen kind takes, each checked against this organisation's rows."""
+    kind = indicators.KINDS[form.kind.data]
+    params = {}
+    picks = {
+        "outcome_id": (form.outcome, Outcome),
+        "rung_id": (form.rung, Rung),
+        "activity_id": (form.activity, Activity),
+    }
+    for name in kind.params:
+        if name == "rungs":
+            params["rungs"] = form.rungs.data or 1
+            continue
+        field, model = picks[name]
+        if field.data:
+            row = db.session.get(model, field.data)
+            if row is None or row.organisation_id != current_user.organisation_id:
+                raise ValueError(f"{field.label.text}: choose one from the list.")
+            params[name] = row.id
+        elif name in kind.required:
+            raise ValueError(f"{field.label.text}: this kind of indicator needs one.")
+    return params
+
+
+@bp.post("/<int:funder_id>/indicators")
+@allow("admin")
+def add_indicator(funder_id: int):
+    """Add an indicator to a funder."""
+    funder = funder_or_404(funder_id)
+    form = _indicator_form()
+    problem = None
+    if form.validate():
+        try:
+            params = _indicator_params(form)
+        except ValueError as error:
+            problem = str(error)
+        else:
+            position = max((i.position for i in funder.indicators), default=0) + 1
+            funder.indicators.append(
+                Indicator(
+                    organisation_id=funder.organisation_id,
+                    kind=form.kind.data,
+                    label=form.label.data.strip(),
+                    params=params,
+                    target=float(form.target.data) if form.target.data is not None else None,
+                    position=position,
+                )
+            )
+            db.session.commit()
+            flash(f"Added the indicator “{form.label.data.strip()}”.", "info")
+            return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
+    else:
+        problem = "; ".join(
+            f"{getattr(form, n).label.text}: {e[0]}" for n, e in form.errors.items()
+        )
+    flash(f"The indicator was not added. {problem}", "error")
+    return render_template(
+        "reports/funder.html",
+        form=_funder_form(funder),
+        funder=funder,
+        indicator_form=form,
+        describe=indicators.describe,
+    ), 422
+
+
+@bp.post("/<int:funder_id>/indicators/<int:indicator_id>/delete")
+@allow("admin")
+def delete_indicator(funder_id: int, indicator_id: int):
+    """Remove an indicator from a funder (the entries it counted are untouched)."""
+    funder = funder_or_404(funder_id)
+    indicator = scoped(Indicator, indicator_id)
+    if indicator.funder_id != funder.id:
+        abort(404)
+    db.session.delete(indicator)
+    db.session.commit()
+    flash(f"Removed the indicator “{indicator.label}”.", "info")
+    return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
