@@ -1,34 +1,80 @@
-"""The overview: today, this week and this month at a glance, and a feed of recent entries."""
+"""The supervisor's live overview: counts, breakdowns, attention list, weekly chart and feed.
 
-from datetime import timedelta
+Live updates are htmx polling with a conditional answer. The live region carries a
+fingerprint of the organisation's log (newest arrival, last hour's arrivals, local day and
+filters) in an X-Stepladder-Version header; when nothing changed the server answers 204
+after two index look-ups and htmx swaps nothing. It needs no in-process state, so any of
+several gunicorn processes can answer any poll, and no request stays open, so an open
+dashboard never holds a worker (server-sent events or websockets would hold one each).
+"""
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
+from sqlalchemy import select
 
+from app import charts
 from app.access import OFFICE, allow
-from app.entries import queries
+from app.entries import dashboard, queries
+from app.extensions import db
+from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
 
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 
+VERSION_HEADER = "X-Stepladder-Version"
+# Polls come this often (milliseconds in the template); an entry shows within one poll.
+POLL_SECONDS = 3
 
-def _context() -> dict:
-    org = current_user.organisation_id
-    today = queries.local_today()
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    periods = {
-        "today": queries.day_bounds(today, today),
-        "week": queries.day_bounds(week_start, today),
-        "month": queries.day_bounds(month_start, today),
+
+def _choices(org_id: int) -> dict:
+    """The filter form's options: the organisation's workers, activities and outcomes."""
+
+    def rows(model, *where):
+        order = (model.name,) if model is User else (model.position, model.name)
+        return list(
+            db.session.scalars(
+                select(model).where(model.organisation_id == org_id, *where).order_by(*order)
+            )
+        )
+
+    return dict(
+        workers=rows(User, User.role.in_(("worker", "supervisor", "admin"))),
+        activities=rows(Activity),
+        outcomes=rows(Outcome),
+    )
+
+
+def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
+    """Everything inside the live region, counted through the shared query layer."""
+    by = filters.entry_filters()
+    counts = {
+        name: queries.counts(org.id, *bounds, **by)
+        for name, bounds in dashboard.periods(today).items()
     }
-    counts = {name: queries.counts(org, *bounds) for name, bounds in periods.items()}
-    feed = queries.recent_entries(org, limit=20)
+    first, last = dashboard.chosen_range(filters, today)
+    start, end = queries.day_bounds(first, last)
+    chosen = queries.counts(org.id, start, end, **by)
+    breakdowns = {
+        name: dashboard.breakdown(org.id, name, start, end, **by)
+        for name in ("outcome", "activity", "worker")
+    }
+    weeks = dashboard.steps_per_week(org.id, today, weeks=12, **by)
+    feed = dashboard.feed(org.id, filters, today)
     return dict(
         counts=counts,
+        chosen=chosen,
+        range_first=first,
+        range_last=last,
+        breakdowns=breakdowns,
+        weeks=weeks,
+        weeks_chart=charts.steps_per_week("steps-per-week", weeks),
+        attention=dashboard.attention(org, today),
         feed=feed,
-        amended=queries.amended_map(org, [e.id for e in feed]),
+        amended=queries.amended_map(org.id, [e.id for e in feed]),
+        filters=filters,
+        version=version,
+        poll_ms=POLL_SECONDS * 1000,
         now=utcnow(),
     )
 
@@ -36,8 +82,19 @@ def _context() -> dict:
 @bp.get("/")
 @allow(*OFFICE)
 def index():
-    """The supervisor's home: counts for today, this week and this month, and the live feed."""
-    context = _context()
+    """The supervisor's home: today, this week and this month, what needs attention, the feed."""
+    org = current_user.organisation
+    today = queries.local_today()
+    filters = dashboard.parse_filters(request.args, org.id)
+    args = sorted(filters.query_args().items())
+    version = dashboard.dashboard_etag(org.id, today, repr(args))
     if request.headers.get("HX-Target") == "live":
-        return render_block("overview/index.html", "live", **context)
-    return render_template("overview/index.html", **context)
+        if request.headers.get(VERSION_HEADER) == version:
+            # Nothing changed: no body, nothing swapped, two index look-ups spent.
+            return "", 204, {"HX-Reswap": "none", VERSION_HEADER: version}
+        html = render_block(
+            "overview/index.html", "live", **_live_context(org, filters, today, version)
+        )
+        return html, 200, {VERSION_HEADER: version}
+    context = _live_context(org, filters, today, version)
+    return render_template("overview/index.html", **context, **_choices(org.id))

@@ -1,0 +1,311 @@
+"""The supervisor's dashboard over the entry log: periods, breakdowns, attention, weekly steps.
+
+Everything here counts through `queries.effective()` and `queries._filters()`, the same
+conditions the export and the reports use, so no two screens can disagree. Each query is
+shaped for an index (see docs/dashboard.md for the plans checked).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.entries import queries
+from app.entries.queries import _filters, effective
+from app.extensions import db
+from app.models import Activity, Entry, Organisation, Outcome, Person, User
+from app.models.clock import utcnow
+
+# An entry committed a moment after a later-stamped one would not move max(received_at);
+# counting the last hour's arrivals as well catches it (a commit is never an hour late).
+RECENT_WINDOW = timedelta(hours=1)
+
+
+@dataclass
+class Filters:
+    """What the supervisor narrowed the dashboard to; kept in the URL's query string."""
+
+    worker_id: int | None = None
+    activity_id: int | None = None
+    outcome_id: int | None = None
+    first: date | None = None
+    last: date | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def entry_filters(self) -> dict:
+        """The worker/activity/outcome part, in the keywords `queries._filters` takes."""
+        return dict(
+            worker_id=self.worker_id, activity_id=self.activity_id, outcome_id=self.outcome_id
+        )
+
+    def query_args(self) -> dict:
+        """The filters as URL query arguments (empty ones left out)."""
+        args = dict(
+            worker=self.worker_id, activity=self.activity_id, outcome=self.outcome_id,
+            **{"from": self.first, "to": self.last},
+        )
+        return {k: str(v) for k, v in args.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query_args())
+
+
+def parse_filters(args, organisation_id: int) -> Filters:
+    """Read filters from query arguments; ids outside the organisation and bad dates are
+    dropped with a plain message rather than silently showing nothing."""
+    found = Filters()
+    choices = {
+        "worker": (User, "worker_id", "That worker"),
+        "activity": (Activity, "activity_id", "That activity"),
+        "outcome": (Outcome, "outcome_id", "That outcome"),
+    }
+    for name, (model, attr, what) in choices.items():
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        row = db.session.get(model, int(raw)) if raw.isdigit() else None
+        if row is None or row.organisation_id != organisation_id:
+            found.problems.append(f"{what} was not found, so it is not applied.")
+            continue
+        setattr(found, attr, row.id)
+    for name, attr in (("from", "first"), ("to", "last")):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            setattr(found, attr, date.fromisoformat(raw))
+        except ValueError:
+            found.problems.append(f"“{raw}” is not a date (use YYYY-MM-DD), so it is not applied.")
+    if found.first and found.last and found.last < found.first:
+        found.problems.append("The end date is before the start date; the dates are not applied.")
+        found.first = found.last = None
+    return found
+
+
+def periods(today: date) -> dict[str, tuple[datetime, datetime]]:
+    """Naive-UTC bounds of today, this week (from Monday) and this month, in local days."""
+    week_start = today - timedelta(days=today.weekday())
+    return {
+        "today": queries.day_bounds(today, today),
+        "week": queries.day_bounds(week_start, today),
+        "month": queries.day_bounds(today.replace(day=1), today),
+    }
+
+
+def chosen_range(filters: Filters, today: date) -> tuple[date, date]:
+    """The date range the breakdowns and feed cover: the filter's, else this month so far."""
+    last = filters.last or max(filters.first or today, today)
+    first = filters.first or last.replace(day=1)
+    return first, last
+
+
+# --- live updates -------------------------------------------------------------------------
+
+
+def log_version(organisation_id: int, now: datetime | None = None) -> tuple:
+    """What changes whenever the organisation's log does: the newest arrival and the count of
+    the last hour's arrivals. The log is append-only (voids and corrections are new entries),
+    so these two index-range look-ups see every change."""
+    now = now or utcnow()
+    newest, recent = db.session.execute(
+        select(
+            select(func.max(Entry.received_at))
+            .where(Entry.organisation_id == organisation_id)
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(Entry)
+            .where(
+                Entry.organisation_id == organisation_id,
+                Entry.received_at >= now - RECENT_WINDOW,
+            )
+            .scalar_subquery(),
+        )
+    ).one()
+    return newest, recent
+
+
+def dashboard_etag(organisation_id: int, today: date, query_string: str) -> str:
+    """A short fingerprint of everything the live region depends on: the log's version, the
+    local day (counts roll over at midnight) and the filters."""
+    raw = repr((organisation_id, log_version(organisation_id), today, query_string))
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+# --- breakdowns ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: a name with its steps, contacts and distinct people."""
+
+    id: int | None
+    name: str
+    steps: int
+    contacts: int
+    people: int
+
+
+BREAKDOWNS = {
+    "outcome": (Entry.outcome_id, Outcome, "No outcome (contacts and notes)"),
+    "activity": (Entry.activity_id, Activity, "No activity given"),
+    "worker": (Entry.worker_id, User, ""),
+}
+
+
+def breakdown(
+    organisation_id: int, by: str, start: datetime, end: datetime, **filters
+) -> list[Row]:
+    """Effective entries in [start, end) grouped by outcome, activity or worker, busiest first."""
+    column, model, unnamed = BREAKDOWNS[by]
+    grouped = (
+        select(
+            column.label("key"),
+            func.count().filter(Entry.kind == "step").label("steps"),
+            func.count().filter(Entry.kind != "note").label("contacts"),
+            func.count(func.distinct(Entry.person_id)).label("people"),
+        )
+        .where(
+            Entry.organisation_id == organisation_id,
+            Entry.recorded_at >= start,
+            Entry.recorded_at < end,
+            effective(),
+            *_filters(**filters),
+        )
+        .group_by(column)
+        .subquery()
+    )
+    label = model.name
+    rows = db.session.execute(
+        select(grouped, label)
+        .select_from(grouped)
+        .outerjoin(model, model.id == grouped.c.key)
+        .order_by(grouped.c.steps.desc(), grouped.c.contacts.desc(), label)
+    ).all()
+    return [Row(r.key, r.name or unnamed, r.steps, r.contacts, r.people) for r in rows]
+
+
+def steps_per_week(
+    organisation_id: int, today: date, weeks: int = 12, **filters
+) -> list[tuple[date, int]]:
+    """Effective steps in each of the last `weeks` local weeks (Monday first), oldest first.
+    One pass over the index range with one conditional count per week, so the week
+    boundaries stay in local time on every database."""
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    bounds = [queries.day_bounds(m, m + timedelta(days=6)) for m in mondays]
+    columns = [
+        func.count().filter(and_(Entry.recorded_at >= s, Entry.recorded_at < e))
+        for s, e in bounds
+    ]
+    counts = db.session.execute(
+        select(*columns).where(
+            Entry.organisation_id == organisation_id,
+            Entry.kind == "step",
+            Entry.recorded_at >= bounds[0][0],
+            Entry.recorded_at < bounds[-1][1],
+            effective(),
+            *_filters(**filters),
+        )
+    ).one()
+    return list(zip(mondays, counts, strict=True))
+
+
+# --- attention ------------------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    not_seen: list[tuple[Person, datetime | None]]
+    setbacks: list[tuple[Person, datetime]]
+    idle_workers: list[User]
+    not_seen_days: int
+
+
+def not_seen_before(org: Organisation, today: date) -> datetime:
+    """People last seen before this instant have not been seen for `not_seen_days` or more.
+    Days are local calendar days: seen on the day exactly N days ago counts as N days."""
+    return queries.day_bounds(today - timedelta(days=org.not_seen_days - 1), today)[0]
+
+
+def latest_entry_id(person_column):
+    """SQL: the id of a person's latest effective entry (walks the person/time index back)."""
+    return (
+        select(Entry.id)
+        .where(Entry.person_id == person_column, effective())
+        .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
+def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
+    """Active people not seen for N days (or never, if added that long ago), active people
+    whose latest entry is a setback, and active workers with no entries this week."""
+    threshold = not_seen_before(org, today)
+    last = latest_entry_id(Person.id).label("last_id")
+    people = (
+        select(Person.id, last)
+        .where(Person.organisation_id == org.id, Person.status == "active")
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Person, Entry.recorded_at, Entry.kind)
+        .join(people, people.c.id == Person.id)
+        .outerjoin(Entry, Entry.id == people.c.last_id)
+        .where(
+            or_(
+                Entry.recorded_at < threshold,
+                Entry.kind == "setback",
+                and_(Entry.id.is_(None), Person.created_at < threshold),
+            )
+        )
+        .order_by(Entry.recorded_at.asc().nulls_first(), Person.display_name)
+    ).all()
+    not_seen = [(p, at) for p, at, _ in rows if at is None or at < threshold][:limit]
+    setbacks = [(p, at) for p, at, kind in rows if kind == "setback"]
+    setbacks.sort(key=lambda pair: pair[1], reverse=True)
+    week_start, week_end = periods(today)["week"]
+    busy = (
+        select(literal(1))
+        .where(
+            Entry.worker_id == User.id,
+            Entry.recorded_at >= week_start,
+            Entry.recorded_at < week_end,
+            effective(),
+        )
+        .correlate(User)
+        .exists()
+    )
+    idle = list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id == org.id, User.role == "worker", User.active, ~busy)
+            .order_by(User.name)
+        )
+    )
+    return Attention(not_seen, setbacks[:limit], idle, org.not_seen_days)
+
+
+def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -> list[Entry]:
+    """The live feed: the newest arrivals matching the filters, voids included (they are shown
+    struck through); with a date range, the newest arrivals recorded within it."""
+    conditions = [Entry.organisation_id == organisation_id, *_filters(**filters.entry_filters())]
+    if filters.first or filters.last:
+        start, end = queries.day_bounds(*chosen_range(filters, today))
+        conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(*conditions)
+            .options(
+                joinedload(Entry.person), joinedload(Entry.rung), joinedload(Entry.activity),
+                joinedload(Entry.worker), joinedload(Entry.outcome),
+            )
+            .order_by(Entry.received_at.desc())
+            .limit(limit)
+        )
+    )

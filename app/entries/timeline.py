@@ -1,0 +1,137 @@
+"""One person's journey and one worker's week, read from the entry log.
+
+Built on the primitives in `queries.py` so the timeline, the dashboard and the export agree
+on what counts (effective entries) and on what was voided or corrected.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.entries import queries
+from app.entries.queries import effective
+from app.extensions import db
+from app.models import KINDS, Entry, Person
+
+TIMELINE_LIMIT = 500
+
+
+@dataclass
+class TimelineFilters:
+    """A journey's timeline narrowed by kind, outcome, worker and dates (from the URL)."""
+
+    kind: str | None = None
+    outcome_id: int | None = None
+    worker_id: int | None = None
+    first: date | None = None
+    last: date | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "TimelineFilters":
+        """Read the filters, ignoring values that are not a kind, an id or a date."""
+        found = cls()
+        kind = args.get("kind", "")
+        found.kind = kind if kind in KINDS else None
+        for name in ("outcome", "worker"):
+            raw = args.get(name, "")
+            setattr(found, f"{name}_id", int(raw) if raw.isdigit() else None)
+        for name, attr in (("from", "first"), ("to", "last")):
+            try:
+                setattr(found, attr, date.fromisoformat(args.get(name, "")))
+            except ValueError:
+                setattr(found, attr, None)
+        return found
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.outcome_id, self.worker_id, self.first, self.last))
+
+
+def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
+    """The person's log, newest first, voids and corrections included, narrowed by filters."""
+    conditions = [Entry.person_id == person.id]
+    if filters.kind:
+        conditions.append(Entry.kind == filters.kind)
+    if filters.outcome_id:
+        conditions.append(Entry.outcome_id == filters.outcome_id)
+    if filters.worker_id:
+        conditions.append(Entry.worker_id == filters.worker_id)
+    if filters.first or filters.last:
+        start, end = queries.day_bounds(
+            filters.first or date(2000, 1, 1), filters.last or queries.local_today()
+        )
+        conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(*conditions)
+            .options(
+                joinedload(Entry.rung), joinedload(Entry.activity), joinedload(Entry.worker),
+                joinedload(Entry.outcome), joinedload(Entry.amends),
+            )
+            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
+            .limit(TIMELINE_LIMIT)
+        )
+    )
+
+
+def last_seen_at(person_id: int) -> datetime | None:
+    """The time of the person's latest effective entry, or None."""
+    return db.session.scalar(
+        select(Entry.recorded_at)
+        .where(Entry.person_id == person_id, effective())
+        .order_by(Entry.recorded_at.desc())
+        .limit(1)
+    )
+
+
+def days_since(when: datetime | None, today: date) -> int | None:
+    """Whole local days from `when` to today (0 = today), as the attention list counts them."""
+    if when is None:
+        return None
+    return (today - queries.to_local(when).date()).days
+
+
+def ladder_events(person_id: int) -> dict[int, list[Entry]]:
+    """The person's effective steps and setbacks, oldest first, grouped by outcome id."""
+    rows = db.session.scalars(
+        select(Entry)
+        .where(
+            Entry.person_id == person_id,
+            Entry.kind.in_(("step", "setback")),
+            effective(),
+        )
+        .order_by(Entry.recorded_at, Entry.received_at)
+    )
+    grouped: dict[int, list[Entry]] = {}
+    for entry in rows:
+        grouped.setdefault(entry.outcome_id, []).append(entry)
+    return grouped
+
+
+def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:
+    """A worker's own entries recorded in the last `days` local days, newest first."""
+    start, end = queries.day_bounds(today - timedelta(days=days - 1), today)
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(
+                Entry.worker_id == worker_id,
+                Entry.recorded_at >= start,
+                Entry.recorded_at < end,
+            )
+            .options(
+                joinedload(Entry.person), joinedload(Entry.rung), joinedload(Entry.activity),
+                joinedload(Entry.outcome),
+            )
+            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
+        )
+    )
+
+
+def amender_of(entry_id) -> Entry | None:
+    """The entry that voids or corrects this one, if any."""
+    return db.session.scalar(select(Entry).where(Entry.amends_id == entry_id).limit(1))
+
