@@ -40,10 +40,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for module in (journey, week):
         app.register_blueprint(module.bp)
-    from app import journey, week
-
-    for module in (journey, week):
-        app.register_blueprint(module.bp)
     from app import offline
 
     app.register_blueprint(offline.bp)
