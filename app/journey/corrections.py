@@ -9,6 +9,7 @@ import uuid
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.access import STAFF, allow
 from app.entries import timeline
@@ -60,16 +61,19 @@ def _correction_choices(form: CorrectionForm, entry: Entry) -> None:
             .order_by(Outcome.position, Outcome.name)
         )
     )
-    form.rung.choices = [(0, "—")] + [
-        (r.id, f"{o.name}: {r.text}") for o in outcomes for r in o.live_rungs
+    # Rungs grouped by their outcome, so the menu reads like the ladders.
+    form.rung.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(r.id, r.text, optgroup=o.name) for o in outcomes for r in o.live_rungs
     ]
-    form.outcome.choices = [(0, "—")] + [(o.id, o.name) for o in outcomes]
+    form.outcome.choices = [SelectChoice(0, "—")] + [SelectChoice(o.id, o.name) for o in outcomes]
     activities = db.session.scalars(
         select(Activity)
         .where(Activity.organisation_id == org, ~Activity.retired)
         .order_by(Activity.position, Activity.name)
     )
-    form.activity.choices = [(0, "No activity")] + [(a.id, a.name) for a in activities]
+    form.activity.choices = [SelectChoice(0, "No activity")] + [
+        SelectChoice(a.id, a.name) for a in activities
+    ]
 
 
 def _page(entry: Entry, void_form: VoidForm, correction_form: CorrectionForm, status=200):

@@ -2,13 +2,14 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 CORRECTABLE_KINDS = [
-    ("step", "Step"),
-    ("seen", "Seen today"),
-    ("setback", "Setback"),
-    ("note", "Note"),
+    SelectChoice("step", "Step"),
+    SelectChoice("seen", "Seen today"),
+    SelectChoice("setback", "Setback"),
+    SelectChoice("note", "Note"),
 ]
 
 
