@@ -1,0 +1,55 @@
+"""What the service worker and the outbox need from the server.
+
+GET /session tells the outbox who is signed in and gives it a CSRF token of the live
+session, so that an entry queued hours ago is replayed with a fresh token and only under
+the user who recorded it. GET /offline is the page shown when a page is not on the phone.
+Pages that the worker may keep offline are marked with a header; the service worker keeps
+no other page.
+"""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.access import STAFF, allow, public
+
+bp = Blueprint("offline", __name__)
+
+# A worker's own pages that the service worker may keep for use without signal: My people
+# and the person pages of their caseload (person_or_404 has already checked the caseload).
+OFFLINE_ENDPOINTS = ("caseload.my_people", "caseload.person")
+OFFLINE_MAX_AGE_SECONDS = 3 * 24 * 3600
+
+
+@bp.get("/session")
+@allow(*STAFF)
+def session_state():
+    """Who is signed in, and a CSRF token bound to their live session (401 when signed out)."""
+    return {"user_id": current_user.id, "csrf_token": generate_csrf()}
+
+
+@bp.get("/offline")
+@public
+def offline_page():
+    """Shown by the service worker when a page was never kept on this phone."""
+    return render_template("offline/offline.html")
+
+
+@bp.after_app_request
+def mark_offline_pages(response):
+    """Tell the service worker which responses it may keep, for how long, and for whom."""
+    if (
+        request.method == "GET"
+        and request.endpoint in OFFLINE_ENDPOINTS
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not request.query_string
+        and current_user.is_authenticated
+        and current_user.role == "worker"
+        # Full pages only: htmx fragments (a search result list) are not a page to show.
+        and (request.headers.get("HX-Boosted") or not request.headers.get("HX-Target"))
+    ):
+        response.headers["X-Stepladder-Offline"] = str(OFFLINE_MAX_AGE_SECONDS)
+        response.headers["X-Stepladder-User"] = str(current_user.id)
+    return response
+

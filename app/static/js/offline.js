@@ -1,0 +1,287 @@
+/* The phone side of working without signal: the service worker, entries kept on the phone
+   when they cannot be sent, the sync indicator, the replay triggers, the sign-out warning
+   and wipe, and the iPhone install hint. Every form still works without any of this. */
+(function () {
+  "use strict";
+
+  var Outbox = window.StepladderOutbox;
+  var Sync = window.StepladderSync;
+  var TIMER = 30000;
+  if (!Outbox || !window.indexedDB) return;
+
+  var wipePage = document.querySelector("[data-wipe-phone]");
+  if (wipePage) {
+    wipe(wipePage);
+    return;
+  }
+
+  // The signed-in user, from markup that htmx swaps with each page (body attributes are not).
+  function me() {
+    var box = document.querySelector("[data-outbox]");
+    return box ? box.getAttribute("data-user") || "" : "";
+  }
+
+  // ----- Keeping entries on the phone -----
+
+  var sending = null; // the entry htmx is posting now, kept on the phone if the post fails
+
+  function summaryOf(submitter) {
+    if (!submitter) return "Entry";
+    var rung = submitter.querySelector(".rung-text");
+    var text = (rung || submitter).textContent.replace(/\s+/g, " ").trim();
+    var heading = document.querySelector("main h1");
+    return heading ? text + " · " + heading.textContent.trim() : text;
+  }
+
+  function entryFrom(form, submitter) {
+    var data;
+    try {
+      data = new FormData(form, submitter);
+    } catch (error) {
+      data = new FormData(form);
+      if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    }
+    var body = new URLSearchParams();
+    data.forEach(function (value, key) { if (typeof value === "string") body.append(key, value); });
+    // getAttribute: the form's "action" buttons shadow the form.action property.
+    var url = new URL(form.getAttribute("action") || location.pathname, location.href);
+    var person = /\/people\/(\d+)\//.exec(url.pathname);
+    return {
+      id: body.get("id"), user: me(), url: url.pathname, person: person ? person[1] : "",
+      body: body.toString(), summary: summaryOf(submitter), madeAt: new Date().toISOString(),
+      state: "waiting", message: "", attempts: 0, retryAt: 0
+    };
+  }
+
+  function say(strong, rest) {
+    var status = document.getElementById("status");
+    if (!status) return;
+    var p = document.createElement("p");
+    var b = document.createElement("strong");
+    b.textContent = strong;
+    p.appendChild(b);
+    if (rest) p.appendChild(document.createTextNode(" · " + rest));
+    status.replaceChildren(p);
+  }
+
+  function keepOnPhone(entry, state, message) {
+    entry.state = state || "waiting";
+    entry.message = message || "";
+    return Outbox.add(entry).then(function () {
+      say("Saved on this phone", entry.summary);
+      render();
+      askForBackgroundSync();
+    }, function () {
+      // Already kept (a double tap, or the same failure reported twice): nothing to add.
+      render();
+    });
+  }
+
+  // After app.js has given the entry a fresh id (both listen in the capture phase; app.js first).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("data-entry-form")) return;
+    var entry = entryFrom(form, event.submitter);
+    if (navigator.onLine) {
+      sending = entry;
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    keepOnPhone(entry);
+  }, true);
+
+  function sentEntry(detail) {
+    var form = detail && detail.elt && detail.elt.closest && detail.elt.closest("form[data-entry-form]");
+    if (!sending || !form || !form.elements.id || form.elements.id.value !== sending.id) return null;
+    var entry = sending;
+    sending = null;
+    return entry;
+  }
+
+  // The network failed under htmx's post: the entry may or may not have arrived. Keep it;
+  // replaying its UUID is safe either way (the server answers 200 for a repeat).
+  document.addEventListener("htmx:sendError", function (event) {
+    var entry = sentEntry(event.detail);
+    if (entry) keepOnPhone(entry);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 0) return; // a network error: htmx:sendError keeps it
+    var entry = sentEntry(event.detail);
+    if (!entry) return;
+    if (status === 401) {
+      keepOnPhone(entry, "sign-in", "Sign in again to send it.");
+      say("Saved on this phone", "sign in again to send it");
+    } else if (status === 403 || status === 429 || status >= 500) {
+      keepOnPhone(entry, "waiting", "The server could not take it just now. It will try again.");
+    }
+  });
+
+  // ----- The sync indicator -----
+
+  function stateText(entry) {
+    if (entry.state === "set-aside") return "Set aside, not sent: " + entry.message;
+    if (entry.state === "sending") return "Sending";
+    if (entry.message) return entry.message;
+    return navigator.onLine ? "Waiting to send" : "Waiting for signal";
+  }
+
+  function item(entry) {
+    var li = document.createElement("li");
+    li.className = "outbox-item state-" + entry.state;
+    var what = document.createElement("span");
+    what.className = "what";
+    what.textContent = entry.summary;
+    var state = document.createElement("span");
+    state.className = "state";
+    state.textContent = stateText(entry);
+    li.append(what, state);
+    if (entry.state === "set-aside") {
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button small";
+      remove.setAttribute("data-outbox-remove", entry.id);
+      remove.textContent = "Remove from this phone";
+      li.append(remove);
+    }
+    return li;
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  function render() {
+    var box = document.querySelector("[data-outbox]");
+    if (!box) return Promise.resolve();
+    return Outbox.all().then(function (entries) {
+      var user = me();
+      var mine = entries.filter(function (e) { return user && e.user === user; });
+      var others = entries.filter(function (e) { return !user || e.user !== user; });
+      var waiting = entries.filter(function (e) { return e.state !== "set-aside"; }).length;
+      var aside = entries.length - waiting;
+      var parts = [];
+      if (waiting) parts.push(waiting + " waiting to send");
+      if (aside) parts.push(aside + " set aside");
+      box.querySelector("[data-outbox-count]").textContent = parts.join(" · ") || "Nothing waiting to send";
+      var notes = [];
+      if (aside && mine.some(function (e) { return e.state === "set-aside"; })) {
+        notes.push("The server refused what is set aside; it will not be sent again. Read why, then record it again if needed.");
+      }
+      if (mine.some(function (e) { return e.state === "sign-in"; })) notes.push("Your session has ended: sign in again to send.");
+      if (others.length) {
+        notes.push(user
+          ? plural(others.length, "entry was", "entries were") + " recorded on this phone by another worker. They will be sent when that worker signs in."
+          : plural(others.length, "entry is", "entries are") + " waiting on this phone. Sign in as the worker who recorded them to send them.");
+      }
+      box.querySelector("[data-outbox-note]").textContent = notes.join(" ");
+      // Only the worker who recorded an entry sees what it says.
+      box.querySelector("[data-outbox-list]").replaceChildren.apply(
+        box.querySelector("[data-outbox-list]"), mine.map(item)
+      );
+      box.querySelector("[data-outbox-send]").hidden = !mine.some(function (e) { return e.state !== "set-aside"; });
+      box.hidden = entries.length === 0;
+      var signOut = document.querySelector("form[data-sign-out]");
+      if (signOut) {
+        if (entries.length) {
+          signOut.setAttribute("data-confirm", plural(entries.length, "entry is", "entries are") +
+            " still on this phone and not sent. Signing out deletes them. Sign out anyway?");
+        } else {
+          signOut.removeAttribute("data-confirm");
+        }
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-outbox-send], [data-outbox-remove]") : null;
+    if (!target) return;
+    if (target.hasAttribute("data-outbox-send")) replay(true);
+    else Outbox.remove(target.getAttribute("data-outbox-remove")).then(render);
+  });
+
+  // ----- Replay triggers (each goes through the one lock in sync.js) -----
+
+  function replay(force) {
+    if (!me()) return render();
+    return Sync.replay({ force: force }).then(render, render);
+  }
+
+  function askForBackgroundSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("stepladder-outbox");
+    }).catch(function () { /* no Background Sync here: the other triggers cover it */ });
+  }
+
+  if (typeof BroadcastChannel === "function") {
+    new BroadcastChannel("stepladder-outbox").onmessage = function () { render(); };
+  }
+  window.addEventListener("online", function () { replay(true); });
+  window.addEventListener("offline", render);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") replay(true);
+  });
+  document.addEventListener("htmx:afterSettle", render);
+  setInterval(function () { replay(false); }, TIMER);
+
+  // ----- Service worker, caseload kept for offline use, iPhone hint -----
+
+  function warmCaseload() {
+    var list = document.getElementById("people-list");
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!list || !worker || !me()) return;
+    var paths = Array.prototype.map.call(list.querySelectorAll("a[href^='/people/']"), function (a) {
+      return a.getAttribute("href");
+    });
+    worker.postMessage({ type: "warm", paths: paths });
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the app works without it */ });
+    navigator.serviceWorker.addEventListener("controllerchange", warmCaseload);
+    document.addEventListener("htmx:afterSettle", warmCaseload);
+  }
+
+  function showInstallHint() {
+    var hint = document.querySelector("[data-ios-install]");
+    if (!hint) return;
+    var ua = navigator.userAgent;
+    var ios = /iPhone|iPad|iPod/.test(ua) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+    var safari = /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
+    var installed = navigator.standalone === true || matchMedia("(display-mode: standalone)").matches;
+    var dismissed = localStorage.getItem("stepladder-install-hint") === "dismissed";
+    hint.hidden = !(ios && safari && !installed && me() && !dismissed);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-ios-install-close]")) return;
+    localStorage.setItem("stepladder-install-hint", "dismissed");
+    showInstallHint();
+  });
+  document.addEventListener("htmx:afterSettle", showInstallHint);
+
+  // ----- Sign-out: every copy of personal data leaves the phone -----
+
+  function wipe(section) {
+    try { sessionStorage.clear(); } catch (error) { /* storage disabled: nothing kept there */ }
+    try { localStorage.clear(); } catch (error) { /* as above */ }
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "wipe" });
+    }
+    var pages = window.caches ? caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) { return name.indexOf("stepladder-pages-") === 0; })
+        .map(function (name) { return caches.delete(name); }));
+    }) : Promise.resolve();
+    Promise.all([pages, Outbox.wipe()]).then(function () {
+      section.setAttribute("data-wiped", "");
+    });
+  }
+
+  showInstallHint();
+  render();
+  replay(true);
+  warmCaseload();
+})();
