@@ -48,9 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit.init_app(app)
     for module in (audit, accounts, privacy):
         app.register_blueprint(module.bp)
-    from app import reports
+    from app import imports, reports
 
-    for module in (reports,):
+    for module in (reports, imports):
         app.register_blueprint(module.bp)
 
     from app.cli import register

@@ -1,0 +1,206 @@
+"""People from a spreadsheet: which column is which, a check of every row, then one insert.
+
+The import is all-or-nothing: every row is checked first, and if any row has a problem,
+nothing is stored and each problem is listed by its row number in the spreadsheet (the
+column names are row 1, so the first person is row 2).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.export.cells import FORMULA_STARTS
+from app.extensions import db
+from app.models import Organisation, Person, User
+
+MAX_NAME = 120
+MAX_REFERENCE = 40
+YES = {"yes", "y", "true", "1", "stories", "records,stories"}
+NO = {"", "no", "n", "false", "0", "records"}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    required: bool = False
+    guesses: tuple = ()
+
+
+BASE_FIELDS = (
+    Field(
+        "display_name", "Name", True, ("name", "display name", "pseudonym", "full name", "person")
+    ),
+    Field(
+        "reference", "Reference", True, ("reference", "ref", "reference code", "client id", "id")
+    ),
+    Field(
+        "key_workers",
+        "Key worker email",
+        False,
+        ("key worker", "keyworker", "key worker email", "worker"),
+    ),
+    Field("consent_date", "Consent date", False, ("consent date", "consent given", "consented on")),
+    Field(
+        "stories",
+        "Consents to stories (yes/no)",
+        False,
+        ("stories", "consent to stories", "story consent"),
+    ),
+)
+
+
+def fields_for(org: Organisation) -> list[Field]:
+    """The columns an import can fill: the basics, then the organisation's demographic fields."""
+    extra = [
+        Field(f"demographic:{name}", name.capitalize(), False, (name.lower(),))
+        for name in org.demographic_field_list
+    ]
+    return [*BASE_FIELDS, *extra]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def guess_mapping(headers: list[str], fields: list[Field]) -> dict[str, int | None]:
+    """For each field, the column whose name matches it best (or None)."""
+    names = [_normal(h) for h in headers]
+    mapping = {}
+    for f in fields:
+        mapping[f.key] = next(
+            (names.index(g) for g in (_normal(f.label), *f.guesses) if g in names), None
+        )
+    return mapping
+
+
+@dataclass
+class Checked:
+    """The outcome of checking every row: people ready to store, or the problems by row."""
+
+    people: list[dict] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping: dict) -> Checked:
+    """Check every row against the mapping; nothing is written here."""
+    fields = fields_for(org)
+    result = Checked()
+    for f in fields:
+        if f.required and mapping.get(f.key) is None:
+            result.problems.append((1, f"Choose the column that holds “{f.label}”."))
+    if result.problems:
+        return result
+    workers = {
+        u.email.lower(): u.id
+        for u in db.session.scalars(select(User).where(User.organisation_id == org.id, User.active))
+        if u.role in ("worker", "supervisor", "admin")
+    }
+    taken = {
+        r.lower()
+        for r in db.session.scalars(
+            select(Person.reference).where(Person.organisation_id == org.id)
+        )
+    }
+    seen_in_file: dict[str, int] = {}
+    for index, row in enumerate(rows, start=2):
+        problems = []
+        for column, value in enumerate(row):
+            if value.startswith(FORMULA_STARTS) and any(
+                mapping.get(f.key) == column for f in fields
+            ):
+                problems.append(
+                    f"“{headers[column]}” looks like a formula ({value[:20]}); use plain text."
+                )
+        values = {
+            f.key: (row[mapping[f.key]].strip() if mapping.get(f.key) is not None else "")
+            for f in fields
+        }
+        person = {
+            "display_name": values["display_name"],
+            "reference": values["reference"],
+            "demographics": {},
+        }
+        if not person["display_name"]:
+            problems.append("The name is missing.")
+        elif len(person["display_name"]) > MAX_NAME:
+            problems.append(f"The name is longer than {MAX_NAME} characters.")
+        reference = person["reference"]
+        if not reference:
+            problems.append("The reference is missing.")
+        elif len(reference) > MAX_REFERENCE:
+            problems.append(f"The reference is longer than {MAX_REFERENCE} characters.")
+        elif reference.lower() in taken:
+            problems.append(f"Reference {reference} already belongs to someone in Stepladder.")
+        elif reference.lower() in seen_in_file:
+            problems.append(
+                f"Reference {reference} is also on row {seen_in_file[reference.lower()]}."
+            )
+        else:
+            seen_in_file[reference.lower()] = index
+        person["key_workers"] = []
+        for email in filter(
+            None, (e.strip().lower() for e in re.split(r"[;,]", values["key_workers"]))
+        ):
+            if email not in workers:
+                problems.append(f"No active member of staff has the email {email}.")
+            else:
+                person["key_workers"].append(workers[email])
+        person["consent_date"] = None
+        if values["consent_date"]:
+            try:
+                person["consent_date"] = _date(values["consent_date"])
+            except ValueError:
+                problems.append(
+                    f"“{values['consent_date']}” is not a date (use 2025-03-31 or 31/03/2025)."
+                )
+        stories = values["stories"].lower()
+        if stories not in YES | NO:
+            problems.append(f"“{values['stories']}” should be yes or no.")
+        person["consent_scope"] = "records,stories" if stories in YES else "records"
+        for f in fields:
+            if f.key.startswith("demographic:") and values[f.key]:
+                person["demographics"][f.key.split(":", 1)[1]] = values[f.key][:100]
+        if problems:
+            result.problems.extend((index, p) for p in problems)
+        else:
+            result.people.append(person)
+    return result
+
+
+def store(org: Organisation, people: list[dict]) -> int:
+    """Insert every checked person in one transaction; returns how many."""
+    from app.models import caseload
+
+    for spec in people:
+        person = Person(
+            organisation_id=org.id,
+            display_name=spec["display_name"],
+            reference=spec["reference"],
+            consent_date=spec["consent_date"],
+            consent_scope=spec["consent_scope"],
+            demographics=spec["demographics"],
+        )
+        db.session.add(person)
+        db.session.flush()
+        for user_id in dict.fromkeys(spec["key_workers"]):
+            db.session.execute(caseload.insert().values(person_id=person.id, user_id=user_id))
+    db.session.commit()
+    return len(people)
+
+
+def count_people(org: Organisation) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Person).where(Person.organisation_id == org.id)
+    )

@@ -1,0 +1,98 @@
+"""Import people: upload a file, say which column is which, check every row, then import."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.access import allow
+from app.imports import pending, people
+from app.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_table
+
+bp = Blueprint("imports", __name__, url_prefix="/people/import")
+PREVIEW_ROWS = 10
+
+
+@bp.get("/")
+@allow("admin")
+def index():
+    """Choose a CSV or Excel file of people to import."""
+    return render_template(
+        "imports/upload.html", max_mb=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS
+    )
+
+
+@bp.post("/")
+@allow("admin")
+def upload():
+    """Read the file (nothing is stored yet), then go on to say which column is which."""
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ImportFileError("Choose a file to import.")
+        # Read one byte past the limit, so an oversized file is refused without reading it all.
+        try:
+            headers, rows = read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file; free it now
+    except ImportFileError as problem:
+        return render_template(
+            "imports/upload.html",
+            problem=str(problem),
+            max_mb=MAX_BYTES // (1024 * 1024),
+            max_rows=MAX_ROWS,
+        ), 422
+    token = pending.save(upload.filename, headers, rows)
+    return redirect(url_for(".mapping", token=token), code=303)
+
+
+def _mapping_from_form(fields, width: int) -> dict:
+    mapping = {}
+    for f in fields:
+        value = request.form.get(f"column-{f.key}", "")
+        mapping[f.key] = int(value) if value.isdigit() and int(value) < width else None
+    return mapping
+
+
+def _page(data: dict, token: str, mapping: dict, checked=None, status: int = 200):
+    fields = people.fields_for(current_user.organisation)
+    preview = [
+        {f.key: (row[mapping[f.key]] if mapping.get(f.key) is not None else "") for f in fields}
+        for row in data["rows"][:PREVIEW_ROWS]
+    ]
+    return render_template(
+        "imports/mapping.html",
+        token=token,
+        data=data,
+        fields=fields,
+        mapping=mapping,
+        preview=preview,
+        checked=checked,
+        total=len(data["rows"]),
+    ), status
+
+
+@bp.get("/<token>")
+@allow("admin")
+def mapping(token: str):
+    """Which column holds which field (guessed from the column names), with a preview."""
+    data = pending.load(token)
+    fields = people.fields_for(current_user.organisation)
+    return _page(data, token, people.guess_mapping(data["headers"], fields))
+
+
+@bp.post("/<token>")
+@allow("admin")
+def check(token: str):
+    """Check every row with the chosen columns; import only if each one is right."""
+    data = pending.load(token)
+    org = current_user.organisation
+    fields = people.fields_for(org)
+    mapping = _mapping_from_form(fields, len(data["headers"]))
+    checked = people.check(org, data["headers"], data["rows"], mapping)
+    if checked.problems or request.form.get("confirm") != "yes":
+        return _page(data, token, mapping, checked, 422 if checked.problems else 200)
+    count = people.store(org, checked.people)
+    pending.discard(token)
+    flash(
+        f"Imported {count} {'person' if count == 1 else 'people'} from {data['filename']}.", "info"
+    )
+    return redirect(url_for("caseload.my_people"), code=303)

@@ -1,0 +1,187 @@
+"""Importing people from CSV and Excel: map, preview, check every row, all-or-nothing."""
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.imports.reading import MAX_BYTES, ImportFileError, read_table
+from app.models import Person
+
+GOOD = [
+    ["Name", "Reference", "Key worker", "Consent date", "Stories", "Gender"],
+    ["Dana P.", "NEW-1", "worker@riverside.example.org", "2025-03-31", "yes", "Woman"],
+    ["Eli Q.", "NEW-2", "", "31/03/2025", "no", ""],
+    [
+        "Fay R.",
+        "NEW-3",
+        "worker@riverside.example.org; worker2@riverside.example.org",
+        "",
+        "",
+        "Man",
+    ],
+]
+
+
+def as_csv(rows) -> bytes:
+    return "\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode()
+
+
+def as_xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def people_count(org) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Person).where(Person.organisation_id == org.id)
+    )
+
+
+def upload(client, auth, data: bytes, name: str):
+    token = auth.csrf("/people/import/")
+    return client.post(
+        "/people/import/",
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def check(client, auth, location: str, confirm: bool, mapping: dict | None = None):
+    page = client.get(location).get_data(as_text=True)
+    chosen = dict(
+        re.findall(
+            r'name="(column-[^"]+)">\s*<option value="">[^<]*</option>(?:(?!</select>).)*?'
+            r'<option value="(\d+)" selected',
+            page,
+            re.S,
+        )
+    )
+    chosen.update(mapping or {})
+    data = {"csrf_token": auth.csrf(location), **chosen}
+    if confirm:
+        data["confirm"] = "yes"
+    return client.post(location, data=data)
+
+
+@pytest.mark.parametrize(("name", "encode"), [("people.csv", as_csv), ("people.xlsx", as_xlsx)])
+def test_a_good_file_imports_every_row(client, auth, w, name, encode):
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    response = upload(client, auth, encode(GOOD), name)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    mapping_page = client.get(location).get_data(as_text=True)
+    assert "Read 3 rows" in mapping_page and "Dana P." in mapping_page  # the preview
+    checked = check(client, auth, location, confirm=False)
+    assert "every row is ready to import" in checked.get_data(as_text=True)
+    assert people_count(w["org"]) == before  # checking stores nothing
+    done = check(client, auth, location, confirm=True)
+    assert done.status_code == 303
+    assert people_count(w["org"]) == before + 3
+    dana = db.session.scalar(select(Person).where(Person.reference == "NEW-1"))
+    assert dana.display_name == "Dana P." and dana.consent_scope == "records,stories"
+    assert dana.consent_date.isoformat() == "2025-03-31" and dana.demographics == {
+        "gender": "Woman"
+    }
+    assert [u.email for u in dana.key_workers] == ["worker@riverside.example.org"]
+    fay = db.session.scalar(select(Person).where(Person.reference == "NEW-3"))
+    assert len(fay.key_workers) == 2
+    assert client.get(location).status_code == 404  # the pending file is gone
+
+
+@pytest.mark.parametrize("name", ["people.csv", "people.xlsx"])
+def test_one_bad_row_stores_nothing_and_is_reported(client, auth, w, name):
+    rows = [
+        *GOOD,
+        ["", "NEW-4", "", "", "", ""],
+        ["Gil S.", "RS-1", "", "", "", ""],
+        ["Hal T.", "NEW-6", "nobody@example.org", "32/13/2025", "maybe", ""],
+        ["Ida", "NEW-2", "", "", "", ""],
+    ]
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    response = upload(client, auth, (as_csv if name.endswith("csv") else as_xlsx)(rows), name)
+    result = check(client, auth, response.headers["Location"], confirm=True)
+    html = result.get_data(as_text=True)
+    assert result.status_code == 422
+    assert people_count(w["org"]) == before
+    problems = dict(re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td></tr>", html))
+    assert "name is missing" in problems["5"]
+    assert "RS-1 already belongs" in problems["6"]
+    assert (
+        "nobody@example.org" in html and "is not a date" in html and "should be yes or no" in html
+    )
+    assert "also on row 3" in problems["8"]
+    assert "nothing was imported" in html
+
+
+def test_formula_looking_cells_are_refused(client, auth, w):
+    rows = [
+        GOOD[0],
+        ['=HYPERLINK("http://evil")', "NEW-1", "", "", "", ""],
+        ["Jo", "+44", "", "", "", ""],
+    ]
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    response = upload(client, auth, as_xlsx(rows), "people.xlsx")
+    html = check(client, auth, response.headers["Location"], confirm=True).get_data(as_text=True)
+    assert people_count(w["org"]) == before
+    assert html.count("looks like a formula") == 2
+
+
+def test_a_missing_required_column_is_asked_for(client, auth, w):
+    auth.sign_in(w["admin"])
+    response = upload(client, auth, as_csv([["Who", "Code"], ["Kim", "K-1"]]), "people.csv")
+    html = check(client, auth, response.headers["Location"], confirm=True).get_data(as_text=True)
+    assert "Choose the column that holds “Name”" in html
+    done = check(
+        client,
+        auth,
+        response.headers["Location"],
+        confirm=True,
+        mapping={"column-display_name": "0", "column-reference": "1"},
+    )
+    assert done.status_code == 303
+    assert db.session.scalar(select(Person).where(Person.reference == "K-1")).display_name == "Kim"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "people.csv", "The file is empty."),
+        (b"not a zip", "people.xlsx", "not a readable Excel"),
+        (b"Name,Reference\n", "people.csv", "no people in it"),
+        (b"Name\nA", "people.pdf", "Choose a .csv or .xlsx file"),
+    ],
+)
+def test_malformed_or_huge_files_are_refused_plainly(client, auth, w, data, name, message):
+    auth.sign_in(w["admin"])
+    response = upload(client, auth, data, name)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
+    with pytest.raises(ImportFileError, match="larger than 5 MB"):
+        read_table("people.csv", b"Name,Reference\n" + b"x" * MAX_BYTES)
+
+
+def test_only_the_uploading_admin_can_use_a_pending_import(client, auth, w):
+    auth.sign_in(w["admin"])
+    location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
+    client.post("/sign-out", data={"csrf_token": auth.csrf(location)})
+    auth.sign_in(w["other_admin"])
+    assert client.get(location).status_code == 404
+
+
+def test_workers_cannot_import(client, auth, w):
+    auth.sign_in(w["worker"])
+    assert client.get("/people/import/").status_code == 403
