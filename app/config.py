@@ -40,6 +40,8 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_SSL_STRICT": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("STEPLADDER_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Several deployments (or test runs) may share one Redis; each keeps its own counters.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("STEPLADDER_RATELIMIT_PREFIX", "stepladder"),
         # argon2id parameters (RFC 9106 second recommendation: 64 MiB, 3 passes).
         "PASSWORD_HASH": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
         "TIMEZONE": os.environ.get("STEPLADDER_TIMEZONE", "Europe/London"),

@@ -23,7 +23,7 @@ COLUMNS = ["at", "user", "role", "action", "target", "detail", "address"]
 @bp.get("/")
 @allow("admin")
 def index():
-    """The audit trail of this organisation, newest first, filtered by action, user, target and date."""
+    """The organisation's audit trail, newest first, filtered by action, user, target, date."""
     filters = queries.Filters.from_request(request)
     try:
         page = max(1, int(request.args.get("page", 1)))
