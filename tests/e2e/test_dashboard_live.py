@@ -1,0 +1,68 @@
+"""The supervisor's open dashboard shows a step recorded on a worker's phone within 5 seconds,
+by itself, without a navigation (served by several app processes)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+
+def _number(region) -> int:
+    return int(region.locator(".number").inner_text())
+
+
+def test_dashboard_shows_a_new_step_within_five_seconds(phone, desktop):
+    sign_in(desktop, "supervisor@example.org")
+    desktop.goto("/overview/")
+    steps_today = desktop.get_by_role("region", name="Steps today")
+    expect(steps_today).to_be_visible()
+    before = _number(steps_today)
+    # Survives only if the page is never reloaded or navigated away from.
+    desktop.evaluate("window.stepladderMarker = 'still here'")
+    feed = desktop.get_by_role("list", name="Recent entries")
+
+    sign_in(phone, "worker@example.org")
+    people = phone.get_by_role("list", name="My people")
+    first = people.get_by_role("link").first
+    name = first.locator(".name").inner_text()
+    first.click()
+    ladder = phone.get_by_role("region", name="Getting out and about")
+    rung = ladder.get_by_role("button").first
+    rung_text = rung.locator(".rung-text").inner_text()
+    items = feed.get_by_role("listitem").filter(has_text=f"{name}: {rung_text}")
+    shown_before = items.count()
+    rung.click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+
+    expect(steps_today).to_have_text(re.compile(rf"^\s*{before + 1} steps\s*$"), timeout=5000)
+    expect(items).to_have_count(shown_before + 1, timeout=5000)
+    expect(items.first).to_contain_text("Sam Worker")
+    assert desktop.evaluate("window.stepladderMarker") == "still here"
+    assert desktop.url.endswith("/overview/")
+
+
+def test_supervisor_opens_the_journey_and_voids_an_entry(phone, desktop):
+    sign_in(phone, "worker2@example.org")
+    first = phone.get_by_role("list", name="My people").get_by_role("link").first
+    name = first.locator(".name").inner_text()
+    first.click()
+    phone.get_by_role("button", name="Seen today").click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+
+    sign_in(desktop, "supervisor@example.org")
+    desktop.goto("/overview/")
+    contacts = desktop.get_by_role("region", name="Contacts today")
+    before = _number(contacts)
+    feed = desktop.get_by_role("list", name="Recent entries")
+    feed.get_by_role("link", name=name).first.click()
+    expect(desktop.get_by_role("heading", level=1, name=name)).to_be_visible()
+    expect(desktop.locator("svg.chart").first).to_be_visible()
+    desktop.get_by_role("link", name=re.compile(r"^Remove or correct Seen")).first.click()
+    desktop.get_by_label("Reason for removing it").fill("Recorded for the wrong person")
+    desktop.get_by_role("button", name="Remove entry").click()
+    timeline = desktop.get_by_role("list", name="Timeline entries")
+    expect(timeline).to_contain_text("Reason: Recorded for the wrong person")
+    desktop.goto("/overview/")
+    expect(desktop.get_by_role("region", name="Contacts today")).to_have_text(
+        re.compile(rf"^\s*{before - 1} contacts\s*$"))
