@@ -48,9 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit.init_app(app)
     for module in (audit, accounts, privacy):
         app.register_blueprint(module.bp)
-    from app import imports, reports
+    from app import imports, my_journey, reports
 
-    for module in (reports, imports):
+    for module in (reports, imports, my_journey):
         app.register_blueprint(module.bp)
 
     from app.cli import register

@@ -52,7 +52,7 @@ def to_xlsx(report: Report) -> bytes:
                 safe_cell(row.counts),
                 _number(row.value.number),
                 _number(row.previous.number),
-                row.target,
+                tidy(row.target),
                 safe_cell(row.value.problem or row.value.note),
             ]
         )

@@ -4,11 +4,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import exists, select
 
+from app import audit
 from app.access import OFFICE, allow, scoped
 from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
-from app.models import Activity, AuditEvent, Funder, Indicator, Outcome, Rung, User, funder_viewer
+from app.models import Activity, Funder, Indicator, Outcome, Rung, User, funder_viewer
 from app.reports import files, periods
 from app.reports.forms import FunderForm, IndicatorForm
 from app.reports.report import build
@@ -43,20 +44,6 @@ def funder_or_404(funder_id: int) -> Funder:
     return funder
 
 
-def _audit(action: str, funder: Funder, detail: str = "") -> None:
-    db.session.add(
-        AuditEvent(
-            organisation_id=current_user.organisation_id,
-            user_id=current_user.id,
-            action=action,
-            target=f"funder:{funder.id}",
-            detail=detail,
-            address=request.remote_addr or "",
-        )
-    )
-    db.session.commit()
-
-
 @bp.get("/")
 @allow(*READERS)
 def index():
@@ -89,7 +76,7 @@ def report(funder_id: int):
         context.update(problem=str(problem), chosen=request.args.get("period", ""))
         return render_template("reports/report.html", **context), 422
     context.update(report=build(funder, period), chosen=period.code)
-    _audit("view", funder, period.code)
+    audit.record("report.view", f"funder:{funder.id}", period.code)
     return render_template("reports/report.html", **context)
 
 
@@ -103,7 +90,7 @@ def download(funder_id: int, fmt: str):
     except periods.PeriodError as problem:
         return Response(str(problem), status=400, mimetype="text/plain")
     result = build(funder, period)
-    _audit("export", funder, f"{period.code} {fmt}")
+    audit.record("report.export", f"funder:{funder.id}", f"{period.code} {fmt}")
     if fmt == "xlsx":
         body, mimetype = files.to_xlsx(result), files.XLSX
     else:

@@ -164,5 +164,5 @@ def test_workers_cannot_see_reports(client, auth, history):
 def test_downloads_are_audited(client, auth, history):
     auth.sign_in(history["supervisor"])
     client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2")
-    events = db.session.query(AuditEvent).filter_by(action="export").all()
+    events = db.session.query(AuditEvent).filter_by(action="report.export").all()
     assert [(e.target, e.detail) for e in events] == [(f"funder:{history['funder'].id}", "2025-Q2 xlsx")]
