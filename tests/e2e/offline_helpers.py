@@ -1,0 +1,58 @@
+"""Shared steps for the offline browser tests: a phone ready to work without signal, the
+outbox as the page sees it, and the server's view of entries through the export."""
+
+import csv
+import io
+import re
+from collections import Counter
+from datetime import date
+
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import sign_in
+
+
+def ready_for_offline(page: Page, email: str, person_index: int) -> str:
+    """Sign in, let the service worker take control, open one person of the caseload so that
+    the page is kept on the phone; return the person's page path."""
+    sign_in(page, email)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    people = page.get_by_role("list", name="My people")
+    link = people.get_by_role("link").nth(person_index)
+    path = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    page.wait_for_function("p => caches.match(p).then(r => Boolean(r))", arg=path)
+    return path
+
+
+def rung_buttons(page: Page):
+    """The rung buttons of the person's first ladder, top rung first."""
+    return page.locator(".rungs").first.get_by_role("button")
+
+
+def outbox(page: Page) -> list[dict]:
+    """What the phone holds in its outbox right now."""
+    return page.evaluate("StepladderOutbox.all()")
+
+
+def sync_region(page: Page):
+    return page.get_by_role("region", name="Sync")
+
+
+def wait_until_outbox_empty(page: Page) -> None:
+    page.wait_for_function("StepladderOutbox.all().then(entries => entries.length === 0)")
+
+
+def export_counts(browser, base_url: str) -> Counter:
+    """How many times each entry id is stored on the server, read by a supervisor's export."""
+    context = browser.new_context(base_url=base_url)
+    try:
+        page = context.new_page()
+        sign_in(page, "supervisor@example.org")
+        today = date.today().isoformat()
+        response = page.request.get(f"/export/entries.csv?from=2000-01-01&to={today}")
+        assert response.status == 200
+        return Counter(row["entry_id"] for row in csv.DictReader(io.StringIO(response.text())))
+    finally:
+        context.close()
