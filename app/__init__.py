@@ -48,9 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     audit.init_app(app)
     for module in (audit, accounts, privacy):
         app.register_blueprint(module.bp)
-    from app import imports, my_journey, reports
+    from app import imports, ladder_sets, my_journey, reports
 
-    for module in (reports, imports, my_journey):
+    for module in (reports, imports, my_journey, ladder_sets):
         app.register_blueprint(module.bp)
 
     from app.cli import register

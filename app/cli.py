@@ -33,6 +33,9 @@ def register(app: Flask) -> None:
     for command in (backup, restore):
         app.cli.add_command(command)
     app.cli.add_command(generate_data_command)
+    from app.reports.cli import report_command
+
+    app.cli.add_command(report_command)
 
 
 def _password(prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:

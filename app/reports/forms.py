@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.entries.indicators import KINDS
@@ -38,7 +39,9 @@ class FunderForm(FlaskForm):
 
 
 class IndicatorForm(FlaskForm):
-    kind = SelectField("What to count", choices=[(k, v.label) for k, v in KINDS.items()])
+    kind = SelectField(
+        "What to count", choices=[SelectChoice(k, v.label) for k, v in KINDS.items()]
+    )
     label = StringField("Name in the report", validators=[DataRequired(), Length(max=200)])
     outcome = SelectField("Outcome", coerce=int, validate_choice=False)
     rung = SelectField("Rung", coerce=int, validate_choice=False)

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
+from wtforms.fields.choices import SelectChoice
 
 from app import audit
 from app.access import OFFICE, allow, scoped
@@ -115,17 +116,17 @@ def _org_rows(model, *order) -> list:
 def _funder_form(funder: Funder | None) -> FunderForm:
     form = FunderForm(obj=funder)
     form.activities.choices = [
-        (a.id, a.name)
+        SelectChoice(a.id, a.name)
         for a in _org_rows(Activity, Activity.position, Activity.name)
         if not a.retired or (funder and a in funder.activities)
     ]
     form.outcomes.choices = [
-        (o.id, o.name)
+        SelectChoice(o.id, o.name)
         for o in _org_rows(Outcome, Outcome.position, Outcome.name)
         if not o.retired or (funder and o in funder.outcomes)
     ]
     viewers = [u for u in _org_rows(User, User.name) if u.role == "funder"]
-    form.viewers.choices = [(u.id, f"{u.name} ({u.email})") for u in viewers]
+    form.viewers.choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in viewers]
     if funder is not None and request.method == "GET":
         form.activities.data = [a.id for a in funder.activities]
         form.outcomes.data = [o.id for o in funder.outcomes]
@@ -140,7 +141,7 @@ def _funder_form(funder: Funder | None) -> FunderForm:
 def _save_funder(form: FunderForm, funder: Funder) -> None:
     """Copy the form onto the funder, ignoring ids it did not offer (another organisation's)."""
     offered = {
-        name: {v for v, _ in getattr(form, name).choices}
+        name: {c.value for c in getattr(form, name).choices}
         for name in ("activities", "outcomes", "viewers")
     }
     funder.name = form.name.data.strip()
@@ -179,10 +180,16 @@ def new_funder():
 def _indicator_form() -> IndicatorForm:
     form = IndicatorForm(prefix="indicator")
     outcomes = [o for o in _org_rows(Outcome, Outcome.position, Outcome.name) if not o.retired]
-    form.outcome.choices = [(0, "Any outcome")] + [(o.id, o.name) for o in outcomes]
-    form.rung.choices = {o.name: [(r.id, r.text) for r in o.live_rungs] for o in outcomes}
+    form.outcome.choices = [SelectChoice(0, "Any outcome")] + [
+        SelectChoice(o.id, o.name) for o in outcomes
+    ]
+    form.rung.choices = [
+        SelectChoice(r.id, r.text, optgroup=o.name) for o in outcomes for r in o.live_rungs
+    ]
     activities = [a for a in _org_rows(Activity, Activity.position, Activity.name) if not a.retired]
-    form.activity.choices = [(0, "Every activity")] + [(a.id, a.name) for a in activities]
+    form.activity.choices = [SelectChoice(0, "Every activity")] + [
+        SelectChoice(a.id, a.name) for a in activities
+    ]
     return form
 
 

@@ -1,4 +1,4 @@
-"""The report page and its downloads: same figures everywhere, the right people see it, bad input said plainly."""
+"""The report page and its downloads: the same figures everywhere, only for the right people."""
 
 import csv
 import io
@@ -11,8 +11,16 @@ from app.models import AuditEvent, Funder, funder_viewer
 from tests.fixtures.factories import make_user
 
 EXPECTED = [5, 4, 7, 2, 1, 2, 1.33, 1]  # conftest.py works these out by hand
-LABELS = ["People supported", "New people", "Contacts", "Climbed a rung", "Climbed two rungs",
-          "Left home", "Distance travelled", "Setbacks"]
+LABELS = [
+    "People supported",
+    "New people",
+    "Contacts",
+    "Climbed a rung",
+    "Climbed two rungs",
+    "Left home",
+    "Distance travelled",
+    "Setbacks",
+]
 
 
 def page_figures(html: str) -> list:
@@ -21,7 +29,15 @@ def page_figures(html: str) -> list:
 
 def csv_figures(body: str) -> dict:
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == ["Section", "Item", "Measure", "This period", "Previous period", "Target", "Note"]
+    assert rows[0] == [
+        "Section",
+        "Item",
+        "Measure",
+        "This period",
+        "Previous period",
+        "Target",
+        "Note",
+    ]
     return {r[1]: r for r in rows if r[0] == "Indicator"}
 
 
@@ -45,24 +61,38 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     by_label = csv_figures(response.get_data(as_text=True))
-    assert [float(by_label[label][3]) if "." in by_label[label][3] else int(by_label[label][3])
-            for label in LABELS] == EXPECTED
+    assert [
+        float(by_label[label][3]) if "." in by_label[label][3] else int(by_label[label][3])
+        for label in LABELS
+    ] == EXPECTED
     assert by_label["People supported"][4] == "2"  # the previous quarter, beside this one
     assert by_label["People supported"][5] == "4"  # the target
 
-    workbook = load_workbook(io.BytesIO(client.get(f"/reports/{fid}/report.xlsx?period=2025-Q2").data))
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/reports/{fid}/report.xlsx?period=2025-Q2").data)
+    )
     assert workbook.sheetnames == ["Summary", "Data"]
     summary = workbook["Summary"]
     assert summary["A1"].value == "City Fund: outcomes report"
-    header = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Indicator")
-    sheet_rows = {summary.cell(r, 1).value: [summary.cell(r, c).value for c in range(1, 7)]
-                  for r in range(header + 1, summary.max_row + 1)}
+    header = next(
+        r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "Indicator"
+    )
+    sheet_rows = {
+        summary.cell(r, 1).value: [summary.cell(r, c).value for c in range(1, 7)]
+        for r in range(header + 1, summary.max_row + 1)
+    }
     assert [sheet_rows[label][2] for label in LABELS] == EXPECTED
     assert sheet_rows["People supported"][3] == 2 and sheet_rows["People supported"][4] == 4
     data = workbook["Data"]
     data_rows = [[c.value for c in row] for row in data.iter_rows()]
     assert data_rows[0][:5] == ["Section", "Item", "Measure", "This period", "Previous period"]
-    csv_rows = list(csv.reader(io.StringIO(client.get(f"/reports/{fid}/report.csv?period=2025-Q2").get_data(as_text=True))))
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/reports/{fid}/report.csv?period=2025-Q2").get_data(as_text=True)
+            )
+        )
+    )
     assert len(data_rows) == len(csv_rows)
     for from_sheet, from_csv in zip(data_rows, csv_rows, strict=True):
         assert ["" if v is None else str(v) for v in from_sheet] == from_csv
@@ -70,7 +100,9 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
 
 def test_breakdowns_suppress_small_numbers_of_people(client, auth, history):
     auth.sign_in(history["supervisor"])
-    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(
+        as_text=True
+    )
     rows = list(csv.reader(io.StringIO(body)))
     gender = {r[1]: r[3] for r in rows if r[0] == "People supported by gender"}
     assert gender == {"Man": "fewer than 5", "Woman": "fewer than 5"}  # 2 men, 3 women
@@ -87,14 +119,20 @@ def test_stories_are_anonymised_and_only_with_consent(client, auth, history):
 
 
 def test_cells_that_look_like_formulas_are_made_safe(client, auth, history):
-    history["funder"].name = "=HYPERLINK(\"http://x\")"
+    history["funder"].name = '=HYPERLINK("http://x")'
     db.session.commit()
     auth.sign_in(history["supervisor"])
-    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(
+        as_text=True
+    )
     assert "'=HYPERLINK" in body
-    book = load_workbook(io.BytesIO(client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2").data))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2").data)
+    )
     assert book["Summary"]["A1"].value.startswith("'=")
-    assert all(not str(c.value or "").startswith("=") for row in book["Data"].iter_rows() for c in row)
+    assert all(
+        not str(c.value or "").startswith("=") for row in book["Data"].iter_rows() for c in row
+    )
 
 
 def test_an_unknown_period_is_refused_plainly(client, auth, history):
@@ -110,7 +148,9 @@ def test_an_unknown_period_is_refused_plainly(client, auth, history):
 
 def test_custom_dates_compare_with_the_same_number_of_days_before(client, auth, history):
     auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=custom&from=2025-05-01&to=2025-05-31").get_data(as_text=True)
+    html = client.get(
+        f"/reports/{history['funder'].id}?period=custom&from=2025-05-01&to=2025-05-31"
+    ).get_data(as_text=True)
     assert "1 May 2025 to 31 May 2025" in html and "31 Mar 2025 to 30 Apr 2025" in html
 
 
@@ -144,7 +184,9 @@ def test_funder_viewer_sees_only_attached_funders(client, auth, history):
     viewer = make_user(history["org"], "funder")
     hidden = Funder(organisation_id=history["org"].id, name="Other Grant")
     db.session.add(hidden)
-    db.session.execute(funder_viewer.insert().values(funder_id=history["funder"].id, user_id=viewer.id))
+    db.session.execute(
+        funder_viewer.insert().values(funder_id=history["funder"].id, user_id=viewer.id)
+    )
     db.session.commit()
     auth.sign_in(viewer)
     assert client.get("/").headers["Location"].endswith("/reports/")
@@ -165,4 +207,6 @@ def test_downloads_are_audited(client, auth, history):
     auth.sign_in(history["supervisor"])
     client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2")
     events = db.session.query(AuditEvent).filter_by(action="report.export").all()
-    assert [(e.target, e.detail) for e in events] == [(f"funder:{history['funder'].id}", "2025-Q2 xlsx")]
+    assert [(e.target, e.detail) for e in events] == [
+        (f"funder:{history['funder'].id}", "2025-Q2 xlsx")
+    ]

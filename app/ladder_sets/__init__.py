@@ -1,0 +1,5 @@
+"""An organisation's outcome set as a file: export it, and import another organisation's."""
+
+from app.ladder_sets.routes import bp
+
+__all__ = ["bp"]
