@@ -326,8 +326,30 @@ def test_only_office_staff_reach_the_dashboard(client, auth, w, role):
     assert client.get("/overview/", headers=LIVE).status_code == 403
 
 
+def test_attention_region_polls_on_its_own(client, auth, w):
+    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id)
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    headers = {"HX-Request": "true", "HX-Target": "attention"}
+    first = client.get("/overview/", headers=headers)
+    html = first.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="attention"')
+    assert "Ada L." in html and 'aria-label="Steps today"' not in html
+    version = first.headers["X-Stepladder-Version"]
+    again = client.get("/overview/", headers={**headers, "X-Stepladder-Version": version})
+    assert again.status_code == 204
+
+
 def test_no_fragment_shows_another_organisations_data(client, auth, w, day):
+    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id)
+    make_entry(w["other_person"], w["other_worker"], "setback", outcome_id=w["other_outcome"].id,
+               at=local_noon(0) + timedelta(minutes=30))  # after their step in `day`
+    db.session.commit()
     auth.sign_in(w["other_admin"])
+    attention = client.get("/overview/", headers={"HX-Request": "true", "HX-Target": "attention"})
+    html = attention.get_data(as_text=True)
+    assert "Cy N." in html  # their own setback is listed
+    assert "Ada L." not in html and "Bo M." not in html and w["worker"].name not in html
     for headers in ({}, LIVE):
         html = client.get("/overview/", headers=headers).get_data(as_text=True)
         for secret in ("Ada L.", "Bo M.", w["worker"].name, w["colleague"].name,

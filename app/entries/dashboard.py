@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.entries import queries
@@ -191,17 +191,17 @@ def steps_per_week(
     organisation_id: int, today: date, weeks: int = 12, **filters
 ) -> list[tuple[date, int]]:
     """Effective steps in each of the last `weeks` local weeks (Monday first), oldest first.
-    One pass over the index range with one conditional count per week, so the week
-    boundaries stay in local time on every database."""
+    One pass over the covering index; a CASE over week bounds computed in local time puts
+    each step in its week the same way on every database (and across clock changes)."""
     this_monday = today - timedelta(days=today.weekday())
     mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     bounds = [queries.day_bounds(m, m + timedelta(days=6)) for m in mondays]
-    columns = [
-        func.count().filter(and_(Entry.recorded_at >= s, Entry.recorded_at < e))
-        for s, e in bounds
-    ]
-    counts = db.session.execute(
-        select(*columns).where(
+    week = case(
+        *[(Entry.recorded_at < end, i) for i, (_, end) in enumerate(bounds)], else_=None
+    ).label("week")
+    rows = db.session.execute(
+        select(week, func.count())
+        .where(
             Entry.organisation_id == organisation_id,
             Entry.kind == "step",
             Entry.recorded_at >= bounds[0][0],
@@ -209,8 +209,10 @@ def steps_per_week(
             effective(),
             *_filters(**filters),
         )
-    ).one()
-    return list(zip(mondays, counts, strict=True))
+        .group_by(week)
+    ).all()
+    counts = dict(rows)
+    return [(monday, counts.get(i, 0)) for i, monday in enumerate(mondays)]
 
 
 # --- attention ------------------------------------------------------------------------------
@@ -231,11 +233,13 @@ def not_seen_before(org: Organisation, today: date) -> datetime:
 
 
 def latest_entry_id(person_column):
-    """SQL: the id of a person's latest effective entry (walks the person/time index back)."""
+    """SQL: the id of a person's latest effective entry. Ordered by recorded_at alone, so the
+    database walks the (person_id, recorded_at) index backwards and stops at the first hit;
+    a second sort key would make it sort all of the person's entries."""
     return (
         select(Entry.id)
         .where(Entry.person_id == person_column, effective())
-        .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
+        .order_by(Entry.recorded_at.desc())
         .limit(1)
         .correlate(Person)
         .scalar_subquery()

@@ -23,8 +23,10 @@ from app.models.clock import utcnow
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 
 VERSION_HEADER = "X-Stepladder-Version"
-# Polls come this often (milliseconds in the template); an entry shows within one poll.
+# Polls come this often; an entry shows within one poll. The attention list is about days,
+# not seconds, and costs a look-up per person, so it refreshes on a slower poll of its own.
 POLL_SECONDS = 3
+ATTENTION_POLL_SECONDS = 60
 
 
 def _choices(org_id: int) -> dict:
@@ -69,7 +71,6 @@ def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
         breakdowns=breakdowns,
         weeks=weeks,
         weeks_chart=charts.steps_per_week("steps-per-week", weeks),
-        attention=dashboard.attention(org, today),
         feed=feed,
         amended=queries.amended_map(org.id, [e.id for e in feed]),
         filters=filters,
@@ -88,13 +89,30 @@ def index():
     filters = dashboard.parse_filters(request.args, org.id)
     args = sorted(filters.query_args().items())
     version = dashboard.dashboard_etag(org.id, today, repr(args))
-    if request.headers.get("HX-Target") == "live":
-        if request.headers.get(VERSION_HEADER) == version:
+    attention_version = dashboard.dashboard_etag(org.id, today, "attention")
+    target = request.headers.get("HX-Target")
+    if target in ("live", "attention"):
+        current = version if target == "live" else attention_version
+        if request.headers.get(VERSION_HEADER) == current:
             # Nothing changed: no body, nothing swapped, two index look-ups spent.
-            return "", 204, {"HX-Reswap": "none", VERSION_HEADER: version}
-        html = render_block(
-            "overview/index.html", "live", **_live_context(org, filters, today, version)
-        )
-        return html, 200, {VERSION_HEADER: version}
+            return "", 204, {"HX-Reswap": "none", VERSION_HEADER: current}
+        if target == "live":
+            context = _live_context(org, filters, today, version)
+        else:
+            context = _attention_context(org, today, attention_version)
+        return render_block("overview/index.html", target, **context), 200, {
+            VERSION_HEADER: current
+        }
     context = _live_context(org, filters, today, version)
+    context.update(_attention_context(org, today, attention_version))
     return render_template("overview/index.html", **context, **_choices(org.id))
+
+
+def _attention_context(org, today, version: str) -> dict:
+    """The attention list: not seen for N days, latest entry a setback, idle workers."""
+    return dict(
+        attention=dashboard.attention(org, today),
+        attention_version=version,
+        attention_poll_ms=ATTENTION_POLL_SECONDS * 1000,
+        now=utcnow(),
+    )
