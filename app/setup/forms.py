@@ -74,7 +74,9 @@ class OutcomeForm(FlaskForm):
 
 
 class RungForm(FlaskForm):
-    text = StringField("Step", [required("step in plain words"), Length(max=200)], filters=[strip])
+    text = StringField(
+        "New step", [required("step in plain words"), Length(max=200)], filters=[strip]
+    )
 
 
 class LibraryForm(FlaskForm):
