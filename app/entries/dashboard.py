@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.entries import queries
@@ -243,6 +243,7 @@ def latest_entry_id(person_column):
         .limit(1)
         .correlate(Person)
         .scalar_subquery()
+        .label("last_id")
     )
 
 
@@ -250,28 +251,43 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     """Active people not seen for N days (or never, if added that long ago), active people
     whose latest entry is a setback, and active workers with no entries this week."""
     threshold = not_seen_before(org, today)
-    last = latest_entry_id(Person.id).label("last_id")
-    people = (
-        select(Person.id, last)
+    # Two steps rather than one join: a join on the subquery's result makes PostgreSQL hash
+    # the whole entry table; fetching the latest entries by primary key stays cheap.
+    latest = db.session.execute(
+        select(Person.id, Person.created_at, latest_entry_id(Person.id))
         .where(Person.organisation_id == org.id, Person.status == "active")
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Person, Entry.recorded_at, Entry.kind)
-        .join(people, people.c.id == Person.id)
-        .outerjoin(Entry, Entry.id == people.c.last_id)
-        .where(
-            or_(
-                Entry.recorded_at < threshold,
-                Entry.kind == "setback",
-                and_(Entry.id.is_(None), Person.created_at < threshold),
+    ).all()
+    last_by_id = {}
+    entry_ids = [last_id for _, _, last_id in latest if last_id is not None]
+    for chunk in range(0, len(entry_ids), 500):
+        last_by_id.update(
+            (row.id, row) for row in db.session.execute(
+                select(Entry.id, Entry.recorded_at, Entry.kind).where(
+                    Entry.id.in_(entry_ids[chunk : chunk + 500])
+                )
             )
         )
-        .order_by(Entry.recorded_at.asc().nulls_first(), Person.display_name)
-    ).all()
-    not_seen = [(p, at) for p, at, _ in rows if at is None or at < threshold][:limit]
-    setbacks = [(p, at) for p, at, kind in rows if kind == "setback"]
-    setbacks.sort(key=lambda pair: pair[1], reverse=True)
+    not_seen_ids, setback_ids = [], []
+    for person_id, created_at, last_id in latest:
+        last = last_by_id.get(last_id)
+        if last is None:
+            if created_at < threshold:
+                not_seen_ids.append((None, person_id))
+            continue
+        if last.recorded_at < threshold:
+            not_seen_ids.append((last.recorded_at, person_id))
+        if last.kind == "setback":
+            setback_ids.append((last.recorded_at, person_id))
+    # Never seen first, then longest unseen; setbacks most recent first.
+    not_seen_ids.sort(key=lambda pair: (pair[0] is not None, pair[0] or datetime.min))
+    setback_ids.sort(key=lambda pair: pair[0], reverse=True)
+    not_seen_ids, setback_ids = not_seen_ids[:limit], setback_ids[:limit]
+    wanted = {pid for _, pid in not_seen_ids + setback_ids}
+    people = {
+        p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(wanted)))
+    } if wanted else {}
+    not_seen = [(people[pid], at) for at, pid in not_seen_ids]
+    setbacks = [(people[pid], at) for at, pid in setback_ids]
     week_start, week_end = periods(today)["week"]
     busy = (
         select(literal(1))
@@ -291,7 +307,7 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
             .order_by(User.name)
         )
     )
-    return Attention(not_seen, setbacks[:limit], idle, org.not_seen_days)
+    return Attention(not_seen, setbacks, idle, org.not_seen_days)
 
 
 def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -> list[Entry]:
