@@ -3,6 +3,7 @@ outbox as the page sees it, and the server's view of entries through the export.
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -22,8 +23,32 @@ def ready_for_offline(page: Page, email: str, person_index: int) -> str:
     path = link.get_attribute("href")
     link.click()
     page.wait_for_url(re.compile(re.escape(path) + "$"))
-    page.wait_for_function("p => caches.match(p).then(r => Boolean(r))", arg=path)
+    wait_until(page, "p => caches.match(p).then(Boolean)", path)
     return path
+
+
+def wait_until(page: Page, predicate: str, arg=None) -> None:
+    """Wait until an asynchronous predicate (JavaScript, taking `arg`) resolves truthy.
+
+    wait_for_function does not await a promise (a pending promise counts as true), so each
+    poll starts the predicate once and reads the answer of the previous run.
+    """
+    page.wait_for_function(
+        f"""arg => {{
+            const waits = window.__stepladderWaits || (window.__stepladderWaits = {{}});
+            const key = {json.dumps(predicate)} + JSON.stringify(arg);
+            if (waits[key] === true) {{ delete waits[key]; return true; }}
+            if (waits[key] !== "running") {{
+                waits[key] = "running";
+                Promise.resolve(({predicate})(arg)).then(
+                    value => {{ waits[key] = value ? true : "again"; }},
+                    () => {{ waits[key] = "again"; }});
+            }}
+            return false;
+        }}""",
+        arg=arg,
+        polling=100,
+    )
 
 
 def rung_buttons(page: Page):
@@ -41,7 +66,7 @@ def sync_region(page: Page):
 
 
 def wait_until_outbox_empty(page: Page) -> None:
-    page.wait_for_function("StepladderOutbox.all().then(entries => entries.length === 0)")
+    wait_until(page, "() => StepladderOutbox.all().then(entries => entries.length === 0)")
 
 
 def export_counts(browser, base_url: str) -> Counter:

@@ -11,6 +11,7 @@ from tests.e2e.offline_helpers import (
     ready_for_offline,
     rung_buttons,
     sync_region,
+    wait_until,
     wait_until_outbox_empty,
 )
 
@@ -19,9 +20,10 @@ def test_caseload_pages_open_from_the_phone_without_signal(phone):
     path = ready_for_offline(phone, "worker@example.org", 1)
     name = phone.get_by_role("heading", level=1).inner_text()
     # My people asked the service worker to keep the whole caseload, not only opened pages.
-    phone.wait_for_function(
+    wait_until(
+        phone,
         "() => caches.open('stepladder-pages-' + document.querySelector('[data-outbox]')"
-        ".dataset.user).then(c => c.keys()).then(keys => keys.length >= 13)"
+        ".dataset.user).then(c => c.keys()).then(keys => keys.length >= 13)",
     )
     phone.context.set_offline(True)
     phone.reload()
