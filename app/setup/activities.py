@@ -6,10 +6,10 @@ from wtforms.validators import Length
 
 from app import ladder_templates
 from app.access import allow, scoped
+from app.audit import record
 from app.extensions import db
 from app.models import Activity
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import ActivityForm, ButtonForm, MoveForm, StarterActivitiesForm, strip
 from app.setup.ordering import move, next_position
 
@@ -78,7 +78,7 @@ def add_activity():
     )
     db.session.add(activity)
     db.session.flush()
-    record_change("create", f"activity:{activity.id}", activity.name)
+    record("setup.create", f"activity:{activity.id}", activity.name)
     db.session.commit()
     flash(f"Added “{activity.name}”.", "info")
     return redirect(url_for(".activities"), code=303)
@@ -112,9 +112,8 @@ def adopt_starter_activities():
     org = queries.organisation()
     for position, name in enumerate(names, start=1):
         db.session.add(Activity(organisation_id=org.id, name=name, position=position))
-    record_change(
-        "create", f"organisation:{org.id}", "activities from the template: " + ", ".join(names)
-    )
+    detail = "activities from the template: " + ", ".join(names)
+    record("setup.create", f"organisation:{org.id}", detail)
     db.session.commit()
     flash(f"Added {len(names)} activities.", "info")
     return redirect(url_for(".activities"), code=303)
@@ -130,9 +129,8 @@ def rename_activity(activity_id: int):
         form.name.errors.append(f"There is already an activity called “{form.name.data}”.")
     if form.errors:
         return _page(422, editing=(activity.id, form))
-    record_change(
-        "change", f"activity:{activity.id}", f"renamed from “{activity.name}” to “{form.name.data}”"
-    )
+    detail = f"renamed from “{activity.name}” to “{form.name.data}”"
+    record("setup.change", f"activity:{activity.id}", detail)
     activity.name = form.name.data
     db.session.commit()
     flash(f"Renamed to “{activity.name}”.", "info")
@@ -167,7 +165,7 @@ def restore_activity(activity_id: int):
 def _set_retired(activity: Activity, retired: bool):
     if ButtonForm().validate():
         activity.retired = retired
-        record_change("change", f"activity:{activity.id}", "retired" if retired else "restored")
+        record("setup.change", f"activity:{activity.id}", "retired" if retired else "restored")
         db.session.commit()
         flash(f"{'Retired' if retired else 'Restored'} “{activity.name}”.", "info")
     return redirect(url_for(".activities"), code=303)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from app.access import allow
+from app.audit import record
 from app.extensions import db
 from app.models import Activity, Outcome, Person, User
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import ButtonForm
 
 
@@ -88,7 +88,7 @@ def finish():
         return redirect(url_for(".index"))
     org = queries.organisation()
     org.setup_done = True
-    record_change("change", f"organisation:{org.id}", "finished the guided set-up")
+    record("setup.change", f"organisation:{org.id}", "finished the guided set-up")
     db.session.commit()
     flash("Set-up finished. You can change any of it from here at any time.", "info")
     return redirect(url_for(".index"), code=303)

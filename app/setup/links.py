@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import delete, insert
 
 from app.access import allow
+from app.audit import record
 from app.extensions import db
 from app.models import activity_outcome
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import LinksForm
 
 
@@ -65,8 +65,8 @@ def save_links():
             insert(activity_outcome),
             [{"activity_id": allowed[p][0], "outcome_id": allowed[p][1]} for p in sorted(chosen)],
         )
-    record_change(
-        "change",
+    record(
+        "setup.change",
         f"organisation:{queries.organisation().id}",
         f"{len(chosen)} activity–outcome links",
     )

@@ -7,10 +7,10 @@ no longer offered as a button on a person's page.
 from flask import abort, flash, redirect, render_template, url_for
 
 from app.access import allow, scoped
+from app.audit import record
 from app.extensions import db
 from app.models import Outcome, Rung
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import (
     ButtonForm,
     LibraryForm,
@@ -78,7 +78,7 @@ def add_outcome():
     )
     db.session.add(outcome)
     db.session.flush()
-    record_change("create", f"outcome:{outcome.id}", outcome.name)
+    record("setup.create", f"outcome:{outcome.id}", outcome.name)
     db.session.commit()
     flash(f"Added “{outcome.name}”. Now add the steps of its ladder.", "info")
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
@@ -100,8 +100,8 @@ def adopt_library_outcomes():
         return _list_page(422, library=form)
     org = queries.organisation()
     created = adopt_outcomes(org, names)
-    record_change(
-        "create", f"organisation:{org.id}", "outcomes from the library: " + ", ".join(names)
+    record(
+        "setup.create", f"organisation:{org.id}", "outcomes from the library: " + ", ".join(names)
     )
     db.session.commit()
     flash(f"Added {len(created)} outcomes with their ladders.", "info")
@@ -145,8 +145,8 @@ def edit_outcome(outcome_id: int):
         form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
     if form.errors:
         return _outcome_page(outcome, 422, details=form)
-    record_change(
-        "change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated"
+    record(
+        "setup.change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated"
     )
     outcome.name = form.name.data
     outcome.description = form.description.data or ""
@@ -183,7 +183,7 @@ def restore_outcome(outcome_id: int):
 def _set_outcome_retired(outcome: Outcome, retired: bool):
     if ButtonForm().validate():
         outcome.retired = retired
-        record_change("change", f"outcome:{outcome.id}", "retired" if retired else "restored")
+        record("setup.change", f"outcome:{outcome.id}", "retired" if retired else "restored")
         db.session.commit()
         flash(f"{'Retired' if retired else 'Restored'} “{outcome.name}”.", "info")
     return redirect(url_for(".outcomes"), code=303)
@@ -216,7 +216,7 @@ def add_rung(outcome_id: int):
     )
     db.session.add(rung)
     db.session.flush()
-    record_change("create", f"rung:{rung.id}", f"{outcome.name}: {rung.text}")
+    record("setup.create", f"rung:{rung.id}", f"{outcome.name}: {rung.text}")
     db.session.commit()
     flash(f"Added “{rung.text}”.", "info")
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
@@ -231,7 +231,7 @@ def rename_rung(outcome_id: int, rung_id: int):
     form = RungForm()
     if not form.validate():
         return _outcome_page(outcome, 422, editing=(rung.id, form))
-    record_change("change", f"rung:{rung.id}", f"reworded from “{rung.text}” to “{form.text.data}”")
+    record("setup.change", f"rung:{rung.id}", f"reworded from “{rung.text}” to “{form.text.data}”")
     rung.text = form.text.data
     db.session.commit()
     flash("Saved.", "info")
@@ -246,7 +246,7 @@ def move_rung(outcome_id: int, rung_id: int):
     rung = _rung(outcome, rung_id)
     form = MoveForm()
     if form.validate() and move(outcome.rungs, rung, form.direction.data):
-        record_change("change", f"rung:{rung.id}", f"moved {form.direction.data}")
+        record("setup.change", f"rung:{rung.id}", f"moved {form.direction.data}")
         db.session.commit()
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
 
@@ -270,7 +270,7 @@ def restore_rung(outcome_id: int, rung_id: int):
 def _set_rung_retired(outcome: Outcome, rung: Rung, retired: bool):
     if ButtonForm().validate():
         rung.retired = retired
-        record_change("change", f"rung:{rung.id}", "retired" if retired else "restored")
+        record("setup.change", f"rung:{rung.id}", "retired" if retired else "restored")
         db.session.commit()
         flash(f"{'Retired' if retired else 'Restored'} “{rung.text}”.", "info")
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)

@@ -7,11 +7,11 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from app.access import allow, scoped
+from app.audit import record
 from app.entries.queries import local_today
 from app.extensions import db
 from app.models import Organisation, Outcome, Person, Plan, User
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import PersonForm, offered, options, strip
 
 
@@ -146,7 +146,7 @@ def _save(form: PersonForm, person: Person, action: str):
     """Commit, or show the form again if the reference was taken meanwhile (nothing stored)."""
     try:
         db.session.flush()
-        record_change(action, f"person:{person.id}", person.reference)
+        record(action, f"person:{person.id}", person.reference)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -181,7 +181,7 @@ def add_person():
     person = Person(organisation_id=org.id, display_name="", reference="")
     db.session.add(person)
     _apply(form, person, org)
-    if not _save(form, person, "create"):
+    if not _save(form, person, "setup.create"):
         return _form_page(form, None, 422)
     flash(f"Added {person.display_name}.", "info")
     return redirect(url_for(".people"), code=303)
@@ -199,7 +199,7 @@ def edit_person(person_id: int):
     if not _check(form, person):
         return _form_page(form, person, 422)
     _apply(form, person, org)
-    if not _save(form, person, "change"):
+    if not _save(form, person, "setup.change"):
         return _form_page(form, db.session.get(Person, person_id), 422)
     flash(f"Saved {person.display_name}.", "info")
     return redirect(url_for(".people"), code=303)

@@ -3,9 +3,9 @@
 from flask import flash, redirect, render_template, url_for
 
 from app.access import allow
+from app.audit import record
 from app.extensions import db
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import SettingsForm
 
 
@@ -36,7 +36,7 @@ def settings():
         org.not_seen_days = form.not_seen_days.data
         org.demographic_fields = ",".join(fields)
         org.workers_see_everyone = form.workers_see_everyone.data
-        record_change("change", f"organisation:{org.id}", "settings")
+        record("setup.change", f"organisation:{org.id}", "settings")
         db.session.commit()
         flash("Saved the organisation's settings.", "info")
         return redirect(url_for(".settings"), code=303)

@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import delete, func, select
 
 from app.access import allow, scoped
+from app.audit import record
 from app.auth.passwords import hash_password, policy_problem
 from app.extensions import db
 from app.models import Person, User, UserSession, caseload
 from app.models.user import ROLE_LABELS
 from app.setup import bp, queries
-from app.setup.changes import record_change
 from app.setup.forms import (
     ButtonForm,
     CaseloadForm,
@@ -67,7 +67,7 @@ def add_staff():
     )
     db.session.add(user)
     db.session.flush()
-    record_change("create", f"user:{user.id}", f"{email} as {user.role}")
+    record("setup.create", f"user:{user.id}", f"{email} as {user.role}")
     db.session.commit()
     flash(
         f"Added {user.name} as {user.role_label.lower()}. Give them their password in person.",
@@ -124,7 +124,7 @@ def edit_staff(user_id: int):
     if not valid or form.role.errors:
         return _user_page(user, 422, details=form)
     if form.role.data != user.role:
-        record_change("change", f"user:{user.id}", f"role {user.role} → {form.role.data}")
+        record("setup.change", f"user:{user.id}", f"role {user.role} → {form.role.data}")
     user.name = form.name.data
     user.role = form.role.data
     db.session.commit()
@@ -153,7 +153,7 @@ def save_caseload(user_id: int):
         db.session.execute(
             caseload.insert(), [{"user_id": user.id, "person_id": p} for p in sorted(added)]
         )
-    record_change("change", f"user:{user.id}", f"caseload of {len(chosen)} people")
+    record("setup.change", f"user:{user.id}", f"caseload of {len(chosen)} people")
     db.session.commit()
     db.session.expire_all()
     flash(f"Saved {user.name}'s caseload.", "info")
@@ -172,7 +172,7 @@ def deactivate_staff(user_id: int):
     user.active = False
     # Their open sessions end at once: the cookie on their phone stops working.
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    record_change("change", f"user:{user.id}", "deactivated")
+    record("setup.change", f"user:{user.id}", "deactivated")
     db.session.commit()
     flash(f"{user.name} can no longer sign in.", "info")
     return redirect(url_for(".staff_user", user_id=user.id), code=303)
@@ -185,7 +185,7 @@ def reactivate_staff(user_id: int):
     user = scoped(User, user_id)
     ButtonForm().validate()
     user.active = True
-    record_change("change", f"user:{user.id}", "reactivated")
+    record("setup.change", f"user:{user.id}", "reactivated")
     db.session.commit()
     flash(f"{user.name} can sign in again.", "info")
     return redirect(url_for(".staff_user", user_id=user.id), code=303)

@@ -22,7 +22,8 @@ def test_admin_adds_an_activity_at_the_end(admin, w):
     assert response.status_code == 303
     assert _names(w["org"]) == ["Doorstep support", "Travel training"]
     assert "Travel training" in admin.text("/setup/activities")
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "create")) is not None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "setup.create"))
+    assert (event.user_id, event.detail) == (w["admin"].id, "Travel training")
 
 
 def test_empty_or_duplicate_activity_name_is_refused_and_nothing_stored(admin, w):
