@@ -30,6 +30,19 @@ def _other_indicator(w):
     return indicator
 
 
+def _other_import_token(w):
+    """A pending people import uploaded by another organisation's admin."""
+    from flask import current_app
+    from flask_login import login_user
+
+    from app.imports import pending
+
+    with current_app.test_request_context():
+        w["other_admin"].session_token = "test"
+        login_user(w["other_admin"])
+        return pending.save("people.csv", ["Name"], [["Someone"]])
+
+
 # How to find another organisation's row for each kind of id a route can take.
 ID_SOURCES = {
     "person_id": lambda w: w["other_person"].id,
@@ -40,14 +53,16 @@ ID_SOURCES = {
     "user_id": lambda w: w["other_worker"].id,
     "funder_id": lambda w: _other_funder(w).id,
     "indicator_id": lambda w: _other_indicator(w).id,
+    "token": _other_import_token,
 }
-NOT_IDS = {"filename"}
+# Route arguments that are not ids, with a value that makes the URL valid.
+NOT_IDS = {"filename": "x", "fmt": "csv"}
 
 
 def _routes_with_ids():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     for rule in app.url_map.iter_rules():
-        arguments = rule.arguments - NOT_IDS
+        arguments = rule.arguments - NOT_IDS.keys()
         if not arguments or rule.endpoint == "static":
             continue
         for method in sorted(rule.methods & {"GET", "POST"}):
@@ -62,6 +77,8 @@ def test_another_organisations_ids_get_404(client, auth, w, rule, method, argume
     url = rule
     for name in arguments:
         url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(ID_SOURCES[name](w)), url)
+    for name, value in NOT_IDS.items():
+        url = re.sub(rf"<(?:[^>]+:)?{name}>", value, url)
     db.session.commit()
     auth.sign_in(w["admin"])
     token = csrf_from(client.get("/people").get_data(as_text=True))
