@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import Activity, Entry, Organisation, Outcome, Person, Plan, User
+from app.models import Activity, Entry, Funder, Indicator, Organisation, Outcome, Person, Plan, User
 from app.models.clock import utcnow
 
 ORGANISATION = "Demo Recovery Centre"
@@ -69,8 +69,50 @@ def load_demo(seed: int = 7) -> Organisation:
         db.session.flush()
         _history(rng, person, worker, chosen, activities, now)
     users["worker@example.org"].last_activity_id = activities[0].id
+    _funders(org, outcomes, activities)
     db.session.commit()
     return org
+
+
+def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activity]) -> None:
+    """Two funders with the common indicators, so the reports have something true to show."""
+    by_name = {o.name: o for o in outcomes} | {a.name: a for a in activities}
+    getting_out = by_name["Getting out and about"]
+    bus_alone = next(r for r in getting_out.rungs if r.text == "Took the bus alone")
+    council = Funder(
+        organisation_id=org.id, name="City Council Mental Health Fund",
+        description="Commissioned outreach: getting out and about, and connecting with people.",
+    )
+    council.activities = [by_name[n] for n in ("Doorstep support", "Travel training", "Drop-in group")]
+    council.outcomes = [getting_out, by_name["Connecting with people"]]
+    council.indicators = [
+        Indicator(organisation_id=org.id, kind=kind, label=label, params=params, target=target, position=n)
+        for n, (kind, label, params, target) in enumerate([
+            ("people_supported", "People supported", {}, 20),
+            ("contacts", "Sessions and contacts delivered", {}, 150),
+            ("climbed", "People who climbed at least one rung of Getting out and about",
+             {"outcome_id": getting_out.id, "rungs": 1}, 10),
+            ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 5),
+            ("average_climbed", "Average rungs climbed: Getting out and about",
+             {"outcome_id": getting_out.id}, None),
+            ("setback", "People with a setback", {}, None),
+        ], start=1)
+    ]
+    lottery = Funder(
+        organisation_id=org.id, name="Community Lottery Grant",
+        description="One-to-one sessions towards work, learning and looking after myself.",
+    )
+    lottery.activities = [by_name["1:1 session"]]
+    lottery.outcomes = [by_name["Work and learning"], by_name["Looking after myself"]]
+    lottery.indicators = [
+        Indicator(organisation_id=org.id, kind="people_supported", label="People supported",
+                  params={}, target=8, position=1),
+        Indicator(organisation_id=org.id, kind="new_people", label="New people started",
+                  params={}, position=2),
+        Indicator(organisation_id=org.id, kind="contacts", label="1:1 sessions delivered",
+                  params={"activity_id": by_name["1:1 session"].id}, target=40, position=3),
+    ]
+    db.session.add_all([council, lottery])
 
 
 def _history(rng, person, worker, outcomes, activities, now) -> None:
@@ -97,13 +139,13 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
             entry = dict(kind="setback", outcome_id=outcome.id)
         elif roll < 0.5:
             entry = dict(kind="note", note=rng.choice(NOTES), shareable=person.consents_to_stories)
-        # Some entries were made offline and arrived later.
-        late = timedelta(hours=rng.choice([0, 0, 0, 0, 0, 3, 20]))
+        # Some entries were made offline and arrived later (but never after now).
+        late = min(timedelta(hours=rng.choice([0, 0, 0, 0, 0, 3, 20]), seconds=2), now - when)
         db.session.add(
             Entry(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 organisation_id=person.organisation_id, person_id=person.id, worker_id=worker.id,
-                activity_id=activity.id, recorded_at=when, received_at=when + late + timedelta(seconds=2),
+                activity_id=activity.id, recorded_at=when, received_at=when + late,
                 **entry,
             )
         )

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.auth.passwords import verify_password
 from app.extensions import db
-from app.models import Entry, Organisation, Outcome, Person, User, caseload
+from app.models import Entry, Funder, Organisation, Outcome, Person, User, caseload
 from app.models.clock import utcnow
 
 GETTING_OUT = [
@@ -63,7 +63,20 @@ def test_demo_data_keeps_the_public_contract(runner, app):
     assert [r.text for r in getting_out.rungs] == GETTING_OUT
     assert len([o for o in outcomes if o.name != "Getting out and about" and o.rungs]) >= 2
     assert db.session.scalar(select(func.max(Entry.recorded_at))) <= utcnow()
+    assert db.session.scalar(select(func.max(Entry.received_at))) <= utcnow()
+    funders = list(db.session.scalars(select(Funder).where(Funder.organisation_id == org.id)))
+    assert len(funders) == 2 and all(f.indicators and f.activities for f in funders)
     assert "already holds organisations" in runner.invoke(args=["load-demo"]).output
+
+
+def test_the_demo_funders_report_a_real_quarter(runner, client, auth):
+    runner.invoke(args=["load-demo"])
+    auth.sign_in("supervisor@example.org", "stepladder-demo")
+    funder = db.session.scalar(select(Funder).where(Funder.name == "City Council Mental Health Fund"))
+    page = client.get(f"/reports/{funder.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "People supported" in html and "Download Excel" in html and "Download CSV" in html
 
 
 def test_healthz_answers_when_the_database_does(client):
