@@ -71,6 +71,11 @@ def wait_until_outbox_empty(page: Page) -> None:
 
 def export_counts(browser, base_url: str) -> Counter:
     """How many times each entry id is stored on the server, read by a supervisor's export."""
+    return Counter(row["entry_id"] for row in export_rows(browser, base_url))
+
+
+def export_rows(browser, base_url: str) -> list[dict]:
+    """Every entry on the server, as a supervisor's export lists it."""
     context = browser.new_context(base_url=base_url)
     try:
         page = context.new_page()
@@ -78,6 +83,6 @@ def export_counts(browser, base_url: str) -> Counter:
         today = date.today().isoformat()
         response = page.request.get(f"/export/entries.csv?from=2000-01-01&to={today}")
         assert response.status == 200
-        return Counter(row["entry_id"] for row in csv.DictReader(io.StringIO(response.text())))
+        return list(csv.DictReader(io.StringIO(response.text())))
     finally:
         context.close()

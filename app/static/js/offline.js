@@ -224,7 +224,13 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") replay(true);
   });
-  document.addEventListener("htmx:afterSettle", render);
+  // A boosted sign-in swaps the page without loading it: treat a new user as a page load.
+  var lastUser = me();
+  document.addEventListener("htmx:afterSettle", function () {
+    if (me() === lastUser) return render();
+    lastUser = me();
+    replay(true);
+  });
   setInterval(function () { replay(false); }, TIMER);
 
   // ----- Service worker, caseload kept for offline use, iPhone hint -----
