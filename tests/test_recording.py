@@ -196,3 +196,36 @@ def test_htmx_gets_the_recorder_and_the_status_out_of_band(client, w, signed_in_
     assert response.status_code == 201
     assert '<div id="recorder">' in html and 'hx-swap-oob="innerHTML"' in html
     assert "<html" not in html
+
+
+def test_two_undos_of_one_entry_racing_store_one(app, w):
+    """An entry is amended at most once: the database's unique key decides a race."""
+    from tests.conftest import Auth
+    from tests.fixtures.factories import make_entry
+
+    original = make_entry(w["person"], w["worker"], "seen")
+    db.session.commit()
+    clients = [app.test_client() for _ in range(3)]
+    tokens = []
+    for client in clients:
+        auth = Auth(client)
+        auth.sign_in(w["worker"])
+        tokens.append(auth.csrf(f"/people/{w['person'].id}"))
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def undo(client, token):
+        with app.app_context():
+            barrier.wait()
+            response = _post(client, w["person"], token, f"void:{original.id}", reason="Wrong person")
+            answers.append((response.status_code, response.get_json()))
+            db.session.remove()
+
+    threads = [threading.Thread(target=undo, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in answers) == [201, 422, 422]
+    assert all("already been undone" in body["error"] for status, body in answers if status == 422)
+    assert len(_entries(amends_id=original.id)) == 1

@@ -148,7 +148,11 @@ def store(entry: Entry, worker: User) -> Recorded:
     except IntegrityError:
         db.session.rollback()
     stored = db.session.get(Entry, entry.id, populate_existing=True)
-    if stored is None:  # the integrity error was not the UUID: a reference vanished meanwhile
+    if stored is None:
+        # Not the UUID: an entry can be amended once (a unique key), so someone else's undo
+        # or correction got there first; otherwise a reference vanished meanwhile.
+        if entry.amends_id is not None:
+            raise EntryError("That entry has already been undone or corrected.")
         raise EntryError("This entry refers to something that no longer exists.")
     if stored.identity() != identity:
         current_app.logger.info("entry %s posted again with a different body", entry.id)
