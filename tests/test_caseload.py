@@ -90,3 +90,16 @@ def test_personal_pages_are_not_stored_by_browsers_or_proxies(client, auth, w):
     auth.sign_in(w["worker"])
     for path in ("/people", f"/people/{w['person'].id}"):
         assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_office_staff_find_the_full_journey_from_the_person_page(client, auth, w):
+    auth.sign_in(w["supervisor"])
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert f'href="/journey/{w["person"].id}"' in html
+    assert client.get(f"/journey/{w['person'].id}").status_code == 200
+
+
+def test_workers_are_not_offered_the_supervisors_journey(client, auth, w):
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert "/journey/" not in html.replace(f"/people/{w['person'].id}/journey", "")
