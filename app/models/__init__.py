@@ -5,6 +5,7 @@ from app.models.entry import KINDS, Entry
 from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
 from app.models.organisation import Organisation
+from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
 from app.models.user import ROLES, User, UserSession
 
@@ -18,6 +19,7 @@ __all__ = [
     "Entry",
     "Organisation",
     "Outcome",
+    "PendingImport",
     "Person",
     "Plan",
     "Rung",
