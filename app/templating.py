@@ -20,9 +20,14 @@ NAV = {
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
         ("reports.index", "Reports"),
+        ("audit.index", "Audit"),
     ],
     "funder": [("reports.index", "Reports")],
 }
+# Office staff reach their account (password, two-factor) from the nav; the worker's phone
+# nav stays at two links.
+for _role in ("supervisor", "admin", "funder"):
+    NAV[_role].append(("accounts.account", "Account"))
 
 
 def local_datetime(value: datetime) -> str:
