@@ -1,7 +1,9 @@
 """The server's side of working offline: the session the outbox replays under, the pages the
 service worker may keep, the offline page and the service worker itself."""
 
+import gzip
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,13 @@ def test_every_page_carries_the_sync_indicator_and_the_outbox_scripts(client, au
     assert f'data-user="{w["worker"].id}"' in page
     for script in ("outbox.js", "sync.js", "offline.js"):
         assert f"/static/js/{script}" in page
+
+
+def test_the_workers_javascript_stays_under_30_kb_gzipped(app):
+    static = Path(app.static_folder)
+    scripts = [
+        "vendor/htmx/htmx-2.0.11.min.js", "js/app.js", "js/outbox.js", "js/sync.js",
+        "js/offline.js", "sw.js",
+    ]
+    total = sum(len(gzip.compress((static / name).read_bytes())) for name in scripts)
+    assert total < 30 * 1024
