@@ -119,12 +119,10 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
     """A few months of visits: mostly contacts, steps up each ladder, now and then a setback."""
     day = now - timedelta(days=rng.randint(90, 180))
     level = {o.id: -1 for o in outcomes}
-    while day < now - timedelta(days=1):
-        day += timedelta(days=rng.choice([2, 3, 4, 7]), hours=rng.randint(-2, 2))
-        if day >= now:
-            break
-        when = day.replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
-        if when > now - timedelta(hours=1):
+    while True:
+        day += timedelta(days=rng.choice([1, 2, 3, 4, 7]), hours=rng.randint(-2, 2))
+        when = day.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
+        if when > now - timedelta(minutes=30):  # history runs up to this morning, never ahead
             break
         outcome = rng.choice(outcomes)
         rungs = outcome.live_rungs
