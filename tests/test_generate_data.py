@@ -176,6 +176,7 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
         "My people (largest caseload)",
         "Dashboard page",
         "Dashboard refresh (live fragment)",
+        "Dashboard poll, nothing new (204)",
         "Export a quarter (CSV)",
         "Floor: bare Flask, one INSERT",
     ]

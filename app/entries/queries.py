@@ -199,9 +199,13 @@ def amended_map(organisation_id: int, ids) -> dict:
     ids = list(ids)
     result = {}
     for chunk in range(0, len(ids), 500):
+        # The organisation is checked on each row found, not searched through its index
+        # (`+ 0`): SQLite without statistics would otherwise walk the organisation's whole
+        # log (seconds at a million entries) instead of the few rows the amends_id index finds.
         rows = db.session.execute(
             select(Entry.amends_id, Entry.kind).where(
-                Entry.organisation_id == organisation_id, Entry.amends_id.in_(ids[chunk : chunk + 500])
+                Entry.organisation_id + 0 == organisation_id,
+                Entry.amends_id.in_(ids[chunk : chunk + 500]),
             )
         )
         result.update({amends_id: kind for amends_id, kind in rows})
