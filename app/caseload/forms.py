@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 class EntryForm(FlaskForm):
     # The entry's UUID. Drawn into the page only for posts with JavaScript off; with
-    # JavaScript on, a fresh one is made at the moment of the tap (see static/js/record.js).
+    # JavaScript on, a fresh one is made at the moment of the tap (see static/js/app.js).
     id = HiddenField(validators=[DataRequired()])
     recorded_at = HiddenField()
     # Which button was pressed: "step:<rung>", "seen", "setback:<outcome>", "note", "void:<entry>".

@@ -86,7 +86,10 @@ def person(person_id: int):
             saved = None
         if saved is not None and saved.person_id != person.id:
             saved = None
-    audit.record("person.view", f"person:{person.id}")
+    # The service worker fetches the caseload's pages ahead for offline use: that is a copy
+    # sent to the worker's phone, not a person opening the page, and the trail says so.
+    prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
+    audit.record("person.offline_copy" if prefetch else "person.view", f"person:{person.id}")
     return render_template("caseload/person.html", **_person_context(person, saved=saved))
 
 

@@ -20,6 +20,14 @@ def test_viewing_a_person_leaves_an_audit_row(client, auth, w):
     assert event.address == "127.0.0.1"
 
 
+def test_an_offline_copy_fetched_ahead_is_not_logged_as_a_view(client, auth, w):
+    auth.sign_in(w["worker"])
+    client.get(f"/people/{w['person'].id}", headers={"X-Stepladder-Prefetch": "1"})
+    assert audit_events(action="person.view") == []
+    [event] = audit_events(action="person.offline_copy")
+    assert (event.user_id, event.target) == (w["worker"].id, f"person:{w['person'].id}")
+
+
 def test_entries_created_and_voided_leave_audit_rows(client, auth, w):
     auth.sign_in(w["worker"])
     path = f"/people/{w['person'].id}/entries"
