@@ -24,7 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from app import access, auth, caseload, export, home, overview, security, setup, templating
+    from app import (
+        access, accounts, audit, auth, caseload, export, home, imports, journey, ladder_sets,
+        my_journey, offline, overview, privacy, reports, security, setup, templating, week,
+    )
     from app.auth import sessions
 
     sessions.init_app(app)
@@ -33,25 +36,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)
     # rather than a CSRF failure for a token whose session has gone.
     csrf.init_app(app)
-    templating.init_app(app)
-    for module in (auth, home, caseload, overview, setup, export):
-        app.register_blueprint(module.bp)
-    from app import journey, week
-
-    for module in (journey, week):
-        app.register_blueprint(module.bp)
-    from app import offline
-
-    app.register_blueprint(offline.bp)
-    from app import accounts, audit, privacy
-
     audit.init_app(app)
-    for module in (audit, accounts, privacy):
-        app.register_blueprint(module.bp)
-    from app import imports, ladder_sets, my_journey, reports
-
-    for module in (reports, imports, my_journey, ladder_sets):
-        app.register_blueprint(module.bp)
+    templating.init_app(app)
+    # One blueprint per area: the worker's, the supervisor's, the admin's, then records.
+    for area in (
+        auth, home, caseload, week, my_journey, offline,
+        overview, journey, reports,
+        setup, imports, ladder_sets, accounts,
+        export, privacy, audit,
+    ):
+        app.register_blueprint(area.bp)
 
     from app.cli import register
 
