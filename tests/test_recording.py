@@ -229,3 +229,14 @@ def test_two_undos_of_one_entry_racing_store_one(app, w):
     assert sorted(status for status, _ in answers) == [201, 422, 422]
     assert all("already been undone" in body["error"] for status, body in answers if status == 422)
     assert len(_entries(amends_id=original.id)) == 1
+
+
+def test_a_replayed_undo_is_an_identical_repeat(client, w, signed_in_worker):
+    """The outbox may send an undo twice (a lost response): the second is 200, not a refusal."""
+    original = uuid.uuid4()
+    _post(client, w["person"], signed_in_worker, "seen", original)
+    undo_id = uuid.uuid4()
+    first = _post(client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person")
+    again = _post(client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert len(_entries(amends_id=original)) == 1

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import select
@@ -164,14 +164,16 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
     except EntryError:
         raise
     except ValueError:
-        raise EntryError("That button did not say what to record. Please reload the page.")
+        raise EntryError("That button did not say what to record. Please reload the page.") from None
     return build_entry(**fields)
 
 
 def _check_may_void(target: Entry | None, person: Person) -> None:
-    """Workers may undo their own entries within the undo window; office staff, any."""
-    from flask import current_app
+    """Workers may undo their own entries within the undo window; office staff, any.
 
+    Whether the entry was already undone is left to the database (an entry is amended at
+    most once, a unique key), so a replayed undo is an identical repeat, not a refusal.
+    """
     if target is None or target.person_id != person.id:
         raise EntryError("The entry to undo was not found for this person.")
     if current_user.role == "worker":
@@ -179,9 +181,6 @@ def _check_may_void(target: Entry | None, person: Person) -> None:
             raise EntryError("Only the worker who made an entry can undo it.")
         if utcnow() - target.received_at > current_app.config["UNDO_WINDOW"]:
             raise EntryError("This entry is too old to undo here. Ask a supervisor to correct it.")
-    already = db.session.scalar(select(Entry.id).where(Entry.amends_id == target.id).limit(1))
-    if already is not None:
-        raise EntryError("That entry has already been undone or corrected.")
 
 
 def _first_error(form: EntryForm) -> str:
