@@ -103,3 +103,13 @@ def test_workers_are_not_offered_the_supervisors_journey(client, auth, w):
     auth.sign_in(w["worker"])
     html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
     assert "/journey/" not in html.replace(f"/people/{w['person'].id}/journey", "")
+
+
+def test_an_undone_visit_does_not_make_the_person_page_say_seen_today(client, auth, w):
+    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(days=3))
+    mistaken = make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(minutes=5))
+    make_entry(w["person"], w["worker"], "void", amends_id=mistaken.id, reason="Wrong person")
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert "last seen 3 days ago" in html

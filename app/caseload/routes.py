@@ -60,7 +60,7 @@ def _person_context(person: Person, form: EntryForm | None = None, saved: Entry 
         default = activities[0].id if activities else None
     form.activity.data = default
     timeline = queries.person_entries(person.id, limit=30)
-    last = next((e.recorded_at for e in timeline if e.kind != "void"), None)
+    last = db.session.scalar(select(queries.last_seen(person.id)))
     return dict(
         person=person,
         form=form,
