@@ -45,6 +45,10 @@ def load(instance_path: str) -> dict:
         # argon2id parameters (RFC 9106 second recommendation: 64 MiB, 3 passes).
         "PASSWORD_HASH": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
         "TIMEZONE": os.environ.get("STEPLADDER_TIMEZONE", "Europe/London"),
+        # How many reverse proxies in front of the app to trust for the client's address and
+        # scheme (X-Forwarded-For/-Proto): rate limits per address, HSTS and the audit trail's
+        # "from where" depend on it. 0 when the app faces the network itself.
+        "TRUSTED_PROXIES": int(os.environ.get("STEPLADDER_TRUSTED_PROXIES", "0")),
         "UNDO_WINDOW": timedelta(hours=24),
     }
 
