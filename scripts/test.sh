@@ -23,9 +23,13 @@ if ! command -v pg_isready >/dev/null || ! pg_ready; then
 fi
 createdb -h 127.0.0.1 -U postgres stepladder_test 2>/dev/null || true
 
-# Redis backs the shared rate-limit tests; start it if it has stopped.
-if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then
+# Redis backs the rate-limit tests shared across processes: install or start it if needed.
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  if ! command -v redis-server >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+  fi
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 10); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
 echo "== SQLite =="
