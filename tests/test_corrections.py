@@ -241,3 +241,19 @@ def test_another_organisation_cannot_change_entries(client, auth, w, path):
     assert response.status_code == 404
     assert "Ada" not in response.get_data(as_text=True)
     assert db.session.scalar(select(Entry).where(Entry.amends_id == seen.id)) is None
+
+
+def test_removing_a_correction_removes_the_event_it_described(app, w):
+    """A chain original → correction → void counts for nothing."""
+    from app.entries import queries
+    from tests.fixtures.factories import make_entry
+
+    first, second, _ = w["outcome"].rungs
+    original = make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id)
+    correction = make_entry(w["person"], w["worker"], "step", rung=second, rung_id=second.id,
+                            amends_id=original.id, reason="Was the second rung")
+    make_entry(w["person"], w["worker"], "void", amends_id=correction.id, reason="Never happened")
+    db.session.commit()
+    start, end = queries.day_bounds(queries.local_today(), queries.local_today())
+    assert queries.counts(w["org"].id, start, end).steps == 0
+    assert queries.step_history(w["person"].id) == []
