@@ -9,11 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as default_config
 from app.extensions import csrf, db, htmx, limiter, login, migrate
+from app.params import IdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, security and CLI."""
     app = Flask(__name__, instance_path=os.environ.get("STEPLADDER_INSTANCE_PATH"))
+    # Before any blueprint adds its rules: an id too large for the database is a 404.
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(default_config.load(app.instance_path))
     if test_config:

@@ -7,6 +7,7 @@ from flask import Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from app import params
 from app.entries.queries import day_bounds
 from app.models import AuditEvent
 
@@ -27,18 +28,16 @@ class Filters:
         filters = cls(
             action=args.get("action", "")[:40].strip(), target=args.get("target", "")[:120].strip()
         )
+        problems = []
+        if args.get("user"):
+            filters.user_id = params.parse_id(args["user"])
+            if filters.user_id is None:
+                problems.append("Choose a user from the list.")
         try:
-            filters.user_id = int(args["user"]) if args.get("user") else None
-        except ValueError:
-            filters.problem = "Choose a user from the list."
-        try:
-            filters.first = date.fromisoformat(args["from"]) if args.get("from") else None
-            filters.last = date.fromisoformat(args["to"]) if args.get("to") else None
-        except ValueError:
-            filters.problem = "Give dates as YYYY-MM-DD."
-        if filters.first and filters.last and filters.last < filters.first:
-            filters.problem = "The end of the period is before its start."
-            filters.first = filters.last = None
+            filters.first, filters.last = params.parse_date_range(args.get("from"), args.get("to"))
+        except params.ParamError as problem:
+            problems.append(str(problem))
+        filters.problem = " ".join(problems)
         return filters
 
     def query_args(self) -> dict:
@@ -73,7 +72,7 @@ def events(organisation_id: int, filters: Filters) -> Select:
         query = query.where(AuditEvent.target.contains(filters.target, autoescape=True))
     if filters.first or filters.last:
         start, end = day_bounds(
-            filters.first or date(2000, 1, 1), filters.last or date(2999, 12, 31)
+            filters.first or params.FIRST_DAY, filters.last or params.LAST_DAY
         )
         query = query.where(AuditEvent.at >= start, AuditEvent.at < end)
     return query

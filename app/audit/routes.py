@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import params
 from app.access import allow
 from app.audit import queries
 from app.audit.trail import record
@@ -25,10 +26,8 @@ COLUMNS = ["at", "user", "role", "action", "target", "detail", "address"]
 def index():
     """The organisation's audit trail, newest first, filtered by action, user, target, date."""
     filters = queries.Filters.from_request(request)
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    # A page number that cannot be read (not a number, or absurdly large) shows the first page.
+    page = params.parse_id(request.args.get("page")) or 1
     query = queries.events(current_user.organisation_id, filters)
     rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     users = db.session.scalars(
@@ -49,6 +48,9 @@ def index():
 def events_csv():
     """The filtered audit trail as CSV (the export itself is audited too)."""
     filters = queries.Filters.from_request(request)
+    if filters.problem:
+        # Exporting everything when the filter could not be read would hand over more than asked.
+        return Response(filters.problem, status=400, mimetype="text/plain")
     record("export.audit", "audit", str(filters.query_args()))
     query = queries.events(current_user.organisation_id, filters)
 

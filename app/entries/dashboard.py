@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import joinedload
 
+from app import params
 from app.entries import queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
@@ -66,19 +67,17 @@ def parse_filters(args, organisation_id: int) -> Filters:
         raw = (args.get(name) or "").strip()
         if not raw:
             continue
-        row = db.session.get(model, int(raw)) if raw.isdigit() else None
+        row_id = params.parse_id(raw)
+        row = db.session.get(model, row_id) if row_id else None
         if row is None or row.organisation_id != organisation_id:
             found.problems.append(f"{what} was not found, so it is not applied.")
             continue
         setattr(found, attr, row.id)
     for name, attr in (("from", "first"), ("to", "last")):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            continue
         try:
-            setattr(found, attr, date.fromisoformat(raw))
-        except ValueError:
-            found.problems.append(f"“{raw}” is not a date (use YYYY-MM-DD), so it is not applied.")
+            setattr(found, attr, params.parse_date(args.get(name)))
+        except params.ParamError as problem:
+            found.problems.append(f"{problem} It is not applied.")
     if found.first and found.last and found.last < found.first:
         found.problems.append("The end date is before the start date; the dates are not applied.")
         found.first = found.last = None

@@ -4,12 +4,13 @@ Built on the primitives in `queries.py` so the timeline, the dashboard and the e
 on what counts (effective entries) and on what was voided or corrected.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import params
 from app.entries import queries
 from app.entries.queries import effective
 from app.extensions import db
@@ -27,21 +28,27 @@ class TimelineFilters:
     worker_id: int | None = None
     first: date | None = None
     last: date | None = None
+    problems: list[str] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args) -> "TimelineFilters":
-        """Read the filters, ignoring values that are not a kind, an id or a date."""
+        """Read the filters; a value that is not a kind, an id or a date is dropped and named
+        in `problems`, so the page says why it shows more than was asked for."""
         found = cls()
         kind = args.get("kind", "")
         found.kind = kind if kind in KINDS else None
+        if kind and not found.kind:
+            found.problems.append("That kind of entry is not one Stepladder records.")
         for name in ("outcome", "worker"):
             raw = args.get(name, "")
-            setattr(found, f"{name}_id", int(raw) if raw.isdigit() else None)
-        for name, attr in (("from", "first"), ("to", "last")):
-            try:
-                setattr(found, attr, date.fromisoformat(args.get(name, "")))
-            except ValueError:
-                setattr(found, attr, None)
+            row_id = params.parse_id(raw)
+            setattr(found, f"{name}_id", row_id)
+            if raw and not row_id:
+                found.problems.append(f"That {name} was not found, so it is not applied.")
+        try:
+            found.first, found.last = params.parse_date_range(args.get("from"), args.get("to"))
+        except params.ParamError as problem:
+            found.problems.append(f"{problem} The dates are not applied.")
         return found
 
     @property
@@ -60,7 +67,7 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
         conditions.append(Entry.worker_id == filters.worker_id)
     if filters.first or filters.last:
         start, end = queries.day_bounds(
-            filters.first or date(2000, 1, 1), filters.last or queries.local_today()
+            filters.first or params.FIRST_DAY, filters.last or queries.local_today()
         )
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
     return list(

@@ -2,13 +2,13 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app import audit
+from app import audit, params
 from app.access import OFFICE, allow
 from app.entries import queries
 from app.export.cells import safe_cell
@@ -24,19 +24,19 @@ COLUMNS = [
 
 
 def _period() -> tuple[date, date]:
+    """The export's period from ?from=&to=, both required; a clear 400 when unreadable."""
     try:
-        first = date.fromisoformat(request.args["from"])
-        last = date.fromisoformat(request.args["to"])
-    except (KeyError, ValueError):
+        first, last = params.parse_date_range(request.args.get("from"), request.args.get("to"))
+    except params.ParamError as problem:
+        abort(400, str(problem))
+    if first is None or last is None:
         abort(400, "Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD.")
-    if last < first:
-        abort(400, "The end of the period is before its start.")
     return first, last
 
 
-def rows(organisation_id: int, first: date, last: date):
-    """The export's rows, oldest first; status says 'voided' or 'corrected' for amended entries."""
-    start, end = queries.day_bounds(first, last)
+def rows(organisation_id: int, start: datetime, end: datetime):
+    """The export's rows recorded in [start, end), oldest first; status says 'voided' or
+    'corrected' for amended entries."""
     query = queries.entries_between(organisation_id, start, end).options(
         joinedload(Entry.person), joinedload(Entry.outcome), joinedload(Entry.rung),
         joinedload(Entry.activity), joinedload(Entry.worker),
@@ -53,7 +53,9 @@ def rows(organisation_id: int, first: date, last: date):
 def _rows_for(organisation_id: int, batch: list[Entry]):
     amended = queries.amended_map(organisation_id, [e.id for e in batch])
     for e in batch:
-        status = {"void": "voided"}.get(amended.get(e.id, ""), "corrected" if e.id in amended else "")
+        status = {"void": "voided"}.get(
+            amended.get(e.id, ""), "corrected" if e.id in amended else ""
+        )
         yield [
             str(e.id), e.person.reference, e.kind,
             e.outcome.name if e.outcome else "", e.rung.text if e.rung else "",
@@ -69,6 +71,9 @@ def _rows_for(organisation_id: int, batch: list[Entry]):
 def entries_csv():
     """Every entry recorded in the period, as CSV, safe to open in a spreadsheet."""
     first, last = _period()
+    # Worked out before the response starts: once streaming, a failure could only cut the
+    # file short under a 200, never say what went wrong.
+    start, end = queries.day_bounds(first, last)
     organisation_id = current_user.organisation_id
     audit.record("export.entries", "entries.csv", f"{first} to {last}")
 
@@ -76,7 +81,7 @@ def entries_csv():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        for row in rows(organisation_id, first, last):
+        for row in rows(organisation_id, start, end):
             writer.writerow([safe_cell(v) for v in row])
             if buffer.tell() > 64_000:
                 yield buffer.getvalue()

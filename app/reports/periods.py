@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app import params
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # A report over more than ten years is almost certainly a typing mistake.
 LONGEST = timedelta(days=3660)
 
 
-class PeriodError(ValueError):
+class PeriodError(params.ParamError):
     """The period cannot be read; the message says why, in plain words."""
 
 
@@ -98,29 +100,36 @@ def custom(first: date, last: date) -> Period:
     return Period("custom", first, last)
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_YEAR = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
-_CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+# ASCII digits only: \d would also match other scripts' digits.
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^FY([0-9]{4})$", re.IGNORECASE)
+_CUSTOM = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2}-[0-9]{2})$")
 
 
 def parse(text: str | None) -> Period:
-    """Read a period string ("2026-07", "2026-Q3", "FY2026", "2026-07-01..2026-09-30")."""
+    """Read a period string ("2026-07", "2026-Q3", "FY2026", "2026-07-01..2026-09-30"); its
+    years must lie within those the service covers (see app/params.py), so that the period
+    before it can always be worked out too."""
     text = (text or "").strip()
     if not text:
         raise PeriodError("Choose a period for the report.")
     try:
         if match := _MONTH.match(text):
+            params.check_year(int(match[1]), text)
             return month(date(int(match[1]), int(match[2]), 1))
         if match := _QUARTER.match(text):
+            params.check_year(int(match[1]), text)
             return quarter(date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
         if match := _YEAR.match(text):
+            params.check_year(int(match[1]), text)
             return financial_year(int(match[1]))
         if match := _CUSTOM.match(text):
-            return custom(date.fromisoformat(match[1]), date.fromisoformat(match[2]))
-    except ValueError as problem:
-        if isinstance(problem, PeriodError):
-            raise
+            first, last = params.parse_date_range(match[1], match[2])
+            return custom(first, last)
+    except params.ParamError as problem:
+        raise PeriodError(str(problem)) from None
+    except ValueError:
         raise PeriodError(f"“{text[:40]}” is not a real date.") from None
     raise PeriodError(
         f"“{text[:40]}” is not a period Stepladder knows. Use a month (2026-07), a quarter "

@@ -141,4 +141,6 @@ def test_bad_audit_filters_get_a_clear_message(client, auth, w):
     auth.sign_in(w["admin"])
     response = client.get("/audit/?from=yesterday&user=x")
     assert response.status_code == 200
-    assert "Give dates as YYYY-MM-DD." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "is not a date: use YYYY-MM-DD" in html
+    assert "Choose a user from the list." in html
