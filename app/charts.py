@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from app.entries.queries import to_local
+
 WIDTH = 640
 
 
@@ -91,7 +93,8 @@ def ladder_points(rungs, events) -> list[LadderPoint]:
 
 def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[LadderPoint],
                     now: datetime) -> Markup:
-    """Rung reached over time as a staircase line; setbacks marked with a down-pointing mark."""
+    """Rung reached over time as a staircase line; setbacks marked with a down-pointing mark.
+    Times are naive UTC, as stored; every date printed is the service's local date."""
     rows = max(len(rungs), 1)
     left, right, top, bottom = 190, 14, 12, 28
     row_h = 30
@@ -128,7 +131,7 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
             body.append(f'<path class="climb" d="{"".join(path)}"/>')
         for p in points:
             cx, cy = x(p.at), y(p.level)
-            label = escape(f"{p.at:%-d %b %Y}: " + (
+            label = escape(f"{to_local(p.at):%-d %b %Y}: " + (
                 p.rung_text if p.kind == "step" else f"setback (at {p.rung_text})"))
             if p.kind == "step":
                 body.append(f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="5">'
@@ -138,15 +141,18 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
                     f'<path class="setback-mark" d="M{cx - 6:.1f},{cy - 5:.1f}h12l-6,11z">'
                     f"<title>{label}</title></path>"
                 )
-        body.append(f'<text class="tick" x="{left}" y="{height - 8}">{start:%-d %b %Y}</text>')
+        body.append(
+            f'<text class="tick" x="{left}" y="{height - 8}">{to_local(start):%-d %b %Y}</text>'
+        )
         body.append(f'<text class="tick" x="{WIDTH - right}" y="{height - 8}" '
-                    f'text-anchor="end">{now:%-d %b %Y}</text>')
+                    f'text-anchor="end">{to_local(now):%-d %b %Y}</text>')
     steps = [p for p in points if p.kind == "step"]
     setbacks = len(points) - len(steps)
     if steps:
+        first, latest = to_local(steps[0].at), to_local(steps[-1].at)
         desc = (
-            f"{outcome_name}: first step “{steps[0].rung_text}” on {steps[0].at:%-d %B %Y}; "
-            f"latest “{steps[-1].rung_text}” on {steps[-1].at:%-d %B %Y}; "
+            f"{outcome_name}: first step “{steps[0].rung_text}” on {first:%-d %B %Y}; "
+            f"latest “{steps[-1].rung_text}” on {latest:%-d %B %Y}; "
             f"{len(steps)} steps and {setbacks} setbacks in all."
         )
     else:

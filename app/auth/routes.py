@@ -1,5 +1,6 @@
 """Sign in and sign out."""
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,7 +14,6 @@ from app.auth.passwords import verify_password
 from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
 from app.models import User
-from app.models.clock import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +50,7 @@ def sign_in():
             if user.totp_secret:
                 # Password right; the session starts only once the code is right too.
                 session.clear()
-                session[PENDING_USER] = [user.id, utcnow().timestamp()]
+                session[PENDING_USER] = [user.id, time.time()]
                 return redirect(url_for("auth.sign_in_code", next=request.args.get("next")), code=303)
             return _begin(user)
         if user is None:
@@ -73,7 +73,7 @@ def _begin(user: User):
 def _pending_user() -> User | None:
     """The user who passed the password step in the last few minutes, if any."""
     pending = session.get(PENDING_USER)
-    if not pending or utcnow().timestamp() - pending[1] > PENDING_SECONDS:
+    if not pending or time.time() - pending[1] > PENDING_SECONDS:
         return None
     user = db.session.get(User, pending[0])
     return user if user is not None and user.active and user.totp_secret else None

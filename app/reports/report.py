@@ -14,7 +14,7 @@ from sqlalchemy import distinct, func, select
 
 from app.entries import indicators
 from app.entries.indicators import Scope
-from app.entries.queries import day_bounds
+from app.entries.queries import day_bounds, to_local
 from app.extensions import db
 from app.models import Entry, Funder, Organisation, Outcome, Person, User
 from app.reports.periods import Period
@@ -232,7 +232,8 @@ def _stories(funder: Funder, scope: Scope, bounds) -> list[Story]:
         if not person.consents_to_stories:
             continue
         text = anonymise(entry.note, [person.display_name, *staff])
-        stories.append(Story(f"{entry.recorded_at:%B %Y}", text))
+        # Labelled by the local month, as the period's bounds are local days.
+        stories.append(Story(f"{to_local(entry.recorded_at):%B %Y}", text))
         if len(stories) == STORIES:
             break
     return stories
