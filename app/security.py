@@ -1,6 +1,6 @@
 """Response headers that keep pages private and the browser strict."""
 
-from flask import Flask, request
+from flask import Flask, abort, jsonify, request
 
 # htmx is configured (meta htmx-config) to inject no inline styles or scripts, so the policy
 # needs neither 'unsafe-inline' nor 'unsafe-eval'.
@@ -37,5 +37,21 @@ def set_headers(response):
     return response
 
 
+def refuse_nul_characters():
+    """Refuse text holding a NUL character: no form means one, and PostgreSQL cannot store it."""
+    files = request.files.values() if request.mimetype == "multipart/form-data" else ()
+    values = [
+        *request.args.values(),
+        *(request.form.values() if request.method != "GET" else ()),
+        *(f.filename or "" for f in files),
+    ]
+    if any("\x00" in value for value in values):
+        message = "The form held a character that is not allowed (NUL). Please type it again."
+        if request.headers.get("X-Stepladder-Replay"):
+            return jsonify(error=message), 422  # the offline queue reads the reason as JSON
+        abort(422, message)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(set_headers)

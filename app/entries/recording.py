@@ -57,7 +57,8 @@ def parse_recorded_at(value: str | None) -> datetime:
 
 
 def _org_row(model, row_id, organisation_id: int, what: str):
-    row = db.session.get(model, row_id) if row_id is not None else None
+    # An id beyond what an integer column holds names no row; asking the database would fail.
+    row = db.session.get(model, row_id) if row_id is not None and 0 < row_id < 2**31 else None
     if row is None or row.organisation_id != organisation_id:
         raise EntryError(f"That {what} is not part of this organisation.")
     return row

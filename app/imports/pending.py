@@ -28,7 +28,7 @@ def save(filename: str, headers: list[str], rows: list[list[str]]) -> str:
             token=token,
             organisation_id=current_user.organisation_id,
             user_id=current_user.id,
-            filename=filename,
+            filename=filename[:255],
             headers=headers,
             rows=rows,
         )

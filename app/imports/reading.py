@@ -60,6 +60,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             raise ImportFileError(
                 "The file is not readable text. Save it as CSV (UTF-8)."
             ) from None
+    if "\x00" in text:  # a UTF-16 file, or not text at all
+        raise ImportFileError("The file is not readable text. Save it as CSV (UTF-8).")
     try:
         rows = []
         for row in csv.reader(io.StringIO(text, newline="")):

@@ -45,7 +45,7 @@ def export(org: Organisation) -> dict:
 
 
 def _text(value, what: str, limit: int, required: bool = True) -> str:
-    if not isinstance(value, str) or (required and not value.strip()):
+    if not isinstance(value, str) or (required and not value.strip()) or "\x00" in value:
         raise LadderSetError(f"{what} must be some text.")
     if len(value) > limit:
         raise LadderSetError(f"{what} is longer than {limit} characters.")
@@ -60,7 +60,7 @@ def parse(data: bytes) -> dict:
         raise LadderSetError("The file is too large to be an outcome set.")
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise LadderSetError("The file is not an outcome set exported from Stepladder.") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("outcomes"), list):
         raise LadderSetError("The file is not an outcome set exported from Stepladder.")

@@ -1,5 +1,7 @@
 """Set-up forms: a funder (what it funds, who may view it) and its indicators."""
 
+import math
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -12,7 +14,14 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from app.entries.indicators import KINDS
 
@@ -22,6 +31,12 @@ class CheckboxesField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def finite(form, field) -> None:
+    """Refuse "NaN", "Infinity" and numbers too large to store, which Decimal reads as numbers."""
+    if field.data is not None and not (field.data.is_finite() and math.isfinite(field.data)):
+        raise StopValidation("Give a number, such as 40 or 12.5.")
 
 
 class FunderForm(FlaskForm):
@@ -50,5 +65,5 @@ class IndicatorForm(FlaskForm):
         "Rungs to climb (K)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
     )
     target = DecimalField(
-        "Target (optional)", places=None, validators=[Optional(), NumberRange(min=0)]
+        "Target (optional)", places=None, validators=[Optional(), finite, NumberRange(min=0)]
     )

@@ -228,7 +228,8 @@ def _indicator_params(form: IndicatorForm) -> dict:
             continue
         field, model = picks[name]
         if field.data:
-            row = db.session.get(model, field.data)
+            # An id beyond what an integer column holds names no row; asking would fail.
+            row = db.session.get(model, field.data) if 0 < field.data < 2**31 else None
             if row is None or row.organisation_id != current_user.organisation_id:
                 raise ValueError(f"{field.label.text}: choose one from the list.")
             params[name] = row.id
