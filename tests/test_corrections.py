@@ -113,6 +113,31 @@ def test_a_correction_replaces_the_entry_in_every_count(client, auth, w):
     assert "Reason: It was a step, not just a visit" in journey
 
 
+def test_a_change_leaves_one_audit_row_with_its_own_action(client, auth, w):
+    seen = make_entry(w["person"], w["worker"], "seen")
+    step = make_entry(w["person"], w["worker"], "step", rung_id=w["outcome"].rungs[0].id)
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    action = f"/entries/{seen.id}/correct"
+    fields = hidden(change_page(client, seen), action)
+    client.post(action, data={**fields, "kind": "note", "rung": 0, "outcome": 0, "activity": 0,
+                              "note": "Phoned", "reason": "Ada only phoned"})
+    action = f"/entries/{step.id}/void"
+    client.post(action, data={**hidden(change_page(client, step), action), "reason": "Ada"})
+    since = select(AuditEvent).where(AuditEvent.user_id == w["supervisor"].id,
+                                     AuditEvent.action.in_(["correct", "void", "journey.correct",
+                                                            "journey.void"]))
+    events = db.session.scalars(since.order_by(AuditEvent.id)).all()
+    fixed = db.session.scalar(select(Entry).where(Entry.amends_id == seen.id))
+    void = db.session.scalar(select(Entry).where(Entry.amends_id == step.id))
+    assert [(e.action, e.target, e.detail) for e in events] == [
+        ("correct", f"entry:{seen.id}", f"entry:{fixed.id}"),
+        ("void", f"entry:{step.id}", f"entry:{void.id}"),
+    ]
+    # The reason is free text the entry keeps (and erasure scrubs); the trail never copies it.
+    assert not db.session.scalar(select(AuditEvent.id).where(AuditEvent.detail.contains("Ada")))
+
+
 def test_a_correction_to_a_step_needs_the_step(client, auth, w):
     seen = make_entry(w["person"], w["worker"], "seen")
     db.session.commit()

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app import audit
 from app.access import STAFF, allow
 from app.entries import timeline
 from app.entries.recording import Conflict, EntryError, build_entry, parse_uuid, store
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.journey.forms import CorrectionForm, VoidForm
 from app.journey.routes import bp
 from app.journey.rules import changeable_entry
-from app.models import Activity, AuditEvent, Entry, Outcome
+from app.models import Activity, Entry, Outcome
 from app.models.clock import utcnow
 
 
@@ -37,18 +38,16 @@ def _check_open(entry: Entry, own_id: uuid.UUID) -> None:
         raise EntryError("That entry has already been removed or corrected.")
 
 
-def _store_change(change: Entry, action: str, detail: str) -> Entry:
-    """Store the void or correction with its audit event in one commit."""
-    db.session.add(
-        AuditEvent(
-            organisation_id=current_user.organisation_id, user_id=current_user.id,
-            action=action, target=f"entry:{change.amends_id}", detail=detail,
-        )
-    )
+def _store_change(change: Entry, action: str) -> Entry:
+    """Store the void or correction, then note it for the audit trail (one row, this action)."""
     try:
-        return store(change, current_user).entry
+        stored = store(change, current_user).entry
     except Conflict:
         raise EntryError("This change was already saved with different details.") from None
+    # The reason is free text that erasure scrubs from the entry, so the trail names the
+    # new entry that holds it rather than copying it.
+    audit.record(action, f"entry:{change.amends_id}", f"entry:{stored.id}")
+    return stored
 
 
 def _correction_choices(form: CorrectionForm, entry: Entry) -> None:
@@ -117,7 +116,7 @@ def void(entry_id: uuid.UUID):
             entry_id=own_id, person=entry.person, worker=current_user, kind="void",
             recorded_at=utcnow(), amends_id=entry.id, reason=form.reason.data,
         )
-        _store_change(change_entry, "void", form.reason.data.strip())
+        _store_change(change_entry, "void")
     except EntryError as problem:
         db.session.rollback()
         form.form_errors.append(str(problem))
@@ -150,7 +149,7 @@ def correct(entry_id: uuid.UUID):
             note=form.note.data or "", shareable=entry.shareable, amends_id=entry.id,
             reason=form.reason.data,
         )
-        _store_change(change_entry, "correct", form.reason.data.strip())
+        _store_change(change_entry, "correct")
     except EntryError as problem:
         db.session.rollback()
         form.form_errors.append(str(problem))
