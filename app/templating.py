@@ -8,12 +8,15 @@ from flask_login import current_user
 
 from app.entries.queries import arrived_late, to_local
 
+# The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
+# worker reaches their account from the foot of My people.
 NAV = {
     "worker": [("caseload.my_people", "My people"), ("week.index", "My week")],
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
         ("reports.index", "Reports"),
+        ("accounts.account", "Account"),
     ],
     "admin": [
         ("setup.index", "Set-up"),
@@ -21,13 +24,10 @@ NAV = {
         ("caseload.my_people", "People"),
         ("reports.index", "Reports"),
         ("audit.index", "Audit"),
+        ("accounts.account", "Account"),
     ],
-    "funder": [("reports.index", "Reports")],
+    "funder": [("reports.index", "Reports"), ("accounts.account", "Account")],
 }
-# Office staff reach their account (password, two-factor) from the nav; the worker's phone
-# nav stays at two links.
-for _role in ("supervisor", "admin", "funder"):
-    NAV[_role].append(("accounts.account", "Account"))
 
 
 def local_datetime(value: datetime) -> str:

@@ -113,3 +113,10 @@ def test_an_undone_visit_does_not_make_the_person_page_say_seen_today(client, au
     auth.sign_in(w["worker"])
     html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
     assert "last seen 3 days ago" in html
+
+
+def test_a_worker_reaches_their_account_from_my_people(client, auth, w):
+    auth.sign_in(w["worker"])
+    html = client.get("/people").get_data(as_text=True)
+    assert 'href="/account/"' in html
+    assert "change" in client.get("/account/").get_data(as_text=True).lower()
