@@ -126,10 +126,14 @@ def log_version(organisation_id: int, now: datetime | None = None) -> tuple:
     return newest, recent
 
 
-def dashboard_etag(organisation_id: int, today: date, query_string: str) -> str:
+def dashboard_etag(
+    organisation_id: int, today: date, query_string: str, version: tuple | None = None
+) -> str:
     """A short fingerprint of everything the live region depends on: the log's version, the
-    local day (counts roll over at midnight) and the filters."""
-    raw = repr((organisation_id, log_version(organisation_id), today, query_string))
+    local day (counts roll over at midnight) and the filters. Pass `version` when one request
+    builds several fingerprints, so the log is looked up once."""
+    version = version if version is not None else log_version(organisation_id)
+    raw = repr((organisation_id, version, today, query_string))
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
