@@ -16,7 +16,8 @@ def _pair(activity_id: int, outcome_id: int) -> str:
 
 
 def _page(form: LinksForm, status: int = 200):
-    activities, outcomes = queries.activities(live_only=True), queries.outcomes(live_only=True)
+    activities = queries.activities(live_only=True, with_outcomes=True)
+    outcomes = queries.outcomes(live_only=True)
     if form.links.data is None:
         form.links.data = [_pair(a.id, o.id) for a in activities for o in a.outcomes]
     return render_template(

@@ -38,7 +38,7 @@ def _library_form(formdata=True) -> LibraryForm:
 def _list_page(
     status: int = 200, add: OutcomeForm | None = None, library: LibraryForm | None = None
 ):
-    rows = queries.outcomes()
+    rows = queries.outcomes(with_rungs=True)
     return render_template(
         "setup/outcomes.html",
         live=[o for o in rows if not o.retired],

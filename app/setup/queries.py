@@ -2,6 +2,7 @@
 
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Activity, Organisation, Outcome, Person, User, activity_outcome
@@ -11,19 +12,25 @@ def organisation() -> Organisation:
     return current_user.organisation
 
 
-def activities(live_only: bool = False) -> list[Activity]:
-    """The organisation's activities in their order (retired ones too, unless `live_only`)."""
+def activities(live_only: bool = False, with_outcomes: bool = False) -> list[Activity]:
+    """The organisation's activities in their order (retired ones too, unless `live_only`);
+    `with_outcomes` loads every activity's outcomes in one more query, not one each."""
     query = select(Activity).where(Activity.organisation_id == current_user.organisation_id)
     if live_only:
         query = query.where(~Activity.retired)
+    if with_outcomes:
+        query = query.options(selectinload(Activity.outcomes))
     return list(db.session.scalars(query.order_by(Activity.position, Activity.id)))
 
 
-def outcomes(live_only: bool = False) -> list[Outcome]:
-    """The organisation's outcomes in their order (retired ones too, unless `live_only`)."""
+def outcomes(live_only: bool = False, with_rungs: bool = False) -> list[Outcome]:
+    """The organisation's outcomes in their order (retired ones too, unless `live_only`);
+    `with_rungs` loads every ladder's rungs in one more query, not one each."""
     query = select(Outcome).where(Outcome.organisation_id == current_user.organisation_id)
     if live_only:
         query = query.where(~Outcome.retired)
+    if with_rungs:
+        query = query.options(selectinload(Outcome.rungs))
     return list(db.session.scalars(query.order_by(Outcome.position, Outcome.id)))
 
 
