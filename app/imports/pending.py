@@ -19,9 +19,23 @@ from app.models.clock import utcnow
 LIFETIME = timedelta(days=1)
 
 
+def purge_expired() -> None:
+    """Delete every pending import past its lifetime (the caller commits)."""
+    # Rows may hold people's names; they go as soon as anyone touches an import, not only
+    # at the next upload.
+    db.session.execute(delete(PendingImport).where(PendingImport.created_at < utcnow() - LIFETIME))
+
+
+def purge_organisation(organisation_id: int) -> None:
+    """Delete every pending import of an organisation (the caller commits)."""
+    db.session.execute(
+        delete(PendingImport).where(PendingImport.organisation_id == organisation_id)
+    )
+
+
 def save(filename: str, headers: list[str], rows: list[list[str]]) -> str:
     """Keep the file's rows for the signed-in admin; returns the token that names them."""
-    db.session.execute(delete(PendingImport).where(PendingImport.created_at < utcnow() - LIFETIME))
+    purge_expired()
     token = secrets.token_urlsafe(18)
     db.session.add(
         PendingImport(
@@ -39,6 +53,8 @@ def save(filename: str, headers: list[str], rows: list[list[str]]) -> str:
 
 def load(token: str) -> dict:
     """The pending import with this token, if the signed-in admin uploaded it; 404 otherwise."""
+    purge_expired()
+    db.session.commit()
     pending = db.session.get(PendingImport, token[:40])
     if (
         pending is None
@@ -57,5 +73,6 @@ def load(token: str) -> dict:
 
 
 def discard(token: str) -> None:
+    """Delete one pending import once it has been imported."""
     db.session.execute(delete(PendingImport).where(PendingImport.token == token))
     db.session.commit()

@@ -10,11 +10,12 @@ import calendar
 import secrets
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from app.entries.queries import local_today
 from app.extensions import db
-from app.models import Entry, Organisation, Person, Plan
+from app.imports import pending
+from app.models import AuditEvent, Entry, Organisation, Person, Plan
 from app.models.clock import utcnow
 
 ERASED_NAME = "Erased person"
@@ -35,6 +36,11 @@ def _token(organisation_id: int) -> str:
 
 def erase(person: Person) -> None:
     """Anonymise one person in the current transaction (the caller commits)."""
+    _scrub_audit(person)
+    # A pending import is a spreadsheet's raw cells: which row, if any, names this person
+    # cannot be told safely, so the organisation's unfinished uploads go (an admin uploads
+    # the file again; they expire within a day anyway).
+    pending.purge_organisation(person.organisation_id)
     person.display_name = ERASED_NAME
     person.reference = _token(person.organisation_id)
     person.demographics = {}
@@ -47,6 +53,27 @@ def erase(person: Person) -> None:
         update(Entry)
         .where(Entry.person_id == person.id)
         .values(note="", reason="", shareable=False)
+    )
+
+
+def _scrub_audit(person: Person) -> None:
+    """Blank the detail of audit rows about this person that quote their name or reference.
+
+    The trail names people only as `person:<id>`; rows written before that rule may still
+    quote a reference, and the law puts erasure above the trail's append-only rule. A
+    statement, not the ORM, so the append-only guard on ORM changes stays for everything else.
+    """
+    quoted = [AuditEvent.detail.contains(person.reference, autoescape=True)]
+    if person.display_name:
+        quoted.append(AuditEvent.detail.contains(person.display_name, autoescape=True))
+    db.session.execute(
+        update(AuditEvent)
+        .where(
+            AuditEvent.organisation_id == person.organisation_id,
+            AuditEvent.target == f"person:{person.id}",
+            or_(*quoted),
+        )
+        .values(detail="")
     )
 
 

@@ -146,7 +146,8 @@ def _save(form: PersonForm, person: Person, action: str):
     """Commit, or show the form again if the reference was taken meanwhile (nothing stored)."""
     try:
         db.session.flush()
-        record(action, f"person:{person.id}", person.reference)
+        # The person is named by id only: names and references never go into the trail.
+        record(action, f"person:{person.id}")
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

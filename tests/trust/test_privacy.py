@@ -1,10 +1,13 @@
 """GDPR rights: subject access is complete, erasure keeps report totals, consent and retention."""
 
+import io
 from datetime import date, timedelta
+
+from sqlalchemy import func, select
 
 from app.entries import queries
 from app.extensions import db
-from app.models import Entry, Person
+from app.models import AuditEvent, Entry, PendingImport, Person
 from app.privacy.subject_access import tables_referencing_person
 from tests.fixtures.factories import make_entry, make_person
 from tests.trust.helpers import audit_events
@@ -138,3 +141,35 @@ def test_retention_flags_long_closed_people_and_anonymises_them_in_bulk(client, 
     assert db.session.get(Person, old.id).display_name == "Erased person"
     assert db.session.get(Person, recent.id).display_name == "Just Closed"
     assert "Nobody is due for review." in client.get("/privacy/retention").get_data(as_text=True)
+
+
+def test_erasure_leaves_no_name_or_reference_in_the_trail_or_pending_imports(client, auth, w):
+    person = w["person"]
+    # A row as the set-up pages once wrote them, quoting the reference.
+    db.session.add(AuditEvent(organisation_id=w["org"].id, action="setup.change",
+                              target=f"person:{person.id}", detail="RS-1"))
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    path = f"/setup/people/{person.id}"
+    saved = client.post(path, data={"csrf_token": auth.csrf(path), "display_name": "Ada L.",
+                                    "reference": "RS-1", "status": "active"})
+    assert saved.status_code == 303
+    upload = client.post(
+        "/people/import/",
+        data={"csrf_token": auth.csrf("/people/import/"),
+              "file": (io.BytesIO(b"Name,Reference\nAda L.,RS-1\n"), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 1
+    erased = client.post(
+        f"/people/{person.id}/privacy/erase",
+        data={"csrf_token": auth.csrf(f"/people/{person.id}/privacy"), "confirm_reference": "RS-1"},
+    )
+    assert erased.status_code == 303
+    db.session.expire_all()
+    trail = [(e.target, e.detail) for e in audit_events()]
+    assert (f"person:{person.id}", "") in trail
+    assert not [row for row in trail if any("Ada" in t or "RS-1" in t for t in row)]
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+    assert client.get(upload.headers["Location"]).status_code == 404
