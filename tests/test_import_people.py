@@ -2,14 +2,17 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.imports.pending import LIFETIME
 from app.imports.reading import MAX_BYTES, ImportFileError, read_table
-from app.models import Person
+from app.models import PendingImport, Person
+from app.models.clock import utcnow
 
 GOOD = [
     ["Name", "Reference", "Key worker", "Consent date", "Stories", "Gender"],
@@ -37,6 +40,12 @@ def as_xlsx(rows) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def row_problems(response) -> dict:
+    """The problems listed on the check page, by spreadsheet row number."""
+    html = response.get_data(as_text=True)
+    return dict(re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td></tr>", html))
 
 
 def people_count(org) -> int:
@@ -185,3 +194,74 @@ def test_only_the_uploading_admin_can_use_a_pending_import(client, auth, w):
 def test_workers_cannot_import(client, auth, w):
     auth.sign_in(w["worker"])
     assert client.get("/people/import/").status_code == 403
+
+
+def test_key_workers_are_workers_as_on_the_person_form(client, auth, w):
+    rows = [GOOD[0], ["Jo K.", "NEW-7", "supervisor@riverside.example.org", "", "", ""],
+            ["Lu M.", "NEW-8", "admin@riverside.example.org", "", "", ""]]
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
+    result = check(client, auth, location, confirm=True)
+    assert result.status_code == 422 and people_count(w["org"]) == before
+    problems = row_problems(result)
+    assert "No active worker has the email supervisor@riverside.example.org." in problems["2"]
+    assert "No active worker has the email admin@riverside.example.org." in problems["3"]
+
+
+def test_references_differ_by_case_in_the_import_as_in_set_up(client, auth, w):
+    rows = [GOOD[0], ["Jo K.", "rs-1", "", "", "", ""], ["Lu M.", "Rs-1", "", "", "", ""]]
+    auth.sign_in(w["admin"])
+    location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
+    assert check(client, auth, location, confirm=True).status_code == 303
+    stored = db.session.scalars(
+        select(Person.reference).where(Person.organisation_id == w["org"].id)
+    ).all()
+    assert {"RS-1", "rs-1", "Rs-1"} <= set(stored)
+    # The set-up form and the database key agree: only the exact reference is taken.
+    path = "/setup/people/new"
+    form = {"csrf_token": auth.csrf(path), "display_name": "Mo N.", "status": "active"}
+    assert client.post(path, data={**form, "reference": "rS-1"}).status_code == 303
+    refused = client.post(path, data={**form, "reference": "rs-1"})
+    assert refused.status_code == 422
+    assert "Another person already has the reference “rs-1”." in refused.get_data(as_text=True)
+
+
+def test_a_reference_taken_while_importing_is_reported_on_its_row(client, auth, w, monkeypatch):
+    from app.imports import people as importing
+
+    real_check = importing.check
+    calls = []
+
+    def check_then_race(*args):
+        checked = real_check(*args)
+        if not calls:  # another admin adds NEW-2 between the check and the insert
+            db.session.add(Person(organisation_id=w["org"].id, display_name="Eve",
+                                  reference="NEW-2"))
+            db.session.commit()
+        calls.append(1)
+        return checked
+
+    monkeypatch.setattr(importing, "check", check_then_race)
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
+    result = check(client, auth, location, confirm=True)
+    assert result.status_code == 422
+    assert people_count(w["org"]) == before + 1  # only the other admin's person
+    problems = row_problems(result)
+    assert problems == {"3": "Reference NEW-2 already belongs to someone in Stepladder."}
+    assert client.get(location).status_code == 200  # the file is kept to fix and try again
+
+
+def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, auth, w):
+    auth.sign_in(w["admin"])
+    location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
+    stale = PendingImport(token="stale", organisation_id=w["other"].id,
+                          user_id=w["other_admin"].id, filename="old.csv", headers=["Name"],
+                          rows=[["Old Name"]], created_at=utcnow() - LIFETIME - timedelta(hours=1))
+    db.session.add(stale)
+    db.session.commit()
+    assert client.get(location).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(PendingImport, "stale") is None

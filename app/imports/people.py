@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app.export.cells import FORMULA_STARTS
 from app.extensions import db
-from app.models import Organisation, Person, User
+from app.models import Organisation, Person, User, caseload
 
 MAX_NAME = 120
 MAX_REFERENCE = 40
@@ -102,17 +102,19 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
             result.problems.append((1, f"Choose the column that holds “{f.label}”."))
     if result.problems:
         return result
+    # Key workers are workers, as on the person form; references are compared exactly, as
+    # the set-up form and the database's unique key compare them.
     workers = {
         u.email.lower(): u.id
-        for u in db.session.scalars(select(User).where(User.organisation_id == org.id, User.active))
-        if u.role in ("worker", "supervisor", "admin")
-    }
-    taken = {
-        r.lower()
-        for r in db.session.scalars(
-            select(Person.reference).where(Person.organisation_id == org.id)
+        for u in db.session.scalars(
+            select(User).where(
+                User.organisation_id == org.id, User.active, User.role == "worker"
+            )
         )
     }
+    taken = set(
+        db.session.scalars(select(Person.reference).where(Person.organisation_id == org.id))
+    )
     seen_in_file: dict[str, int] = {}
     for index, row in enumerate(rows, start=2):
         problems = []
@@ -141,20 +143,18 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
             problems.append("The reference is missing.")
         elif len(reference) > MAX_REFERENCE:
             problems.append(f"The reference is longer than {MAX_REFERENCE} characters.")
-        elif reference.lower() in taken:
+        elif reference in taken:
             problems.append(f"Reference {reference} already belongs to someone in Stepladder.")
-        elif reference.lower() in seen_in_file:
-            problems.append(
-                f"Reference {reference} is also on row {seen_in_file[reference.lower()]}."
-            )
+        elif reference in seen_in_file:
+            problems.append(f"Reference {reference} is also on row {seen_in_file[reference]}.")
         else:
-            seen_in_file[reference.lower()] = index
+            seen_in_file[reference] = index
         person["key_workers"] = []
         for email in filter(
             None, (e.strip().lower() for e in re.split(r"[;,]", values["key_workers"]))
         ):
             if email not in workers:
-                problems.append(f"No active member of staff has the email {email}.")
+                problems.append(f"No active worker has the email {email}.")
             else:
                 person["key_workers"].append(workers[email])
         person["consent_date"] = None
@@ -180,11 +180,12 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
 
 
 def store(org: Organisation, people: list[dict]) -> int:
-    """Insert every checked person in one transaction; returns how many."""
-    from app.models import caseload
+    """Insert every checked person in one transaction; returns how many.
 
-    for spec in people:
-        person = Person(
+    A reference taken since the check raises IntegrityError with nothing stored (the caller
+    rolls back and checks again, which names the row)."""
+    persons = [
+        Person(
             organisation_id=org.id,
             display_name=spec["display_name"],
             reference=spec["reference"],
@@ -192,10 +193,17 @@ def store(org: Organisation, people: list[dict]) -> int:
             consent_scope=spec["consent_scope"],
             demographics=spec["demographics"],
         )
-        db.session.add(person)
-        db.session.flush()
-        for user_id in dict.fromkeys(spec["key_workers"]):
-            db.session.execute(caseload.insert().values(person_id=person.id, user_id=user_id))
+        for spec in people
+    ]
+    db.session.add_all(persons)
+    db.session.flush()  # one batched INSERT for every person, returning their ids
+    links = [
+        {"person_id": person.id, "user_id": user_id}
+        for person, spec in zip(persons, people, strict=True)
+        for user_id in dict.fromkeys(spec["key_workers"])
+    ]
+    if links:
+        db.session.execute(insert(caseload), links)
     db.session.commit()
     return len(people)
 

@@ -2,8 +2,10 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.access import allow
+from app.extensions import db
 from app.imports import pending, people
 from app.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_table
 
@@ -90,7 +92,16 @@ def check(token: str):
     checked = people.check(org, data["headers"], data["rows"], mapping)
     if checked.problems or request.form.get("confirm") != "yes":
         return _page(data, token, mapping, checked, 422 if checked.problems else 200)
-    count = people.store(org, checked.people)
+    try:
+        count = people.store(org, checked.people)
+    except IntegrityError:
+        # A reference was taken between the check and the insert: nothing was stored, and
+        # checking again names the row, as it would have a moment earlier.
+        db.session.rollback()
+        checked = people.check(org, data["headers"], data["rows"], mapping)
+        if not checked.problems:
+            checked.problems.append((1, "The people changed while importing; check again."))
+        return _page(data, token, mapping, checked, 422)
     pending.discard(token)
     flash(
         f"Imported {count} {'person' if count == 1 else 'people'} from {data['filename']}.", "info"
