@@ -1,14 +1,17 @@
 """Record who did what, to what, when and from where — centrally, so no route can forget.
 
 Views call `record(action, target, detail)` for reads that matter (a person's page, an
-export, a download). An after-request hook writes those, and on its own records every
+export, a download). A change's own events are staged into the change's commit (`stage`, which
+`entries.recording.store` calls), so a stored entry never lacks its audit row. An
+after-request hook writes the rest, and on its own records every
 state change (any method but GET/HEAD/OPTIONS) and every refused or failed access (401 on a
 sign-in, 403, 404, 429), so routes written later are covered without remembering to be.
 """
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -24,6 +27,36 @@ MAX_DETAIL = 500
 def record(action: str, target: str = "", detail: str = "") -> None:
     """Note an event for this request; the after-request hook writes it with who and where."""
     g.setdefault("audit_events", []).append((action, target[:120], detail[:MAX_DETAIL]))
+
+
+def stage(session: Session) -> None:
+    """Add the events noted so far to `session`, to commit with the change they describe.
+    If that commit fails they go with it: the change did not happen."""
+    events = g.pop("audit_events", [])
+    if not events:
+        return
+    staged = g.setdefault("audit_staged", [])
+    for event_row in _rows(events, _actor()):
+        session.add(event_row)
+        staged.append(event_row)
+
+
+def _rows(events, actor) -> list[AuditEvent]:
+    organisation_id, user_id = actor
+    address = client_address()
+    now = utcnow()
+    return [
+        AuditEvent(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            action=action[:40],
+            target=target,
+            detail=detail,
+            address=address,
+            at=now,
+        )
+        for action, target, detail in events
+    ]
 
 
 def client_address() -> str:
@@ -73,34 +106,34 @@ def _note_actor() -> None:
 def write_events(response):
     """After each request: store the events it produced, in a transaction of their own."""
     events = list(g.pop("audit_events", []))
+    # Staged events that committed with their change are written; those rolled back with a
+    # failed change lost their identity and are dropped, like the change.
+    written = [row for row in g.pop("audit_staged", []) if inspect(row).has_identity]
     # A view's own event says more than the generic one; failures are always added.
-    if not (events and response.status_code < 400):
+    if not ((events or written) and response.status_code < 400):
         events += _automatic(response)
     if not events:
         return response
     try:
+        actor = _actor_before_rollback()
         # Anything a failed view left unflushed must not ride along with the audit row.
         db.session.rollback()
-        organisation_id, user_id = _actor()
-        address = client_address()
-        now = utcnow()
-        for action, target, detail in events:
-            db.session.add(
-                AuditEvent(
-                    organisation_id=organisation_id,
-                    user_id=user_id,
-                    action=action[:40],
-                    target=target,
-                    detail=detail,
-                    address=address,
-                    at=now,
-                )
-            )
+        db.session.add_all(_rows(events, actor))
         db.session.commit()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("could not write the audit trail for %s", request.path)
     return response
+
+
+def _actor_before_rollback() -> tuple[int | None, int | None]:
+    """The actor, read while the signed-in user is still loaded (a rollback would expire it
+    and cost a query to load it again); after a failed flush, read after the rollback."""
+    try:
+        return _actor()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return _actor()
 
 
 def _refuse_changes(session: Session, _context, _instances) -> None:

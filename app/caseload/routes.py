@@ -105,6 +105,9 @@ def record(person_id: int):
         if not form.validate():
             raise EntryError(_first_error(form))
         entry = _entry_from_form(form, person)
+        # Noted before storing, so the audit row commits with the entry; a repeat inserts
+        # nothing and its note goes with the failed insert (the repeat is noted below).
+        audit.record(_entry_action(entry, True), f"person:{person.id}", f"entry:{entry.id}")
         recorded = store(entry, current_user)
     except EntryError as problem:
         return _answer_problem(person, str(problem), 422, replay)
@@ -113,9 +116,8 @@ def record(person_id: int):
             person, "This entry was already saved with different details.", 409, replay
         )
     status = 201 if recorded.created else 200
-    audit.record(
-        _entry_action(recorded.entry, recorded.created), f"person:{person.id}", f"entry:{recorded.entry.id}"
-    )
+    if not recorded.created:
+        audit.record("entry.repeat", f"person:{person.id}", f"entry:{recorded.entry.id}")
     if replay:
         return {"id": str(recorded.entry.id), "created": recorded.created}, status
     if request.headers.get("HX-Request"):

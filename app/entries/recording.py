@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.trail import stage
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, Person, Rung, User
 from app.models.clock import utcnow
@@ -138,16 +139,29 @@ class Conflict(Exception):
 
 
 def store(entry: Entry, worker: User) -> Recorded:
-    """Insert the entry once; an identical repeat returns the stored row, a different one raises."""
+    """Insert the entry once; an identical repeat returns the stored row, a different one raises.
+
+    Audit events the request noted before this are committed with the entry, so an entry the
+    phone was told is stored always has its audit row, in one commit."""
     identity = entry.identity()
     db.session.add(entry)
     if entry.activity_id:
         worker.last_activity_id = entry.activity_id
+    stage(db.session)
+    # The response is drawn from the rows this request just loaded and wrote; expiring them
+    # would reload the entry, the person and the user one query each. Safe here: every
+    # column of the new entry is set in Python before the insert (no server defaults), and
+    # the other rows were read moments ago in this request, as they would be had the page
+    # been drawn before the commit. A failed commit rolls back and expires as usual.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        db.session.commit()
+        session.commit()
         return Recorded(entry, created=True)
     except IntegrityError:
-        db.session.rollback()
+        session.rollback()
+    finally:
+        session.expire_on_commit = expire
     stored = db.session.get(Entry, entry.id, populate_existing=True)
     if stored is None:
         # Not the UUID: an entry can be amended once (a unique key), so someone else's undo
