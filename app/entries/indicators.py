@@ -52,7 +52,8 @@ class Scope:
         return conditions
 
 
-def _within(start: datetime, end: datetime) -> list:
+def within(start: datetime, end: datetime) -> list:
+    """SQL conditions: an entry recorded in [start, end)."""
     return [Entry.recorded_at >= start, Entry.recorded_at < end]
 
 
@@ -62,14 +63,14 @@ def _within(start: datetime, end: datetime) -> list:
 def people_supported(scope: Scope, start: datetime, end: datetime) -> int:
     """Distinct people with at least one effective entry in [start, end)."""
     query = select(func.count(distinct(Entry.person_id))).where(
-        *scope.conditions(), *_within(start, end)
+        *scope.conditions(), *within(start, end)
     )
     return db.session.scalar(query)
 
 
 def people_ids(scope: Scope, start: datetime, end: datetime):
     """SQL: the ids of the people supported in [start, end)."""
-    return select(distinct(Entry.person_id)).where(*scope.conditions(), *_within(start, end))
+    return select(distinct(Entry.person_id)).where(*scope.conditions(), *within(start, end))
 
 
 def new_people(scope: Scope, start: datetime, end: datetime) -> int:
@@ -88,7 +89,7 @@ def new_people(scope: Scope, start: datetime, end: datetime) -> int:
 def contacts(scope: Scope, start: datetime, end: datetime, activity_id: int | None = None) -> int:
     """Sessions and contacts delivered: every effective entry but notes, as on the dashboard."""
     query = select(func.count()).where(
-        *scope.conditions(), *_within(start, end), Entry.kind != "note"
+        *scope.conditions(), *within(start, end), Entry.kind != "note"
     )
     if activity_id:
         query = query.where(Entry.activity_id == activity_id)
@@ -100,7 +101,7 @@ def people_with_setback(
 ) -> int:
     """Distinct people with at least one effective setback in [start, end)."""
     query = select(func.count(distinct(Entry.person_id))).where(
-        *scope.conditions(), *_within(start, end), Entry.kind == "setback"
+        *scope.conditions(), *within(start, end), Entry.kind == "setback"
     )
     if outcome_id:
         query = query.where(Entry.outcome_id == outcome_id)
@@ -114,7 +115,7 @@ def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) ->
         .join(Rung, Rung.id == Entry.rung_id)
         .where(
             *scope.conditions(),
-            *_within(start, end),
+            *within(start, end),
             Entry.kind == "step",
             Rung.outcome_id == rung.outcome_id,
             Rung.position >= rung.position,

@@ -1,0 +1,61 @@
+"""The report's breakdowns cost the same number of queries however many activities and
+demographic fields there are, and count what one query per activity used to count."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from app.extensions import db
+from app.reports import periods, report
+from tests.fixtures.factories import make_activity
+
+
+@contextmanager
+def statements():
+    """Every SQL statement sent inside the block."""
+    seen = []
+
+    def note(_conn, _cursor, statement, *_):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def _build(funder):
+    db.session.expire_all()
+    with statements() as seen:
+        built = report.build(db.session.merge(funder), periods.parse("2025-Q2"))
+    return built, len(seen)
+
+
+def _table(built, title):
+    return {group: (now, before) for group, now, before in next(
+        t for t in built.breakdowns if t.title == title).rows}
+
+
+def test_breakdowns_do_not_query_once_per_activity_or_field(app, history):
+    funder = history["funder"]
+    _, few = _build(funder)
+    funder.activities.append(history["other_activity"])
+    funder.activities.append(make_activity(history["org"], "Unused", [history["outcome"]]))
+    history["org"].demographic_fields = "gender,age band,postcode district"
+    db.session.commit()
+    built, many = _build(funder)
+    assert many == few
+    activities = _table(built, "By activity")
+    # [contacts, steps, people]: Fin's visit is a contact under Drop-in; a funded activity
+    # with nothing recorded counts true zeros.
+    assert activities["Travel training"] == ([7, 5, 5], [2, 1, "fewer than 5"])
+    assert activities["Drop-in"] == ([1, 0, "fewer than 5"], [0, 0, 0])
+    assert activities["Unused"] == ([0, 0, 0], [0, 0, 0])
+    assert _table(built, "People supported by gender") == {
+        "Man": (["fewer than 5"], [0]),
+        "Woman": (["fewer than 5"], ["fewer than 5"]),
+    }
+    assert _table(built, "People supported by age band") == {
+        "Not recorded": ([6], ["fewer than 5"])
+    }
