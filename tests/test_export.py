@@ -74,3 +74,13 @@ def test_a_bad_period_gets_a_clear_400(client, auth, w, query):
 def test_workers_cannot_export(client, auth, w):
     auth.sign_in(w["worker"])
     assert client.get("/export/entries.csv?from=2026-01-01&to=2026-01-02").status_code == 403
+
+
+def test_csv_stream_makes_every_cell_safe_and_streams_in_chunks():
+    from app.export.cells import CHUNK, csv_stream
+
+    chunks = list(csv_stream(["a", "b"], ([f"=cmd{i}", i] for i in range(5000))))
+    assert len(chunks) > 1 and all(len(c) <= CHUNK + 100 for c in chunks)
+    rows = list(csv.reader(io.StringIO("".join(chunks))))
+    assert rows[0] == ["a", "b"] and len(rows) == 5001
+    assert rows[1] == ["'=cmd0", "0"] and rows[-1] == ["'=cmd4999", "4999"]

@@ -1,8 +1,5 @@
 """The admin's view of the audit trail: filters, pages of events, and a CSV export."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +8,7 @@ from app import params
 from app.access import allow
 from app.audit import queries
 from app.audit.trail import record
-from app.export.cells import safe_cell
+from app.export.cells import csv_stream
 from app.extensions import db
 from app.models import User
 
@@ -54,34 +51,21 @@ def events_csv():
     record("export.audit", "audit", str(filters.query_args()))
     query = queries.events(current_user.organisation_id, filters)
 
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
+    def lines():
         for event in db.session.scalars(query.execution_options(yield_per=1000)):
             who = event.user
-            writer.writerow(
-                [
-                    safe_cell(v)
-                    for v in (
-                        event.at.isoformat(timespec="seconds") + "Z",
-                        who.email if who else "",
-                        who.role if who else "",
-                        event.action,
-                        event.target,
-                        event.detail,
-                        event.address,
-                    )
-                ]
+            yield (
+                event.at.isoformat(timespec="seconds") + "Z",
+                who.email if who else "",
+                who.role if who else "",
+                event.action,
+                event.target,
+                event.detail,
+                event.address,
             )
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
 
     return Response(
-        stream_with_context(generate()),
+        stream_with_context(csv_stream(COLUMNS, lines())),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="stepladder-audit.csv"'},
     )

@@ -1,7 +1,5 @@
 """GET /export/entries.csv: one row per entry in a period, voided ones marked."""
 
-import csv
-import io
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, request, stream_with_context
@@ -11,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from app import audit, params
 from app.access import OFFICE, allow
 from app.entries import queries
-from app.export.cells import safe_cell
+from app.export.cells import csv_stream
 from app.extensions import db
 from app.models import Entry
 
@@ -77,21 +75,9 @@ def entries_csv():
     organisation_id = current_user.organisation_id
     audit.record("export.entries", "entries.csv", f"{first} to {last}")
 
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        for row in rows(organisation_id, start, end):
-            writer.writerow([safe_cell(v) for v in row])
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
     filename = f"stepladder-entries-{first}-to-{last}.csv"
     return Response(
-        stream_with_context(generate()),
+        stream_with_context(csv_stream(COLUMNS, rows(organisation_id, start, end))),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -1,13 +1,12 @@
 """A report as a file: Excel (a Summary sheet and a Data sheet) or CSV, with the same figures."""
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.export.cells import safe_cell
+from app.export.cells import csv_stream, safe_cell
 from app.reports.report import HEADER, Report, rows, tidy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,12 +21,7 @@ def filename(report: Report, extension: str) -> str:
 
 def to_csv(report: Report) -> str:
     """The report's flat rows as CSV, every text cell safe to open in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in rows(report):
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
+    return "".join(csv_stream(HEADER, rows(report)))
 
 
 def to_xlsx(report: Report) -> bytes:
