@@ -159,3 +159,27 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
         desc = f"{outcome_name}: no steps recorded yet" + (
             f"; {setbacks} setbacks." if setbacks else ".")
     return _svg(chart_id, f"Progress on {outcome_name}", desc, height, body)
+
+
+def bars(chart_id: str, title: str, items: list[tuple[str, int | float]]) -> Markup:
+    """Horizontal bars, one per labelled figure, in a captioned figure; nothing when every
+    figure is zero (an empty chart says nothing the table beside it does not)."""
+    peak = max((value for _, value in items), default=0)
+    if peak <= 0:
+        return Markup("")
+    row_h, left, right = 28, 170, 60
+    plot_w = WIDTH - left - right
+    body = []
+    for i, (label, value) in enumerate(items):
+        y = i * row_h
+        bar_w = plot_w * value / peak
+        body.append(
+            f'<text class="tick" x="0" y="{y + 18}">{escape(_short(label, 22))}</text>'
+            f'<rect class="bar" x="{left}" y="{y + 4}" width="{bar_w:.1f}" height="20">'
+            f"<title>{escape(label)}: {value}</title></rect>"
+            f'<text class="tick" x="{left + bar_w + 6:.1f}" y="{y + 18}">{value}</text>'
+        )
+    desc = "; ".join(f"{label}: {value}" for label, value in items) + "."
+    svg = _svg(chart_id, title, desc, max(len(items), 1) * row_h, body)
+    caption = Markup('<figure class="chart"><figcaption>{}</figcaption>').format(title)
+    return caption + svg + Markup("</figure>")

@@ -52,6 +52,13 @@ class Breakdown:
     group: str  # what the rows are, e.g. "Activity"
     measures: list[str]
     rows: list[tuple[str, list, list]] = field(default_factory=list)  # (group, now, before)
+    chart: str = ""  # the bar chart's title, if this period's figures are drawn
+    chart_measure: int = 0  # which measure the chart draws
+
+    def chart_items(self) -> list[tuple[str, int | float]]:
+        """(group, figure) for the chart: this period's figure, 0 where it is not a number."""
+        figures = [(group, now[self.chart_measure]) for group, now, _ in self.rows]
+        return [(g, v if isinstance(v, int | float) else 0) for g, v in figures]
 
 
 @dataclass
@@ -122,12 +129,16 @@ def _value(ind, scope: Scope, bounds, problems: list[str]) -> indicators.Value:
 
 
 def _breakdowns(funder: Funder, scope: Scope, now, before) -> list[Breakdown]:
-    by_activity = Breakdown("By activity", "Activity", ["Contacts", "Steps", "People"])
+    by_activity = Breakdown(
+        "By activity", "Activity", ["Contacts", "Steps", "People"],
+        chart="Contacts by activity this period",
+    )
     current, earlier = _activity_figures(scope, now), _activity_figures(scope, before)
     for activity in sorted(funder.activities, key=lambda a: (a.position, a.name)):
         by_activity.rows.append((activity.name, current[activity.id], earlier[activity.id]))
     by_outcome = Breakdown(
-        "By outcome", "Outcome", ["Steps", "People who took a step", "People with a setback"]
+        "By outcome", "Outcome", ["Steps", "People who took a step", "People with a setback"],
+        chart="Steps by outcome this period",
     )
     distance = Breakdown(
         "Distance travelled",

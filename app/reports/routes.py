@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
+from app import audit, charts
 from app.access import OFFICE, allow, scoped
 from app.entries import indicators
 from app.entries.queries import local_today
@@ -70,7 +70,10 @@ def _chosen_period() -> periods.Period:
 def report(funder_id: int):
     """A funder's report for a period, beside the period before it."""
     funder = funder_or_404(funder_id)
-    context = dict(funder=funder, choices=periods.choices(local_today()), report=None, problem=None)
+    context = dict(
+        funder=funder, choices=periods.choices(local_today()), report=None, problem=None,
+        bars=charts.bars,
+    )
     try:
         period = _chosen_period()
     except periods.PeriodError as problem:

@@ -210,3 +210,16 @@ def test_downloads_are_audited(client, auth, history):
     assert [(e.target, e.detail) for e in events] == [
         (f"funder:{history['funder'].id}", "2025-Q2 xlsx")
     ]
+
+
+def test_the_report_draws_steps_by_outcome_and_contacts_by_activity(client, auth, history):
+    auth.sign_in(history["supervisor"])
+    html = client.get(f"/reports/{history['funder'].id}?period=2025-Q2").get_data(as_text=True)
+    charts = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
+    assert [re.search(r"<figcaption>([^<]+)<", c).group(1) for c in charts] == [
+        "Contacts by activity this period",
+        "Steps by outcome this period",
+    ]
+    assert "<desc" in charts[0] and "Travel training: 7." in charts[0]
+    assert "Getting about: 5." in charts[1]
+    assert all("style=" not in c for c in charts)  # the CSP forbids inline styles
