@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
-from app.entries.queries import arrived_late, to_local
+from app.entries.queries import arrived_late, local_days_since, to_local
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
 # worker reaches their account from the foot of My people.
@@ -42,7 +42,7 @@ def ago(value: datetime | None, now: datetime) -> str:
     """'today', 'yesterday', '3 days ago', '5 weeks ago' — how long since, in plain words."""
     if value is None:
         return "never"
-    days = (to_local(now).date() - to_local(value).date()).days
+    days = local_days_since(value, to_local(now).date())
     if days <= 0:
         return "today"
     if days == 1:

@@ -60,15 +60,15 @@ def _person_context(person: Person, form: EntryForm | None = None, saved: Entry 
         default = activities[0].id if activities else None
     form.activity.data = default
     timeline = queries.person_entries(person.id, limit=30)
-    last = db.session.scalar(select(queries.last_seen(person.id)))
     return dict(
         person=person,
         form=form,
         ladders=queries.ladders(person),
         timeline=timeline,
-        amended=queries.amended_ids(timeline),
+        # Looked up in the log, not among the 30 shown: the amending entry may be older.
+        amended=queries.amended_map(person.organisation_id, [e.id for e in timeline]),
         saved=saved,
-        last_seen=last,
+        last_seen=queries.last_seen_at(person.id),
         now=utcnow(),
     )
 

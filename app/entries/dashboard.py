@@ -235,21 +235,6 @@ def not_seen_before(org: Organisation, today: date) -> datetime:
     return queries.day_bounds(today - timedelta(days=org.not_seen_days - 1), today)[0]
 
 
-def latest_entry_id(person_column):
-    """SQL: the id of a person's latest effective entry. Ordered by recorded_at alone, so the
-    database walks the (person_id, recorded_at) index backwards and stops at the first hit;
-    a second sort key would make it sort all of the person's entries."""
-    return (
-        select(Entry.id)
-        .where(Entry.person_id == person_column, effective())
-        .order_by(Entry.recorded_at.desc())
-        .limit(1)
-        .correlate(Person)
-        .scalar_subquery()
-        .label("last_id")
-    )
-
-
 def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     """Active people not seen for N days (or never, if added that long ago), active people
     whose latest entry is a setback, and active workers with no entries this week."""
@@ -257,7 +242,7 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     # Two steps rather than one join: a join on the subquery's result makes PostgreSQL hash
     # the whole entry table; fetching the latest entries by primary key stays cheap.
     latest = db.session.execute(
-        select(Person.id, Person.created_at, latest_entry_id(Person.id))
+        select(Person.id, Person.created_at, queries.latest_effective(Person.id, Entry.id))
         .where(Person.organisation_id == org.id, Person.status == "active")
     ).all()
     last_by_id = {}

@@ -61,16 +61,23 @@ def to_local(when: datetime) -> datetime:
     return when.replace(tzinfo=ZoneInfo("UTC")).astimezone(local_zone())
 
 
+def local_days_since(when: datetime, today: date) -> int:
+    """Whole local calendar days from `when` (naive UTC) to `today` (0 = today)."""
+    return (today - to_local(when).date()).days
+
+
 # --- people -------------------------------------------------------------------------------
 
 
-def last_seen(person_column):
-    """SQL: the time of a person's latest effective entry (a correlated subquery, indexed)."""
-    # Newest first with LIMIT 1, not max(): the (person_id, recorded_at) index is read
-    # backwards and stops at the first effective entry, where max() made PostgreSQL read
-    # every entry of every person on the list (90 ms → 20 ms for a caseload of 230).
+def latest_effective(person_column, column=Entry.recorded_at):
+    """SQL: `column` of a person's latest effective entry (its time unless told otherwise), as
+    a scalar subquery correlated to `person_column` (or for one person id)."""
+    # Newest first with LIMIT 1 on recorded_at alone, not max() and no second sort key: the
+    # (person_id, recorded_at) index is read backwards and stops at the first effective
+    # entry, where max() made PostgreSQL read every entry of every person on the list
+    # (90 ms → 20 ms for a caseload of 230) and a second key would sort them all.
     return (
-        select(Entry.recorded_at)
+        select(column)
         .where(Entry.person_id == person_column, effective())
         .order_by(Entry.recorded_at.desc())
         .limit(1)
@@ -79,9 +86,14 @@ def last_seen(person_column):
     )
 
 
+def last_seen_at(person_id: int) -> datetime | None:
+    """The time of one person's latest effective entry, or None if never seen."""
+    return db.session.scalar(select(latest_effective(person_id)))
+
+
 def caseload_people(user, search: str = "", everyone: bool = False) -> list[tuple[Person, datetime | None]]:
     """A worker's people (or the organisation's), most recently seen first, with last-seen time."""
-    last = last_seen(Person.id).label("last_seen")
+    last = latest_effective(Person.id).label("last_seen")
     query = (
         select(Person, last)
         .where(Person.organisation_id == user.organisation_id, Person.status == "active")
@@ -118,11 +130,6 @@ def person_entries(person_id: int, limit: int | None = None) -> list[Entry]:
     return list(db.session.scalars(query).unique())
 
 
-def amended_ids(entries: list[Entry]) -> dict:
-    """For a list of entries, which of them were amended, mapped to the amending entry's kind."""
-    return {e.amends_id: e.kind for e in entries if e.amends_id is not None}
-
-
 @dataclass
 class Ladder:
     """An outcome as one person stands on it: rungs, the current rung, and the next ones."""
@@ -150,22 +157,41 @@ class Ladder:
         return self.current.position - self.first.position
 
 
-def step_history(person_id: int) -> list[Entry]:
-    """A person's effective steps, oldest first."""
+def ladder_entries(person_id: int) -> list[Entry]:
+    """A person's effective steps and setbacks, oldest first: one read for the ladders and the
+    journey's charts."""
     return list(
         db.session.scalars(
             select(Entry)
-            .where(Entry.person_id == person_id, Entry.kind == "step", effective())
-            .order_by(Entry.recorded_at)
+            .where(
+                Entry.person_id == person_id,
+                Entry.kind.in_(("step", "setback")),
+                effective(),
+            )
+            .order_by(Entry.recorded_at, Entry.received_at)
         )
     )
 
 
-def ladders(person: Person) -> list[Ladder]:
-    """Each outcome the person works on, with their current rung (their latest step on it)."""
-    steps = step_history(person.id)
+def step_history(person_id: int) -> list[Entry]:
+    """A person's effective steps, oldest first."""
+    return [e for e in ladder_entries(person_id) if e.kind == "step"]
+
+
+def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
+    """Each outcome the person works on, with their current rung (their latest step on it).
+    `entries` are the person's `ladder_entries`, when the caller has read them already."""
+    if entries is None:
+        entries = ladder_entries(person.id)
+    steps = [e for e in entries if e.kind == "step"]
     rungs_by_id = {}
-    plans = sorted(person.plans, key=lambda p: (p.outcome.position, p.outcome.name))
+    # Plans, their outcomes and every rung in one statement, not a query per plan and outcome.
+    person_plans = db.session.scalars(
+        select(Plan)
+        .where(Plan.person_id == person.id)
+        .options(joinedload(Plan.outcome).joinedload(Outcome.rungs))
+    ).unique()
+    plans = sorted(person_plans, key=lambda p: (p.outcome.position, p.outcome.name))
     result = []
     for plan in plans:
         outcome = plan.outcome
@@ -217,6 +243,11 @@ def amended_map(organisation_id: int, ids) -> dict:
     return result
 
 
+def amender_of(entry_id) -> Entry | None:
+    """The entry that voids or corrects this one, if any (at most one: a unique key)."""
+    return db.session.scalar(select(Entry).where(Entry.amends_id == entry_id).limit(1))
+
+
 # --- counts ---------------------------------------------------------------------------------
 
 
@@ -254,18 +285,3 @@ def _filters(worker_id=None, activity_id=None, outcome_id=None) -> list:
         conditions.append(Entry.outcome_id == outcome_id)
     return conditions
 
-
-def recent_entries(organisation_id: int, limit: int = 20, **filters) -> list[Entry]:
-    """The newest entries by arrival, voids included, for a live feed."""
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(Entry.organisation_id == organisation_id, *_filters(**filters))
-            .options(
-                joinedload(Entry.person), joinedload(Entry.rung), joinedload(Entry.activity),
-                joinedload(Entry.worker), joinedload(Entry.outcome),
-            )
-            .order_by(Entry.received_at.desc())
-            .limit(limit)
-        )
-    )

@@ -5,14 +5,13 @@ on what counts (effective entries) and on what was voided or corrected.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import params
 from app.entries import queries
-from app.entries.queries import effective
 from app.extensions import db
 from app.models import KINDS, Entry, Person
 
@@ -84,40 +83,6 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
     )
 
 
-def last_seen_at(person_id: int) -> datetime | None:
-    """The time of the person's latest effective entry, or None."""
-    return db.session.scalar(
-        select(Entry.recorded_at)
-        .where(Entry.person_id == person_id, effective())
-        .order_by(Entry.recorded_at.desc())
-        .limit(1)
-    )
-
-
-def days_since(when: datetime | None, today: date) -> int | None:
-    """Whole local days from `when` to today (0 = today), as the attention list counts them."""
-    if when is None:
-        return None
-    return (today - queries.to_local(when).date()).days
-
-
-def ladder_events(person_id: int) -> dict[int, list[Entry]]:
-    """The person's effective steps and setbacks, oldest first, grouped by outcome id."""
-    rows = db.session.scalars(
-        select(Entry)
-        .where(
-            Entry.person_id == person_id,
-            Entry.kind.in_(("step", "setback")),
-            effective(),
-        )
-        .order_by(Entry.recorded_at, Entry.received_at)
-    )
-    grouped: dict[int, list[Entry]] = {}
-    for entry in rows:
-        grouped.setdefault(entry.outcome_id, []).append(entry)
-    return grouped
-
-
 def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:
     """A worker's own entries recorded in the last `days` local days, newest first."""
     start, end = queries.day_bounds(today - timedelta(days=days - 1), today)
@@ -136,9 +101,3 @@ def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:
             .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
         )
     )
-
-
-def amender_of(entry_id) -> Entry | None:
-    """The entry that voids or corrects this one, if any."""
-    return db.session.scalar(select(Entry).where(Entry.amends_id == entry_id).limit(1))
-

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit
 from app.access import STAFF, allow
-from app.entries import timeline
+from app.entries import queries
 from app.entries.recording import Conflict, EntryError, build_entry, parse_uuid, store
 from app.extensions import db
 from app.journey.forms import CorrectionForm, VoidForm
@@ -33,7 +33,7 @@ def _check_open(entry: Entry, own_id: uuid.UUID) -> None:
     """An entry is changed once: refuse if something else already voids or corrects it."""
     if entry.kind == "void":
         raise EntryError("A removal cannot itself be changed.")
-    other = timeline.amender_of(entry.id)
+    other = queries.amender_of(entry.id)
     if other is not None and other.id != own_id:
         raise EntryError("That entry has already been removed or corrected.")
 

@@ -16,12 +16,15 @@ from app.models.entry import KIND_LABELS
 bp = Blueprint("journey", __name__)
 
 
-def _outcome_progress(person, ladders) -> list[dict]:
-    """Per outcome: first, current and highest rung, rungs climbed, and the progress chart."""
-    events = timeline.ladder_events(person.id)
+def _outcome_progress(person, entries) -> list[dict]:
+    """Per outcome: first, current and highest rung, rungs climbed, and the progress chart,
+    all from one read of the person's effective steps and setbacks."""
+    events: dict[int, list] = {}
+    for entry in entries:
+        events.setdefault(entry.outcome_id, []).append(entry)
     now = utcnow()
     result = []
-    for ladder in ladders:
+    for ladder in queries.ladders(person, entries):
         rungs = ladder.rungs
         reached = [r for r in rungs if r.id in ladder.reached]
         points = charts.ladder_points(rungs, events.get(ladder.outcome.id, []))
@@ -47,20 +50,20 @@ def person(person_id: int):
     filters = timeline.TimelineFilters.from_args(request.args)
     entries = timeline.timeline(person, filters)
     today = queries.local_today()
-    last = timeline.last_seen_at(person.id)
+    last = queries.last_seen_at(person.id)
     org = current_user.organisation_id
     amended = queries.amended_map(org, [e.id for e in entries])
     now = utcnow()
     return render_template(
         "journey/person.html",
         person=person,
-        progress=_outcome_progress(person, queries.ladders(person)),
+        progress=_outcome_progress(person, queries.ladder_entries(person.id)),
         entries=entries,
         amended=amended,
         changeable={e.id for e in entries if may_change(e, current_user, amended, now)},
         filters=filters,
         last_seen=last,
-        days_since=timeline.days_since(last, today),
+        days_since=queries.local_days_since(last, today) if last else None,
         kinds=[(k, KIND_LABELS[k]) for k in KINDS],
         outcomes=db.session.scalars(
             select(Outcome).where(Outcome.organisation_id == org).order_by(Outcome.position)
