@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from app.export.cells import FORMULA_STARTS
 from app.extensions import db
@@ -206,9 +206,3 @@ def store(org: Organisation, people: list[dict]) -> int:
         db.session.execute(insert(caseload), links)
     db.session.commit()
     return len(people)
-
-
-def count_people(org: Organisation) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Person).where(Person.organisation_id == org.id)
-    )

@@ -49,9 +49,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
