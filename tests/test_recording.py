@@ -2,12 +2,15 @@
 
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Entry
+from app.models.clock import utcnow
+from tests.fixtures.factories import make_entry
 
 
 def _post(client, person, token, action, entry_id=None, replay=True, **fields):
@@ -240,3 +243,20 @@ def test_a_replayed_undo_is_an_identical_repeat(client, w, signed_in_worker):
     again = _post(client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person")
     assert (first.status_code, again.status_code) == (201, 200)
     assert len(_entries(amends_id=original)) == 1
+
+
+def test_an_entry_voided_from_outside_the_recent_list_shows_as_removed(client, w, signed_in_worker):
+    # A void made offline can carry a phone time older than the thirty entries shown; the
+    # page must still strike the voided entry through, not only when both are on the list.
+    target = make_entry(
+        w["person"], w["worker"], "note", at=utcnow() - timedelta(minutes=1), note="Call the GP"
+    )
+    for minutes in range(2, 33):
+        make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(minutes=minutes))
+    make_entry(
+        w["person"], w["worker"], "void", at=utcnow() - timedelta(days=1),
+        amends_id=target.id, reason="Wrong person",
+    )
+    db.session.commit()
+    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert '<del>Note</del> <span class="tag">removed</span>' in page
