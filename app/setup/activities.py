@@ -1,6 +1,6 @@
 """Activities, what the service does: start from the template, add, rename, reorder, retire."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
@@ -10,8 +10,8 @@ from app.audit import record
 from app.extensions import db
 from app.models import Activity
 from app.setup import bp, queries
-from app.setup.forms import ActivityForm, ButtonForm, MoveForm, StarterActivitiesForm, strip
-from app.setup.ordering import move, next_position
+from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, strip
+from app.setup.ordering import move, next_position, set_retired
 
 
 def starter_form() -> StarterActivitiesForm:
@@ -142,8 +142,7 @@ def rename_activity(activity_id: int):
 def move_activity(activity_id: int):
     """Move an activity one place up or down in the worker's list of chips."""
     activity = scoped(Activity, activity_id)
-    form = MoveForm()
-    if form.validate() and move(queries.activities(), activity, form.direction.data):
+    if move(queries.activities(), activity, request.form.get("direction", "")):
         db.session.commit()
     return redirect(url_for(".activities"), code=303)
 
@@ -163,9 +162,7 @@ def restore_activity(activity_id: int):
 
 
 def _set_retired(activity: Activity, retired: bool):
-    if ButtonForm().validate():
-        activity.retired = retired
-        record("setup.change", f"activity:{activity.id}", "retired" if retired else "restored")
-        db.session.commit()
-        flash(f"{'Retired' if retired else 'Restored'} “{activity.name}”.", "info")
-    return redirect(url_for(".activities"), code=303)
+    """Retire or restore an activity and go back to the list."""
+    return set_retired(
+        activity, retired, f"activity:{activity.id}", activity.name, url_for(".activities")
+    )

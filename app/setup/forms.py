@@ -56,10 +56,6 @@ class ButtonForm(FlaskForm):
     """An empty form behind a single button (retire, restore, finish, deactivate)."""
 
 
-class MoveForm(FlaskForm):
-    direction = SelectField(choices=options([("up", "Up"), ("down", "Down")]))
-
-
 class ActivityForm(FlaskForm):
     name = StringField(
         "Activity name", [required("activity's name"), Length(max=120)], filters=[strip]

@@ -1,6 +1,12 @@
-"""Order of activities, outcomes and rungs: positions 1..n, moved one place at a time."""
+"""Order of activities, outcomes and rungs: positions 1..n, moved one place at a time;
+and retiring or restoring one of them."""
 
 from collections.abc import Sequence
+
+from flask import flash, redirect
+
+from app.audit import record
+from app.extensions import db
 
 
 def next_position(rows: Sequence) -> int:
@@ -13,7 +19,10 @@ def move(rows: Sequence, row, direction: str) -> bool:
 
     All rows are renumbered 1..n first, so old duplicates cannot make a move do nothing.
     Retired rows keep their places: a ladder's order stays the same in its history.
+    A direction other than "up" or "down" (a hand-made request) moves nothing.
     """
+    if direction not in ("up", "down"):
+        return False
     ordered = sorted(rows, key=lambda r: (r.position, r.id))
     for number, each in enumerate(ordered, start=1):
         each.position = number
@@ -25,3 +34,12 @@ def move(rows: Sequence, row, direction: str) -> bool:
     neighbour = peers[other]
     row.position, neighbour.position = neighbour.position, row.position
     return True
+
+
+def set_retired(row, retired: bool, target: str, label: str, back: str):
+    """Retire or restore an activity, outcome or rung: audit it, save, say so, go back."""
+    row.retired = retired
+    record("setup.change", target, "retired" if retired else "restored")
+    db.session.commit()
+    flash(f"{'Retired' if retired else 'Restored'} “{label}”.", "info")
+    return redirect(back, code=303)

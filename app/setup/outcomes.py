@@ -4,7 +4,7 @@ A rung is retired, never deleted: entries that reached it keep showing it, and i
 no longer offered as a button on a person's page.
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.access import allow, scoped
 from app.audit import record
@@ -14,14 +14,13 @@ from app.setup import bp, queries
 from app.setup.forms import (
     ButtonForm,
     LibraryForm,
-    MoveForm,
     OutcomeForm,
     RungForm,
     offered,
     options,
 )
 from app.setup.library import adopt_outcomes, available_outcomes
-from app.setup.ordering import move, next_position
+from app.setup.ordering import move, next_position, set_retired
 
 
 def _library_form(formdata=True) -> LibraryForm:
@@ -160,8 +159,7 @@ def edit_outcome(outcome_id: int):
 def move_outcome(outcome_id: int):
     """Move an outcome one place up or down (the order of ladders on a person's page)."""
     outcome = scoped(Outcome, outcome_id)
-    form = MoveForm()
-    if form.validate() and move(queries.outcomes(), outcome, form.direction.data):
+    if move(queries.outcomes(), outcome, request.form.get("direction", "")):
         db.session.commit()
     return redirect(url_for(".outcomes"), code=303)
 
@@ -181,12 +179,10 @@ def restore_outcome(outcome_id: int):
 
 
 def _set_outcome_retired(outcome: Outcome, retired: bool):
-    if ButtonForm().validate():
-        outcome.retired = retired
-        record("setup.change", f"outcome:{outcome.id}", "retired" if retired else "restored")
-        db.session.commit()
-        flash(f"{'Retired' if retired else 'Restored'} “{outcome.name}”.", "info")
-    return redirect(url_for(".outcomes"), code=303)
+    """Retire or restore an outcome and go back to the list."""
+    return set_retired(
+        outcome, retired, f"outcome:{outcome.id}", outcome.name, url_for(".outcomes")
+    )
 
 
 # --- rungs -----------------------------------------------------------------------------------
@@ -244,9 +240,9 @@ def move_rung(outcome_id: int, rung_id: int):
     """Move a rung one place up or down its ladder."""
     outcome = scoped(Outcome, outcome_id)
     rung = _rung(outcome, rung_id)
-    form = MoveForm()
-    if form.validate() and move(outcome.rungs, rung, form.direction.data):
-        record("setup.change", f"rung:{rung.id}", f"moved {form.direction.data}")
+    direction = request.form.get("direction", "")
+    if move(outcome.rungs, rung, direction):
+        record("setup.change", f"rung:{rung.id}", f"moved {direction}")
         db.session.commit()
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
 
@@ -268,9 +264,6 @@ def restore_rung(outcome_id: int, rung_id: int):
 
 
 def _set_rung_retired(outcome: Outcome, rung: Rung, retired: bool):
-    if ButtonForm().validate():
-        rung.retired = retired
-        record("setup.change", f"rung:{rung.id}", "retired" if retired else "restored")
-        db.session.commit()
-        flash(f"{'Retired' if retired else 'Restored'} “{rung.text}”.", "info")
-    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+    """Retire or restore a rung and go back to its ladder."""
+    back = url_for(".outcome", outcome_id=outcome.id)
+    return set_retired(rung, retired, f"rung:{rung.id}", rung.text, back)

@@ -61,6 +61,13 @@ def test_admin_reorders_activities_with_real_forms(admin, w):
     # Already at the top: nothing moves.
     admin.post(f"/setup/activities/{order['Drop-in group'].id}/move", {"direction": "up"})
     assert _names(org) == ["Drop-in group", "Doorstep support", "Travel training"]
+    # A hand-made direction moves nothing either.
+    for direction in ("sideways", ""):
+        moved = admin.post(
+            f"/setup/activities/{order['Drop-in group'].id}/move", {"direction": direction}
+        )
+        assert moved.status_code == 303
+        assert _names(org) == ["Drop-in group", "Doorstep support", "Travel training"]
 
 
 def test_retired_activity_leaves_the_workers_chips_and_can_be_restored(admin, w, client, auth):
