@@ -15,7 +15,7 @@ from tests.fixtures.factories import make_entry
 
 HOSTILE = [
     "²", "9" * 25, "-1", "", "1e9", "9999-12-31", "0001-01-01", "2026-13-45", "0001-01",
-    "0001-01-01..0001-01-05", "'; drop table entry; --", "%00",
+    "0001-01-01..0001-01-05", "'; drop table entry; --", "%00", "\x00",
 ]
 NAMES = ("worker", "activity", "outcome", "user", "page", "from", "to", "period", "kind", "q")
 # Within the years the service covers, so the cases below reach past the date checks.
