@@ -107,7 +107,7 @@ def record(person_id: int):
         entry = _entry_from_form(form, person)
         # Noted before storing, so the audit row commits with the entry; a repeat inserts
         # nothing and its note goes with the failed insert (the repeat is noted below).
-        audit.record(_entry_action(entry, True), f"person:{person.id}", f"entry:{entry.id}")
+        audit.record(_entry_action(entry), f"person:{person.id}", f"entry:{entry.id}")
         recorded = store(entry, current_user)
     except EntryError as problem:
         return _answer_problem(person, str(problem), 422, replay)
@@ -126,10 +126,8 @@ def record(person_id: int):
     return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
 
 
-def _entry_action(entry: Entry, created: bool) -> str:
-    """The audit action for a stored entry: created, voided, corrected, or a repeat."""
-    if not created:
-        return "entry.repeat"
+def _entry_action(entry: Entry) -> str:
+    """The audit action for a new entry: created, voided or corrected."""
     if entry.kind == "void":
         return "entry.void"
     return "entry.correct" if entry.amends_id else "entry.create"
