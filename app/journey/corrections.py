@@ -39,18 +39,14 @@ def _check_open(entry: Entry, own_id: uuid.UUID) -> None:
 
 
 def _store_change(change: Entry, action: str) -> Entry:
-    """Store the void or correction with its audit event in one commit (one row, this action)."""
+    """Store the void or correction with its one audit row, in the same commit."""
     # The reason is free text that erasure scrubs from the entry, so the trail names the
     # new entry that holds it rather than copying it.
     audit.record(action, f"entry:{change.amends_id}", f"entry:{change.id}")
     try:
-        recorded = store(change, current_user)
+        return store(change, current_user).entry
     except Conflict:
         raise EntryError("This change was already saved with different details.") from None
-    if not recorded.created:
-        # An identical repeat inserted nothing; its event went with the failed insert.
-        audit.record(action, f"entry:{change.amends_id}", f"entry:{recorded.entry.id}")
-    return recorded.entry
 
 
 def _correction_choices(form: CorrectionForm, entry: Entry) -> None:
