@@ -31,8 +31,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app import (
-        access, accounts, audit, auth, caseload, export, home, imports, journey, ladder_sets,
-        my_journey, offline, overview, privacy, reports, security, setup, templating, week,
+        access,
+        accounts,
+        audit,
+        auth,
+        caseload,
+        export,
+        home,
+        imports,
+        journey,
+        ladder_sets,
+        my_journey,
+        offline,
+        overview,
+        privacy,
+        reports,
+        security,
+        setup,
+        templating,
+        week,
     )
     from app.auth import sessions
 
@@ -46,10 +63,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     # One blueprint per area: the worker's, the supervisor's, the admin's, then records.
     for area in (
-        auth, home, caseload, week, my_journey, offline,
-        overview, journey, reports,
-        setup, imports, ladder_sets, accounts,
-        export, privacy, audit,
+        auth,
+        home,
+        caseload,
+        week,
+        my_journey,
+        offline,
+        overview,
+        journey,
+        reports,
+        setup,
+        imports,
+        ladder_sets,
+        accounts,
+        export,
+        privacy,
+        audit,
     ):
         app.register_blueprint(area.bp)
 

@@ -73,9 +73,7 @@ def can_see_person(user, person: Person) -> bool:
     if user.role != "worker":
         return False
     return db.session.scalar(
-        select(
-            exists().where(caseload.c.person_id == person.id, caseload.c.user_id == user.id)
-        )
+        select(exists().where(caseload.c.person_id == person.id, caseload.c.user_id == user.id))
     )
 
 

@@ -47,7 +47,7 @@ def steps_per_week(chart_id: str, weeks: list[tuple[date, int]]) -> Markup:
         body.append(
             f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{bar_h:.1f}"><title>Week of '
-            f'{monday:%-d %b}: {n} steps</title></rect>'
+            f"{monday:%-d %b}: {n} steps</title></rect>"
         )
         if i % 2 == len(weeks) % 2 or len(weeks) <= 6:
             body.append(
@@ -91,8 +91,9 @@ def ladder_points(rungs, events) -> list[LadderPoint]:
     return points
 
 
-def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[LadderPoint],
-                    now: datetime) -> Markup:
+def ladder_progress(
+    chart_id: str, outcome_name: str, rungs, points: list[LadderPoint], now: datetime
+) -> Markup:
     """Rung reached over time as a staircase line; setbacks marked with a down-pointing mark.
     Times are naive UTC, as stored; every date printed is the service's local date."""
     rows = max(len(rungs), 1)
@@ -106,10 +107,13 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
 
     body = []
     for i, rung in enumerate(rungs):
-        body.append(f'<line class="grid" x1="{left}" y1="{y(i):.1f}" x2="{WIDTH - right}" '
-                    f'y2="{y(i):.1f}"/>')
-        body.append(f'<text class="tick" x="{left - 8}" y="{y(i) + 4:.1f}" text-anchor="end">'
-                    f"{escape(_short(rung.text))}</text>")
+        body.append(
+            f'<line class="grid" x1="{left}" y1="{y(i):.1f}" x2="{WIDTH - right}" y2="{y(i):.1f}"/>'
+        )
+        body.append(
+            f'<text class="tick" x="{left - 8}" y="{y(i) + 4:.1f}" text-anchor="end">'
+            f"{escape(_short(rung.text))}</text>"
+        )
     if points:
         start = points[0].at
         span = max((now - start).total_seconds(), 1)
@@ -131,11 +135,15 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
             body.append(f'<path class="climb" d="{"".join(path)}"/>')
         for p in points:
             cx, cy = x(p.at), y(p.level)
-            label = escape(f"{to_local(p.at):%-d %b %Y}: " + (
-                p.rung_text if p.kind == "step" else f"setback (at {p.rung_text})"))
+            label = escape(
+                f"{to_local(p.at):%-d %b %Y}: "
+                + (p.rung_text if p.kind == "step" else f"setback (at {p.rung_text})")
+            )
             if p.kind == "step":
-                body.append(f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="5">'
-                            f"<title>{label}</title></circle>")
+                body.append(
+                    f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="5">'
+                    f"<title>{label}</title></circle>"
+                )
             else:
                 body.append(
                     f'<path class="setback-mark" d="M{cx - 6:.1f},{cy - 5:.1f}h12l-6,11z">'
@@ -144,8 +152,10 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
         body.append(
             f'<text class="tick" x="{left}" y="{height - 8}">{to_local(start):%-d %b %Y}</text>'
         )
-        body.append(f'<text class="tick" x="{WIDTH - right}" y="{height - 8}" '
-                    f'text-anchor="end">{to_local(now):%-d %b %Y}</text>')
+        body.append(
+            f'<text class="tick" x="{WIDTH - right}" y="{height - 8}" '
+            f'text-anchor="end">{to_local(now):%-d %b %Y}</text>'
+        )
     steps = [p for p in points if p.kind == "step"]
     setbacks = len(points) - len(steps)
     if steps:
@@ -157,7 +167,8 @@ def ladder_progress(chart_id: str, outcome_name: str, rungs, points: list[Ladder
         )
     else:
         desc = f"{outcome_name}: no steps recorded yet" + (
-            f"; {setbacks} setbacks." if setbacks else ".")
+            f"; {setbacks} setbacks." if setbacks else "."
+        )
     return _svg(chart_id, f"Progress on {outcome_name}", desc, height, body)
 
 

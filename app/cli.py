@@ -56,7 +56,13 @@ def _new_user(org, email: str, name: str, role: str, password: str):
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.BadParameter(f"{email} already has an account.", param_hint="email")
-    user = User(organisation_id=org.id, email=email, name=name, role=role, password_hash=hash_password(password))
+    user = User(
+        organisation_id=org.id,
+        email=email,
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     return user
 
@@ -66,7 +72,10 @@ def _new_user(org, email: str, name: str, role: str, password: str):
 @click.option("--admin-email", required=True, help="Email of the organisation's first admin.")
 @click.option("--admin-name", default="Administrator", show_default=True)
 def create_organisation(name: str, admin_email: str, admin_name: str) -> None:
-    """Create a new, empty organisation and its first admin (password asked, or from STEPLADDER_ADMIN_PASSWORD)."""
+    """Create a new, empty organisation and its first admin.
+
+    The password is asked for, or read from STEPLADDER_ADMIN_PASSWORD.
+    """
     from app.models import Organisation
 
     password = _password()
@@ -81,15 +90,25 @@ def create_organisation(name: str, admin_email: str, admin_name: str) -> None:
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["worker", "supervisor", "admin", "funder"]), default="worker", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["worker", "supervisor", "admin", "funder"]),
+    default="worker",
+    show_default=True,
+)
 @click.option("--organisation", "organisation_name", required=True, help="The organisation's name.")
 def create_user(email: str, name: str, role: str, organisation_name: str) -> None:
-    """Create a user in an existing organisation (password asked, or from STEPLADDER_ADMIN_PASSWORD)."""
+    """Create a user in an existing organisation.
+
+    The password is asked for, or read from STEPLADDER_ADMIN_PASSWORD.
+    """
     from app.models import Organisation
 
     org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
     if org is None:
-        raise click.BadParameter(f"No organisation is called {organisation_name!r}.", param_hint="--organisation")
+        raise click.BadParameter(
+            f"No organisation is called {organisation_name!r}.", param_hint="--organisation"
+        )
     _new_user(org, email, name, role, _password())
     db.session.commit()
     click.echo(f"Created {role} {email.strip().lower()} in {org.name}.")
@@ -117,7 +136,9 @@ def _load_demo_if_empty() -> bool:
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option(
+    "--workers", default=2, show_default=True, type=int, help="gunicorn worker processes."
+)
 def serve(demo: bool, host: str, port: int, workers: int) -> None:
     """Apply migrations, optionally load the demo, and serve with gunicorn."""
     from gunicorn.app.base import BaseApplication

@@ -28,7 +28,9 @@ def load(instance_path: str) -> dict:
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions live server-side (user_session rows) so sign-out really ends them.
-        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("STEPLADDER_IDLE_MINUTES", 120))),
+        "SESSION_IDLE_TIMEOUT": timedelta(
+            minutes=int(os.environ.get("STEPLADDER_IDLE_MINUTES", 120))
+        ),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

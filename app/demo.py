@@ -1,4 +1,4 @@
-"""The demo organisation: realistic months of history, so every screen has something true to show."""
+"""The demo organisation: months of realistic history, so every screen has something to show."""
 
 import random
 import uuid
@@ -21,9 +21,30 @@ USERS = [
     ("admin@example.org", "Alex Admin", "admin"),
 ]
 NAMES = [
-    "Aisha", "Ben", "Carys", "Dev", "Elena", "Femi", "Grace", "Harry", "Imran", "Jess", "Kofi",
-    "Lena", "Marcus", "Niamh", "Olu", "Pat", "Rosa", "Stefan", "Tariq", "Una", "Viktor", "Wen",
-    "Yusuf", "Zara",
+    "Aisha",
+    "Ben",
+    "Carys",
+    "Dev",
+    "Elena",
+    "Femi",
+    "Grace",
+    "Harry",
+    "Imran",
+    "Jess",
+    "Kofi",
+    "Lena",
+    "Marcus",
+    "Niamh",
+    "Olu",
+    "Pat",
+    "Rosa",
+    "Stefan",
+    "Tariq",
+    "Una",
+    "Viktor",
+    "Wen",
+    "Yusuf",
+    "Zara",
 ]
 NOTES = [
     "Chatted about the weekend; more settled than last week.",
@@ -43,12 +64,20 @@ def load_demo(seed: int = 7) -> Organisation:
     password = hash_password(PASSWORD)
     users = {}
     for email, name, role in USERS:
-        users[email] = User(organisation_id=org.id, email=email, name=name, role=role, password_hash=password)
+        users[email] = User(
+            organisation_id=org.id, email=email, name=name, role=role, password_hash=password
+        )
         db.session.add(users[email])
     ladder_templates.adopt(org, ladder_templates.load())
     db.session.flush()
-    outcomes = list(db.session.scalars(select(Outcome).where(Outcome.organisation_id == org.id).order_by(Outcome.position)))
-    activities = list(db.session.scalars(select(Activity).where(Activity.organisation_id == org.id)))
+    outcomes = list(
+        db.session.scalars(
+            select(Outcome).where(Outcome.organisation_id == org.id).order_by(Outcome.position)
+        )
+    )
+    activities = list(
+        db.session.scalars(select(Activity).where(Activity.organisation_id == org.id))
+    )
     workers = [users["worker@example.org"], users["worker2@example.org"]]
     now = utcnow()
     for i, name in enumerate(NAMES):
@@ -59,8 +88,10 @@ def load_demo(seed: int = 7) -> Organisation:
             reference=f"DRC-{1001 + i}",
             consent_date=(now - timedelta(days=200)).date(),
             consent_scope="records,stories" if i % 3 else "records",
-            demographics={"age band": rng.choice(["18-25", "26-40", "41-64", "65+"]),
-                          "gender": rng.choice(["Woman", "Man", "Non-binary", "Prefer not to say"])},
+            demographics={
+                "age band": rng.choice(["18-25", "26-40", "41-64", "65+"]),
+                "gender": rng.choice(["Woman", "Man", "Non-binary", "Prefer not to say"]),
+            },
         )
         person.key_workers = [worker]
         chosen = [outcomes[0]] + rng.sample(outcomes[1:], k=rng.randint(1, 2))
@@ -80,37 +111,71 @@ def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activi
     getting_out = by_name["Getting out and about"]
     bus_alone = next(r for r in getting_out.rungs if r.text == "Took the bus alone")
     council = Funder(
-        organisation_id=org.id, name="City Council Mental Health Fund",
+        organisation_id=org.id,
+        name="City Council Mental Health Fund",
         description="Commissioned outreach: getting out and about, and connecting with people.",
     )
-    council.activities = [by_name[n] for n in ("Doorstep support", "Travel training", "Drop-in group")]
+    council.activities = [
+        by_name[n] for n in ("Doorstep support", "Travel training", "Drop-in group")
+    ]
     council.outcomes = [getting_out, by_name["Connecting with people"]]
     council.indicators = [
-        Indicator(organisation_id=org.id, kind=kind, label=label, params=params, target=target, position=n)
-        for n, (kind, label, params, target) in enumerate([
-            ("people_supported", "People supported", {}, 20),
-            ("contacts", "Sessions and contacts delivered", {}, 150),
-            ("climbed", "People who climbed at least one rung of Getting out and about",
-             {"outcome_id": getting_out.id, "rungs": 1}, 10),
-            ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 5),
-            ("average_climbed", "Average rungs climbed: Getting out and about",
-             {"outcome_id": getting_out.id}, None),
-            ("setback", "People with a setback", {}, None),
-        ], start=1)
+        Indicator(
+            organisation_id=org.id, kind=kind, label=label, params=params, target=target, position=n
+        )
+        for n, (kind, label, params, target) in enumerate(
+            [
+                ("people_supported", "People supported", {}, 20),
+                ("contacts", "Sessions and contacts delivered", {}, 150),
+                (
+                    "climbed",
+                    "People who climbed at least one rung of Getting out and about",
+                    {"outcome_id": getting_out.id, "rungs": 1},
+                    10,
+                ),
+                ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 5),
+                (
+                    "average_climbed",
+                    "Average rungs climbed: Getting out and about",
+                    {"outcome_id": getting_out.id},
+                    None,
+                ),
+                ("setback", "People with a setback", {}, None),
+            ],
+            start=1,
+        )
     ]
     lottery = Funder(
-        organisation_id=org.id, name="Community Lottery Grant",
+        organisation_id=org.id,
+        name="Community Lottery Grant",
         description="One-to-one sessions towards work, learning and looking after myself.",
     )
     lottery.activities = [by_name["1:1 session"]]
     lottery.outcomes = [by_name["Work and learning"], by_name["Looking after myself"]]
     lottery.indicators = [
-        Indicator(organisation_id=org.id, kind="people_supported", label="People supported",
-                  params={}, target=8, position=1),
-        Indicator(organisation_id=org.id, kind="new_people", label="New people started",
-                  params={}, position=2),
-        Indicator(organisation_id=org.id, kind="contacts", label="1:1 sessions delivered",
-                  params={"activity_id": by_name["1:1 session"].id}, target=40, position=3),
+        Indicator(
+            organisation_id=org.id,
+            kind="people_supported",
+            label="People supported",
+            params={},
+            target=8,
+            position=1,
+        ),
+        Indicator(
+            organisation_id=org.id,
+            kind="new_people",
+            label="New people started",
+            params={},
+            position=2,
+        ),
+        Indicator(
+            organisation_id=org.id,
+            kind="contacts",
+            label="1:1 sessions delivered",
+            params={"activity_id": by_name["1:1 session"].id},
+            target=40,
+            position=3,
+        ),
     ]
     db.session.add_all([council, lottery])
 
@@ -142,8 +207,12 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
         db.session.add(
             Entry(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                organisation_id=person.organisation_id, person_id=person.id, worker_id=worker.id,
-                activity_id=activity.id, recorded_at=when, received_at=when + late,
+                organisation_id=person.organisation_id,
+                person_id=person.id,
+                worker_id=worker.id,
+                activity_id=activity.id,
+                recorded_at=when,
+                received_at=when + late,
                 **entry,
             )
         )

@@ -58,7 +58,9 @@ def nav_links() -> list[tuple[str, str]]:
     from flask import current_app
 
     links = NAV.get(current_user.role, [])
-    return [(endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions]
+    return [
+        (endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions
+    ]
 
 
 def init_app(app: Flask) -> None:

@@ -14,8 +14,19 @@ from app.models import Funder, PendingImport
 from tests.fixtures.factories import make_entry
 
 HOSTILE = [
-    "²", "9" * 25, "-1", "", "1e9", "9999-12-31", "0001-01-01", "2026-13-45", "0001-01",
-    "0001-01-01..0001-01-05", "'; drop table entry; --", "%00", "\x00",
+    "²",
+    "9" * 25,
+    "-1",
+    "",
+    "1e9",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-13-45",
+    "0001-01",
+    "0001-01-01..0001-01-05",
+    "'; drop table entry; --",
+    "%00",
+    "\x00",
 ]
 NAMES = ("worker", "activity", "outcome", "user", "page", "from", "to", "period", "kind", "q")
 # Within the years the service covers, so the cases below reach past the date checks.
@@ -40,21 +51,35 @@ def query_strings(value: str) -> list[dict]:
 def rows(w):
     """One row of each kind a URL names, in the signed-in user's own organisation."""
     entry = make_entry(
-        w["person"], w["worker"], "step", datetime(2026, 3, 31, 23, 30),
-        rung=w["outcome"].rungs[0], rung_id=w["outcome"].rungs[0].id,
-        activity_id=w["activity"].id, note="Took the bus",
+        w["person"],
+        w["worker"],
+        "step",
+        datetime(2026, 3, 31, 23, 30),
+        rung=w["outcome"].rungs[0],
+        rung_id=w["outcome"].rungs[0].id,
+        activity_id=w["activity"].id,
+        note="Took the bus",
     )
     funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
     pending = PendingImport(
-        token=uuid.uuid4().hex, organisation_id=w["org"].id, user_id=w["admin"].id,
-        filename="people.csv", headers=["Name"], rows=[["Ada"]],
+        token=uuid.uuid4().hex,
+        organisation_id=w["org"].id,
+        user_id=w["admin"].id,
+        filename="people.csv",
+        headers=["Name"],
+        rows=[["Ada"]],
     )
     db.session.add_all([funder, pending])
     db.session.commit()
     return {
-        "person_id": [w["person"].id], "user_id": [w["worker"].id], "funder_id": [funder.id],
-        "outcome_id": [w["outcome"].id], "activity_id": [w["activity"].id],
-        "entry_id": [entry.id], "token": [pending.token], "filename": ["css/app.css"],
+        "person_id": [w["person"].id],
+        "user_id": [w["worker"].id],
+        "funder_id": [funder.id],
+        "outcome_id": [w["outcome"].id],
+        "activity_id": [w["activity"].id],
+        "entry_id": [entry.id],
+        "token": [pending.token],
+        "filename": ["css/app.css"],
         "fmt": ["csv", "xlsx"],
     }
 
@@ -102,9 +127,7 @@ def test_no_get_route_fails_on_a_hostile_query_string(app, client, auth, w, rows
 
 def test_the_entries_export_of_a_good_period_is_a_complete_csv(client, auth, w, rows):
     auth.sign_in(w["supervisor"])
-    response = client.get(
-        "/export/entries.csv", query_string={"from": GOOD_FIRST, "to": GOOD_LAST}
-    )
+    response = client.get("/export/entries.csv", query_string={"from": GOOD_FIRST, "to": GOOD_LAST})
     assert response.status_code == 200
     assert_complete_csv("/export/entries.csv", response)
     table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -201,9 +224,7 @@ def test_a_huge_audit_page_number_shows_the_first_page(client, auth, w):
         ("?from=2026-01-01", "Give the period as"),
     ],
 )
-def test_the_entries_export_refuses_a_bad_period_before_it_starts(
-    client, auth, w, query, message
-):
+def test_the_entries_export_refuses_a_bad_period_before_it_starts(client, auth, w, query, message):
     auth.sign_in(w["supervisor"])
     response = client.get("/export/entries.csv" + query)
     assert response.status_code == 400
@@ -239,10 +260,23 @@ def test_a_report_period_outside_the_covered_years_gets_a_message(client, auth, 
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("1", 1), ("42", 42), (" 42 ", 42), (str(params.MAX_ID), params.MAX_ID),
-        (str(params.MAX_ID + 1), None), ("9" * 25, None), ("0", None), ("-1", None),
-        ("", None), (None, None), ("²", None), ("٣", None), ("1e9", None), ("4.0", None),
-        ("+4", None), ("0x10", None), ("1_000", None),
+        ("1", 1),
+        ("42", 42),
+        (" 42 ", 42),
+        (str(params.MAX_ID), params.MAX_ID),
+        (str(params.MAX_ID + 1), None),
+        ("9" * 25, None),
+        ("0", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        ("²", None),
+        ("٣", None),
+        ("1e9", None),
+        ("4.0", None),
+        ("+4", None),
+        ("0x10", None),
+        ("1_000", None),
     ],
 )
 def test_parse_id_takes_only_ascii_digits_a_database_integer_can_hold(text, expected):
@@ -252,9 +286,12 @@ def test_parse_id_takes_only_ascii_digits_a_database_integer_can_hold(text, expe
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("2026-04-01", date(2026, 4, 1)), (" 2026-04-01 ", date(2026, 4, 1)),
-        ("2000-01-01", date(2000, 1, 1)), ("2100-12-31", date(2100, 12, 31)),
-        ("", None), (None, None),
+        ("2026-04-01", date(2026, 4, 1)),
+        (" 2026-04-01 ", date(2026, 4, 1)),
+        ("2000-01-01", date(2000, 1, 1)),
+        ("2100-12-31", date(2100, 12, 31)),
+        ("", None),
+        (None, None),
     ],
 )
 def test_parse_date_reads_iso_days_in_the_covered_years(text, expected):

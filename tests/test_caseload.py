@@ -38,7 +38,9 @@ def test_search_finds_people_by_name_or_reference(client, auth, w):
     auth.sign_in(w["worker"])
     by_name = client.get("/people?q=zed").get_data(as_text=True)
     assert "Zed Q." in by_name and "Ada L." not in by_name
-    by_ref = client.get("/people?q=rs-1", headers={"HX-Request": "true", "HX-Target": "people-list"})
+    by_ref = client.get(
+        "/people?q=rs-1", headers={"HX-Request": "true", "HX-Target": "people-list"}
+    )
     fragment = by_ref.get_data(as_text=True)
     assert "Ada L." in fragment and "Zed Q." not in fragment
     assert "<html" not in fragment
@@ -61,8 +63,22 @@ def test_workers_can_find_anyone_when_the_organisation_allows_it(client, auth, w
 
 def test_the_person_page_marks_the_current_rung_and_offers_the_next(client, auth, w):
     first, second, third = w["outcome"].rungs
-    make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id, at=utcnow() - timedelta(days=9))
-    make_entry(w["person"], w["worker"], "step", rung=second, rung_id=second.id, at=utcnow() - timedelta(days=2))
+    make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=first,
+        rung_id=first.id,
+        at=utcnow() - timedelta(days=9),
+    )
+    make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=second,
+        rung_id=second.id,
+        at=utcnow() - timedelta(days=2),
+    )
     db.session.commit()
     auth.sign_in(w["worker"])
     html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
@@ -77,7 +93,15 @@ def test_the_person_page_marks_the_current_rung_and_offers_the_next(client, auth
 def test_a_correction_moves_the_current_rung(client, auth, w):
     first, second, _ = w["outcome"].rungs
     wrong = make_entry(w["person"], w["worker"], "step", rung=second, rung_id=second.id)
-    make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id, amends_id=wrong.id, reason="Was the first")
+    make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=first,
+        rung_id=first.id,
+        amends_id=wrong.id,
+        reason="Was the first",
+    )
     db.session.commit()
     auth.sign_in(w["worker"])
     html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)

@@ -10,14 +10,25 @@ from app.models import Entry, Funder, Organisation, Outcome, Person, User, casel
 from app.models.clock import utcnow
 
 GETTING_OUT = [
-    "Opened the door", "Left home with support", "Took a taxi with support",
-    "Took the bus with support", "Took the bus alone", "Came through the centre's doors on my own",
+    "Opened the door",
+    "Left home with support",
+    "Took a taxi with support",
+    "Took the bus with support",
+    "Took the bus alone",
+    "Came through the centre's doors on my own",
 ]
 
 
 def test_create_organisation_makes_an_empty_organisation_and_its_admin(runner, monkeypatch):
     monkeypatch.setenv("STEPLADDER_ADMIN_PASSWORD", "a long enough passphrase")
-    result = runner.invoke(args=["create-organisation", "Northside Outreach", "--admin-email", "Boss@North.example.org"])
+    result = runner.invoke(
+        args=[
+            "create-organisation",
+            "Northside Outreach",
+            "--admin-email",
+            "Boss@North.example.org",
+        ]
+    )
     assert result.exit_code == 0, result.output
     org = db.session.scalar(select(Organisation).where(Organisation.name == "Northside Outreach"))
     [admin] = db.session.scalars(select(User).where(User.organisation_id == org.id))
@@ -29,7 +40,9 @@ def test_create_organisation_makes_an_empty_organisation_and_its_admin(runner, m
 
 def test_create_organisation_refuses_a_weak_password_and_stores_nothing(runner, monkeypatch):
     monkeypatch.setenv("STEPLADDER_ADMIN_PASSWORD", "password")
-    result = runner.invoke(args=["create-organisation", "Weak", "--admin-email", "a@weak.example.org"])
+    result = runner.invoke(
+        args=["create-organisation", "Weak", "--admin-email", "a@weak.example.org"]
+    )
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
@@ -37,12 +50,29 @@ def test_create_organisation_refuses_a_weak_password_and_stores_nothing(runner, 
 
 def test_create_user_adds_a_user_to_an_organisation(runner, monkeypatch, w):
     monkeypatch.setenv("STEPLADDER_ADMIN_PASSWORD", "another good passphrase")
-    result = runner.invoke(args=["create-user", "new@riverside.example.org", "--name", "New Worker",
-                                 "--organisation", "Riverside Support"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "new@riverside.example.org",
+            "--name",
+            "New Worker",
+            "--organisation",
+            "Riverside Support",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "new@riverside.example.org"))
     assert (user.organisation_id, user.role) == (w["org"].id, "worker")
-    again = runner.invoke(args=["create-user", "new@riverside.example.org", "--name", "X", "--organisation", "Riverside Support"])
+    again = runner.invoke(
+        args=[
+            "create-user",
+            "new@riverside.example.org",
+            "--name",
+            "X",
+            "--organisation",
+            "Riverside Support",
+        ]
+    )
     assert again.exit_code != 0 and "already has an account" in again.output
 
 
@@ -50,13 +80,24 @@ def test_demo_data_keeps_the_public_contract(runner, app):
     result = runner.invoke(args=["load-demo"])
     assert result.exit_code == 0, result.output
     org = db.session.scalar(select(Organisation).where(Organisation.name == "Demo Recovery Centre"))
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.organisation_id == org.id))}
-    assert set(users) == {"worker@example.org", "worker2@example.org", "supervisor@example.org", "admin@example.org"}
+    users = {
+        u.email: u for u in db.session.scalars(select(User).where(User.organisation_id == org.id))
+    }
+    assert set(users) == {
+        "worker@example.org",
+        "worker2@example.org",
+        "supervisor@example.org",
+        "admin@example.org",
+    }
     assert all(verify_password(u.password_hash, "stepladder-demo") for u in users.values())
     for email in ("worker@example.org", "worker2@example.org"):
-        people = db.session.scalar(select(func.count()).select_from(caseload).where(caseload.c.user_id == users[email].id))
+        people = db.session.scalar(
+            select(func.count()).select_from(caseload).where(caseload.c.user_id == users[email].id)
+        )
         assert people >= 10
-        first = db.session.scalar(select(func.min(Entry.recorded_at)).where(Entry.worker_id == users[email].id))
+        first = db.session.scalar(
+            select(func.min(Entry.recorded_at)).where(Entry.worker_id == users[email].id)
+        )
         assert first < utcnow() - timedelta(days=90)  # several months of history
     outcomes = list(db.session.scalars(select(Outcome).where(Outcome.organisation_id == org.id)))
     getting_out = next(o for o in outcomes if o.name == "Getting out and about")
@@ -72,7 +113,9 @@ def test_demo_data_keeps_the_public_contract(runner, app):
 def test_the_demo_funders_report_a_real_quarter(runner, client, auth):
     runner.invoke(args=["load-demo"])
     auth.sign_in("supervisor@example.org", "stepladder-demo")
-    funder = db.session.scalar(select(Funder).where(Funder.name == "City Council Mental Health Fund"))
+    funder = db.session.scalar(
+        select(Funder).where(Funder.name == "City Council Mental Health Fund")
+    )
     page = client.get(f"/reports/{funder.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

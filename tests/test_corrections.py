@@ -24,7 +24,7 @@ def change_page(client, entry) -> str:
 
 
 def hidden(html: str, action: str) -> dict:
-    form = html[html.index(f'action="{action}"'):]
+    form = html[html.index(f'action="{action}"') :]
     form = form[: form.index("</form>")]
     found = {}
     for tag in re.findall(r"<input[^>]*>", form):
@@ -59,7 +59,10 @@ def test_supervisor_voids_an_entry_with_a_reason(client, auth, w):
     assert response.headers["Location"].endswith(f"/journey/{w['person'].id}")
     void = db.session.scalar(select(Entry).where(Entry.amends_id == step.id))
     assert (void.kind, void.reason, void.worker_id) == (
-        "void", "Recorded for the wrong person", w["supervisor"].id)
+        "void",
+        "Recorded for the wrong person",
+        w["supervisor"].id,
+    )
     assert str(void.id) == fields["id"]
     assert db.session.get(Entry, step.id) is not None  # nothing deleted
     assert today_counts(w["org"].id).steps == 0
@@ -92,10 +95,18 @@ def test_a_correction_replaces_the_entry_in_every_count(client, auth, w):
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
     rung = w["outcome"].rungs[1]
-    response = client.post(action, data={
-        **fields, "kind": "step", "rung": rung.id, "outcome": 0, "activity": w["activity"].id,
-        "note": "", "reason": "It was a step, not just a visit",
-    })
+    response = client.post(
+        action,
+        data={
+            **fields,
+            "kind": "step",
+            "rung": rung.id,
+            "outcome": 0,
+            "activity": w["activity"].id,
+            "note": "",
+            "reason": "It was a step, not just a visit",
+        },
+    )
     assert response.status_code == 303
     fixed = db.session.scalar(select(Entry).where(Entry.amends_id == seen.id))
     assert (fixed.kind, fixed.rung_id, fixed.outcome_id) == ("step", rung.id, w["outcome"].id)
@@ -120,13 +131,24 @@ def test_a_change_leaves_one_audit_row_with_its_own_action(client, auth, w):
     auth.sign_in(w["supervisor"])
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
-    client.post(action, data={**fields, "kind": "note", "rung": 0, "outcome": 0, "activity": 0,
-                              "note": "Phoned", "reason": "Ada only phoned"})
+    client.post(
+        action,
+        data={
+            **fields,
+            "kind": "note",
+            "rung": 0,
+            "outcome": 0,
+            "activity": 0,
+            "note": "Phoned",
+            "reason": "Ada only phoned",
+        },
+    )
     action = f"/entries/{step.id}/void"
     client.post(action, data={**hidden(change_page(client, step), action), "reason": "Ada"})
-    since = select(AuditEvent).where(AuditEvent.user_id == w["supervisor"].id,
-                                     AuditEvent.action.in_(["correct", "void", "journey.correct",
-                                                            "journey.void"]))
+    since = select(AuditEvent).where(
+        AuditEvent.user_id == w["supervisor"].id,
+        AuditEvent.action.in_(["correct", "void", "journey.correct", "journey.void"]),
+    )
     events = db.session.scalars(since.order_by(AuditEvent.id)).all()
     fixed = db.session.scalar(select(Entry).where(Entry.amends_id == seen.id))
     void = db.session.scalar(select(Entry).where(Entry.amends_id == step.id))
@@ -144,8 +166,10 @@ def test_a_correction_to_a_step_needs_the_step(client, auth, w):
     auth.sign_in(w["supervisor"])
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
-    response = client.post(action, data={**fields, "kind": "step", "rung": 0, "outcome": 0,
-                                         "activity": 0, "reason": "A step"})
+    response = client.post(
+        action,
+        data={**fields, "kind": "step", "rung": 0, "outcome": 0, "activity": 0, "reason": "A step"},
+    )
     assert response.status_code == 422
     assert "Choose the step that was reached." in response.get_data(as_text=True)
     assert db.session.scalar(select(Entry).where(Entry.amends_id == seen.id)) is None
@@ -201,9 +225,18 @@ def test_worker_corrects_their_own_entry(client, auth, w):
     auth.sign_in(w["worker"])
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
-    response = client.post(action, data={**fields, "kind": "note", "rung": 0, "outcome": 0,
-                                         "activity": 0, "note": "Only a phone call",
-                                         "reason": "Did not visit"})
+    response = client.post(
+        action,
+        data={
+            **fields,
+            "kind": "note",
+            "rung": 0,
+            "outcome": 0,
+            "activity": 0,
+            "note": "Only a phone call",
+            "reason": "Did not visit",
+        },
+    )
     assert response.status_code == 303
     counts = today_counts(w["org"].id)
     assert counts.contacts == 0
@@ -217,22 +250,31 @@ def test_worker_cannot_change_a_colleagues_entry(client, auth, w, app):
     auth.sign_in(w["worker"])
     assert client.get(f"/entries/{theirs.id}/change").status_code == 403
     token = auth.csrf("/week")
-    response = client.post(f"/entries/{theirs.id}/void",
-                           data={"csrf_token": token, "id": str(uuid.uuid4()), "reason": "x"})
+    response = client.post(
+        f"/entries/{theirs.id}/void",
+        data={"csrf_token": token, "id": str(uuid.uuid4()), "reason": "x"},
+    )
     assert response.status_code == 403
     assert db.session.scalar(select(Entry).where(Entry.amends_id == theirs.id)) is None
 
 
 def test_worker_cannot_change_an_entry_after_the_window(client, auth, w, app):
-    old = make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(hours=30),
-                     received_at=utcnow() - timedelta(hours=25))
+    old = make_entry(
+        w["person"],
+        w["worker"],
+        "seen",
+        at=utcnow() - timedelta(hours=30),
+        received_at=utcnow() - timedelta(hours=25),
+    )
     db.session.commit()
     auth.sign_in(w["worker"])
     week = client.get("/week").get_data(as_text=True)
     assert "Seen" in week and "Undo or correct" not in week
     token = auth.csrf("/week")
-    response = client.post(f"/entries/{old.id}/void",
-                           data={"csrf_token": token, "id": str(uuid.uuid4()), "reason": "late"})
+    response = client.post(
+        f"/entries/{old.id}/void",
+        data={"csrf_token": token, "id": str(uuid.uuid4()), "reason": "late"},
+    )
     assert response.status_code == 403
     assert db.session.scalar(select(Entry).where(Entry.amends_id == old.id)) is None
 
@@ -247,7 +289,7 @@ def test_my_week_lists_only_my_entries_and_my_counts(client, auth, w):
     assert "Colleague&#39;s note" not in html and "Bo M." not in html
     assert "<strong>1</strong> contacts" in html
     assert html.count('<li class="kind-seen') == 1
-    nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+    nav = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
     assert ">My week</a>" in nav
 
 
@@ -260,9 +302,18 @@ def test_another_organisation_cannot_change_entries(client, auth, w, path):
         response = client.get(f"/entries/{seen.id}/change")
     else:
         token = auth.csrf(f"/journey/{w['other_person'].id}")
-        response = client.post(f"/entries/{seen.id}/{path}", data={
-            "csrf_token": token, "id": str(uuid.uuid4()), "reason": "x", "kind": "seen",
-            "rung": 0, "outcome": 0, "activity": 0})
+        response = client.post(
+            f"/entries/{seen.id}/{path}",
+            data={
+                "csrf_token": token,
+                "id": str(uuid.uuid4()),
+                "reason": "x",
+                "kind": "seen",
+                "rung": 0,
+                "outcome": 0,
+                "activity": 0,
+            },
+        )
     assert response.status_code == 404
     assert "Ada" not in response.get_data(as_text=True)
     assert db.session.scalar(select(Entry).where(Entry.amends_id == seen.id)) is None
@@ -275,8 +326,15 @@ def test_removing_a_correction_removes_the_event_it_described(app, w):
 
     first, second, _ = w["outcome"].rungs
     original = make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id)
-    correction = make_entry(w["person"], w["worker"], "step", rung=second, rung_id=second.id,
-                            amends_id=original.id, reason="Was the second rung")
+    correction = make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=second,
+        rung_id=second.id,
+        amends_id=original.id,
+        reason="Was the second rung",
+    )
     make_entry(w["person"], w["worker"], "void", amends_id=correction.id, reason="Never happened")
     db.session.commit()
     start, end = queries.day_bounds(queries.local_today(), queries.local_today())

@@ -40,9 +40,9 @@ def export_rows(client, first, last) -> list[dict]:
 def counted(rows, **match) -> dict:
     """Count the export's rows the way the dashboard counts: not voided, corrected or a void."""
     live = [
-        r for r in rows
-        if r["status"] == "" and r["kind"] != "void"
-        and all(r[k] == v for k, v in match.items())
+        r
+        for r in rows
+        if r["status"] == "" and r["kind"] != "void" and all(r[k] == v for k, v in match.items())
     ]
     return dict(
         steps=sum(r["kind"] == "step" for r in live),
@@ -58,23 +58,62 @@ def day(w):
     other_activity_person = make_person(
         w["org"], [w["colleague"]], [w["outcome"]], reference="RS-3"
     )
-    step1 = make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id,
-                       activity_id=w["activity"].id, at=local_noon(0))
-    make_entry(w["person"], w["worker"], "step", rung=second, rung_id=second.id,
-               activity_id=w["activity"].id, at=local_noon(0) + timedelta(minutes=5))
+    step1 = make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=first,
+        rung_id=first.id,
+        activity_id=w["activity"].id,
+        at=local_noon(0),
+    )
+    make_entry(
+        w["person"],
+        w["worker"],
+        "step",
+        rung=second,
+        rung_id=second.id,
+        activity_id=w["activity"].id,
+        at=local_noon(0) + timedelta(minutes=5),
+    )
     make_entry(w["person2"], w["colleague"], "seen", at=local_noon(0))
     make_entry(w["person2"], w["colleague"], "note", note="Chatted", at=local_noon(0))
-    wrong = make_entry(other_activity_person, w["colleague"], "step", rung=third, rung_id=third.id,
-                       at=local_noon(0))
-    make_entry(other_activity_person, w["supervisor"], "void", amends_id=wrong.id,
-               reason="Wrong person", at=utcnow())
+    wrong = make_entry(
+        other_activity_person,
+        w["colleague"],
+        "step",
+        rung=third,
+        rung_id=third.id,
+        at=local_noon(0),
+    )
+    make_entry(
+        other_activity_person,
+        w["supervisor"],
+        "void",
+        amends_id=wrong.id,
+        reason="Wrong person",
+        at=utcnow(),
+    )
     mistaken = make_entry(w["person2"], w["colleague"], "seen", at=local_noon(0))
-    make_entry(w["person2"], w["colleague"], "step", rung=third, rung_id=third.id,
-               amends_id=mistaken.id, reason="It was a step", at=local_noon(0))
+    make_entry(
+        w["person2"],
+        w["colleague"],
+        "step",
+        rung=third,
+        rung_id=third.id,
+        amends_id=mistaken.id,
+        reason="It was a step",
+        at=local_noon(0),
+    )
     make_entry(w["person"], w["worker"], "seen", at=local_noon(3))
-    make_entry(w["other_person"], w["other_worker"], "step",
-               rung=w["other_outcome"].rungs[0], rung_id=w["other_outcome"].rungs[0].id,
-               at=local_noon(0))
+    make_entry(
+        w["other_person"],
+        w["other_worker"],
+        "step",
+        rung=w["other_outcome"].rungs[0],
+        rung_id=w["other_outcome"].rungs[0].id,
+        at=local_noon(0),
+    )
     db.session.commit()
     return dict(step1=step1)
 
@@ -103,8 +142,11 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
     today = queries.local_today()
     first = today - timedelta(days=6)
     args = {"from": first.isoformat(), "to": today.isoformat()}
-    names = {"colleague": w["colleague"].name, "activity": w["activity"].name,
-             "outcome": w["outcome"].name}
+    names = {
+        "colleague": w["colleague"].name,
+        "activity": w["activity"].name,
+        "outcome": w["outcome"].name,
+    }
     for key, value in filters.items():
         args[key] = str(w[value].id)
     html = client.get("/overview/", query_string=args).get_data(as_text=True)
@@ -114,7 +156,9 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
     totals = dict(zip(("steps", "contacts", "people"), map(int, shown.groups()), strict=True))
     assert totals == expected
     by_outcome = dashboard.breakdown(
-        w["org"].id, "outcome", *queries.day_bounds(first, today),
+        w["org"].id,
+        "outcome",
+        *queries.day_bounds(first, today),
         **dashboard.parse_filters(args, w["org"].id).entry_filters(),
     )
     assert sum(r.steps for r in by_outcome) == expected["steps"]
@@ -143,10 +187,22 @@ def test_breakdown_by_worker_names_each_worker(app, w, day):
 
 def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     at = utcnow() - timedelta(hours=2)
-    late = make_entry(w["person"], w["worker"], "note", note="Synced late", at=at,
-                      received_at=at + queries.LATE_ARRIVAL + timedelta(seconds=1))
-    on_time = make_entry(w["person"], w["worker"], "note", note="Synced on time", at=at,
-                         received_at=at + queries.LATE_ARRIVAL)
+    late = make_entry(
+        w["person"],
+        w["worker"],
+        "note",
+        note="Synced late",
+        at=at,
+        received_at=at + queries.LATE_ARRIVAL + timedelta(seconds=1),
+    )
+    on_time = make_entry(
+        w["person"],
+        w["worker"],
+        "note",
+        note="Synced on time",
+        at=at,
+        received_at=at + queries.LATE_ARRIVAL,
+    )
     db.session.commit()
     assert queries.arrived_late(late) and not queries.arrived_late(on_time)
     auth.sign_in(w["supervisor"])
@@ -165,8 +221,9 @@ def test_attention_list_boundaries(app, w):
     exactly = make_person(org, [w["worker"]], display_name="Exactly fourteen")
     recent = make_person(org, [w["worker"]], display_name="Thirteen days")
     never_new = make_person(org, [w["worker"]], display_name="Never seen, new")
-    never_old = make_person(org, [w["worker"]], display_name="Never seen, old",
-                            created_at=local_noon(20))
+    never_old = make_person(
+        org, [w["worker"]], display_name="Never seen, old", created_at=local_noon(20)
+    )
     closed = make_person(org, [w["worker"]], display_name="Closed", status="closed")
     voided_only = make_person(org, [w["worker"]], display_name="Seen but voided")
     make_entry(exactly, w["worker"], "seen", at=local_noon(14))
@@ -177,8 +234,9 @@ def test_attention_list_boundaries(app, w):
     make_entry(voided_only, w["supervisor"], "void", amends_id=wrong.id, reason="Wrong person")
     # Ada's latest entry is a setback; Bo's setback came before a step.
     make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id, at=local_noon(2))
-    make_entry(w["person2"], w["colleague"], "setback", outcome_id=w["outcome"].id,
-               at=local_noon(3))
+    make_entry(
+        w["person2"], w["colleague"], "setback", outcome_id=w["outcome"].id, at=local_noon(3)
+    )
     rung = w["outcome"].rungs[0]
     make_entry(w["person2"], w["colleague"], "step", rung=rung, rung_id=rung.id, at=local_noon(2))
     db.session.commit()
@@ -216,7 +274,8 @@ def test_workers_with_no_entries_this_week(app, w):
     monday = today - timedelta(days=today.weekday())
     zone = queries.local_zone()
     just_before = datetime.combine(monday, time(0), zone).astimezone(ZoneInfo("UTC")).replace(
-        tzinfo=None) - timedelta(minutes=1)
+        tzinfo=None
+    ) - timedelta(minutes=1)
     make_entry(w["person"], w["worker"], "seen", at=just_before)
     make_entry(w["person2"], w["colleague"], "seen", at=utcnow() - timedelta(minutes=1))
     idle_away = make_user(w["org"], "worker", name="Away Worker", active=False)
@@ -233,7 +292,7 @@ def test_attention_list_is_on_the_page_with_links_to_journeys(client, auth, w):
     db.session.commit()
     auth.sign_in(w["supervisor"])
     html = client.get("/overview/").get_data(as_text=True)
-    section = html[html.index("Latest entry was a setback"):html.index("Workers with no entries")]
+    section = html[html.index("Latest entry was a setback") : html.index("Workers with no entries")]
     assert f'href="/journey/{w["person"].id}"' in section
 
 
@@ -242,8 +301,9 @@ def test_poll_answers_204_when_nothing_changed_and_the_new_count_when_it_did(cli
     first = client.get("/overview/", headers=LIVE)
     assert first.status_code == 200
     version = first.headers["X-Stepladder-Version"]
-    assert f"&#34;X-Stepladder-Version&#34;: &#34;{version}&#34;" in first.get_data(as_text=True) \
-        or f'"X-Stepladder-Version": "{version}"' in first.get_data(as_text=True)
+    assert f"&#34;X-Stepladder-Version&#34;: &#34;{version}&#34;" in first.get_data(
+        as_text=True
+    ) or f'"X-Stepladder-Version": "{version}"' in first.get_data(as_text=True)
     unchanged = client.get("/overview/", headers={**LIVE, "X-Stepladder-Version": version})
     assert unchanged.status_code == 204
     assert unchanged.headers["HX-Reswap"] == "none"
@@ -286,7 +346,8 @@ def test_a_late_commit_with_an_older_timestamp_still_changes_the_version(app, w)
 def test_poll_keeps_the_filters(client, auth, w):
     auth.sign_in(w["supervisor"])
     html = client.get(f"/overview/?worker={w['worker'].id}&outcome={w['outcome'].id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     poll = re.search(r'<div id="live"[^>]*hx-get="([^"]+)"', html).group(1)
     assert f"worker={w['worker'].id}" in poll and f"outcome={w['outcome'].id}" in poll
 
@@ -294,7 +355,8 @@ def test_poll_keeps_the_filters(client, auth, w):
 def test_filter_from_another_organisation_is_refused_with_a_message(client, auth, w, day):
     auth.sign_in(w["supervisor"])
     html = client.get(f"/overview/?worker={w['other_worker'].id}&from=yesterday").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "That worker was not found, so it is not applied." in html
     assert "is not a date" in html
     assert region_number(html, "Steps today") == 3
@@ -304,8 +366,11 @@ def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
     rung = w["outcome"].rungs[0]
     today = queries.local_today()
     # Just now; and last week's Sunday and Monday (its last and first local days).
-    for at in (utcnow() - timedelta(minutes=1), local_noon(today.weekday() + 1),
-               local_noon(today.weekday() + 7)):
+    for at in (
+        utcnow() - timedelta(minutes=1),
+        local_noon(today.weekday() + 1),
+        local_noon(today.weekday() + 7),
+    ):
         make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, at=at)
     db.session.commit()
     weeks = dashboard.steps_per_week(w["org"].id, today, weeks=4)
@@ -314,7 +379,7 @@ def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
     html = client.get("/overview/").get_data(as_text=True)
     assert '<title id="steps-per-week-title">Steps per week</title>' in html
     assert "3 steps over 12 weeks" in html
-    assert "<th scope=\"col\">Week of</th>" in html
+    assert '<th scope="col">Week of</th>' in html
 
 
 @pytest.mark.parametrize("role", ["worker", "funder"])
@@ -342,8 +407,13 @@ def test_attention_region_polls_on_its_own(client, auth, w):
 
 def test_no_fragment_shows_another_organisations_data(client, auth, w, day):
     make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id)
-    make_entry(w["other_person"], w["other_worker"], "setback", outcome_id=w["other_outcome"].id,
-               at=local_noon(0) + timedelta(minutes=30))  # after their step in `day`
+    make_entry(
+        w["other_person"],
+        w["other_worker"],
+        "setback",
+        outcome_id=w["other_outcome"].id,
+        at=local_noon(0) + timedelta(minutes=30),
+    )  # after their step in `day`
     db.session.commit()
     auth.sign_in(w["other_admin"])
     attention = client.get("/overview/", headers={"HX-Request": "true", "HX-Target": "attention"})
@@ -352,8 +422,15 @@ def test_no_fragment_shows_another_organisations_data(client, auth, w, day):
     assert "Ada L." not in html and "Bo M." not in html and w["worker"].name not in html
     for headers in ({}, LIVE):
         html = client.get("/overview/", headers=headers).get_data(as_text=True)
-        for secret in ("Ada L.", "Bo M.", w["worker"].name, w["colleague"].name,
-                       "Doorstep support", "Getting out and about", "Opened the door"):
+        for secret in (
+            "Ada L.",
+            "Bo M.",
+            w["worker"].name,
+            w["colleague"].name,
+            "Doorstep support",
+            "Getting out and about",
+            "Opened the door",
+        ):
             assert secret not in html
         assert region_number(html, "Steps today") == 1
         assert "Cy N." in html

@@ -19,14 +19,24 @@ def _rows(client, first, last):
 
 def test_export_has_one_row_per_entry_with_its_details(client, auth, w):
     rung = w["outcome"].rungs[2]
-    step = make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, activity_id=w["activity"].id)
+    step = make_entry(
+        w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, activity_id=w["activity"].id
+    )
     db.session.commit()
     auth.sign_in(w["supervisor"])
     [row] = _rows(client, date.today() - timedelta(days=1), date.today())
     assert row["entry_id"] == str(step.id)
     assert row["person_reference"] == "RS-1"
-    assert (row["kind"], row["outcome"], row["rung"]) == ("step", "Getting out and about", "Took the bus alone")
-    assert (row["activity"], row["worker"], row["status"]) == ("Doorstep support", w["worker"].name, "")
+    assert (row["kind"], row["outcome"], row["rung"]) == (
+        "step",
+        "Getting out and about",
+        "Took the bus alone",
+    )
+    assert (row["activity"], row["worker"], row["status"]) == (
+        "Doorstep support",
+        w["worker"].name,
+        "",
+    )
     assert row["recorded_at"].endswith("Z") and row["received_at"].endswith("Z")
 
 
@@ -34,20 +44,35 @@ def test_voided_and_corrected_entries_are_marked(client, auth, w):
     wrong = make_entry(w["person"], w["worker"], "seen")
     make_entry(w["person"], w["worker"], "void", amends_id=wrong.id, reason="Wrong person")
     mistaken = make_entry(w["person"], w["worker"], "seen")
-    fixed = make_entry(w["person"], w["worker"], "note", note="Rang instead", amends_id=mistaken.id, reason="Was a call")
+    fixed = make_entry(
+        w["person"],
+        w["worker"],
+        "note",
+        note="Rang instead",
+        amends_id=mistaken.id,
+        reason="Was a call",
+    )
     db.session.commit()
     auth.sign_in(w["admin"])
     rows = {r["entry_id"]: r for r in _rows(client, date.today() - timedelta(days=1), date.today())}
     assert rows[str(wrong.id)]["status"] == "voided"
     assert rows[str(mistaken.id)]["status"] == "corrected"
-    assert rows[str(fixed.id)]["status"] == "" and rows[str(fixed.id)]["amends_entry_id"] == str(mistaken.id)
+    assert rows[str(fixed.id)]["status"] == "" and rows[str(fixed.id)]["amends_entry_id"] == str(
+        mistaken.id
+    )
     assert len(rows) == 4
 
 
 def test_export_keeps_to_the_period_and_the_organisation(client, auth, w):
-    inside = make_entry(w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 22, 30))  # 23:30 BST, 31 March
-    make_entry(w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 23, 30))  # 00:30 on 1 April, London
-    make_entry(w["person"], w["worker"], "seen", at=datetime(2026, 2, 28, 23, 59))  # before the period
+    inside = make_entry(
+        w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 22, 30)
+    )  # 23:30 BST, 31 March
+    make_entry(
+        w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 23, 30)
+    )  # 00:30 on 1 April, London
+    make_entry(
+        w["person"], w["worker"], "seen", at=datetime(2026, 2, 28, 23, 59)
+    )  # before the period
     make_entry(w["other_person"], w["other_worker"], "seen", at=datetime(2026, 3, 15, 12))
     db.session.commit()
     auth.sign_in(w["supervisor"])
@@ -56,14 +81,16 @@ def test_export_keeps_to_the_period_and_the_organisation(client, auth, w):
 
 
 def test_formula_like_cells_are_neutralised(client, auth, w):
-    make_entry(w["person"], w["worker"], "note", note="=HYPERLINK(\"http://x\")")
+    make_entry(w["person"], w["worker"], "note", note='=HYPERLINK("http://x")')
     db.session.commit()
     auth.sign_in(w["supervisor"])
     [row] = _rows(client, date.today() - timedelta(days=1), date.today())
     assert row["note"].startswith("'=")
 
 
-@pytest.mark.parametrize("query", ["", "?from=2026-01-01", "?from=nope&to=2026-01-02", "?from=2026-02-01&to=2026-01-01"])
+@pytest.mark.parametrize(
+    "query", ["", "?from=2026-01-01", "?from=nope&to=2026-01-02", "?from=2026-02-01&to=2026-01-01"]
+)
 def test_a_bad_period_gets_a_clear_400(client, auth, w, query):
     auth.sign_in(w["supervisor"])
     response = client.get("/export/entries.csv" + query)

@@ -197,8 +197,11 @@ def test_workers_cannot_import(client, auth, w):
 
 
 def test_key_workers_are_workers_as_on_the_person_form(client, auth, w):
-    rows = [GOOD[0], ["Jo K.", "NEW-7", "supervisor@riverside.example.org", "", "", ""],
-            ["Lu M.", "NEW-8", "admin@riverside.example.org", "", "", ""]]
+    rows = [
+        GOOD[0],
+        ["Jo K.", "NEW-7", "supervisor@riverside.example.org", "", "", ""],
+        ["Lu M.", "NEW-8", "admin@riverside.example.org", "", "", ""],
+    ]
     auth.sign_in(w["admin"])
     before = people_count(w["org"])
     location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
@@ -236,8 +239,9 @@ def test_a_reference_taken_while_importing_is_reported_on_its_row(client, auth, 
     def check_then_race(*args):
         checked = real_check(*args)
         if not calls:  # another admin adds NEW-2 between the check and the insert
-            db.session.add(Person(organisation_id=w["org"].id, display_name="Eve",
-                                  reference="NEW-2"))
+            db.session.add(
+                Person(organisation_id=w["org"].id, display_name="Eve", reference="NEW-2")
+            )
             db.session.commit()
         calls.append(1)
         return checked
@@ -257,9 +261,15 @@ def test_a_reference_taken_while_importing_is_reported_on_its_row(client, auth, 
 def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, auth, w):
     auth.sign_in(w["admin"])
     location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
-    stale = PendingImport(token="stale", organisation_id=w["other"].id,
-                          user_id=w["other_admin"].id, filename="old.csv", headers=["Name"],
-                          rows=[["Old Name"]], created_at=utcnow() - LIFETIME - timedelta(hours=1))
+    stale = PendingImport(
+        token="stale",
+        organisation_id=w["other"].id,
+        user_id=w["other_admin"].id,
+        filename="old.csv",
+        headers=["Name"],
+        rows=[["Old Name"]],
+        created_at=utcnow() - LIFETIME - timedelta(hours=1),
+    )
     db.session.add(stale)
     db.session.commit()
     assert client.get(location).status_code == 200

@@ -24,8 +24,12 @@ def test_a_report_story_is_labelled_by_its_local_month(w):
     funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
     db.session.add(funder)
     make_entry(
-        w["person"], w["worker"], "seen", JUST_AFTER_MIDNIGHT_BST,
-        activity_id=w["activity"].id, note="Came to the door for the first time.",
+        w["person"],
+        w["worker"],
+        "seen",
+        JUST_AFTER_MIDNIGHT_BST,
+        activity_id=w["activity"].id,
+        note="Came to the door for the first time.",
         shareable=True,
     )
     db.session.commit()
@@ -38,8 +42,12 @@ def test_a_report_story_is_labelled_by_its_local_month(w):
 def test_a_ladder_chart_prints_local_dates(w):
     rungs = w["outcome"].rungs
     step = make_entry(
-        w["person"], w["worker"], "step", JUST_AFTER_MIDNIGHT_BST,
-        rung=rungs[0], rung_id=rungs[0].id,
+        w["person"],
+        w["worker"],
+        "step",
+        JUST_AFTER_MIDNIGHT_BST,
+        rung=rungs[0],
+        rung_id=rungs[0].id,
     )
     points = charts.ladder_points(rungs, [step])
     svg = charts.ladder_progress(

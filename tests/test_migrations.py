@@ -11,7 +11,9 @@ from tests.fixtures.databases import fresh_database
 
 def test_migrations_build_the_schema_from_empty_and_downgrade_to_empty(tmp_path):
     with fresh_database(tmp_path) as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH": FAST_HASH})
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH": FAST_HASH}
+        )
         with app.app_context():
             upgrade()
             tables = set(inspect(db.engine).get_table_names())

@@ -18,8 +18,12 @@ def _replay(client, w, token: str, entry_id: str | None = None):
     rung = w["outcome"].rungs[0]
     return client.post(
         f"/people/{w['person'].id}/entries",
-        data={"id": entry_id or str(uuid.uuid4()), "action": f"step:{rung.id}", "csrf_token": token,
-              "recorded_at": "2026-01-01T10:00:00Z"},
+        data={
+            "id": entry_id or str(uuid.uuid4()),
+            "action": f"step:{rung.id}",
+            "csrf_token": token,
+            "recorded_at": "2026-01-01T10:00:00Z",
+        },
         headers={"X-Stepladder-Replay": "1", "X-CSRFToken": token, **JSON},
     )
 
@@ -123,8 +127,12 @@ def test_every_page_carries_the_sync_indicator_and_the_outbox_scripts(client, au
 def test_the_workers_javascript_stays_under_30_kb_gzipped(app):
     static = Path(app.static_folder)
     scripts = [
-        "vendor/htmx/htmx-2.0.11.min.js", "js/app.js", "js/outbox.js", "js/sync.js",
-        "js/offline.js", "sw.js",
+        "vendor/htmx/htmx-2.0.11.min.js",
+        "js/app.js",
+        "js/outbox.js",
+        "js/sync.js",
+        "js/offline.js",
+        "sw.js",
     ]
     total = sum(len(gzip.compress((static / name).read_bytes())) for name in scripts)
     assert total < 30 * 1024

@@ -5,13 +5,19 @@ from tests.conftest import FAST_HASH
 
 
 def _app(database_url, proxies):
-    return create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH": FAST_HASH,
-        "TRUSTED_PROXIES": proxies,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH": FAST_HASH,
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
 
 
-def test_behind_one_trusted_proxy_https_and_the_client_address_are_honoured(database_url, monkeypatch):
+def test_behind_one_trusted_proxy_https_and_the_client_address_are_honoured(
+    database_url, monkeypatch
+):
     monkeypatch.setenv("STEPLADDER_TRUSTED_PROXIES", "1")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
     seen = {}

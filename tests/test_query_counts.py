@@ -44,7 +44,9 @@ def _grow_person(w, person, outcomes: int = 3, steps: int = 3):
         db.session.flush()
         for n, rung in enumerate(outcome.rungs[:steps]):
             make_entry(person, worker, "step", at=utcnow() - timedelta(days=10 - n), rung=rung)
-        make_entry(person, worker, "setback", at=utcnow() - timedelta(days=2), outcome_id=outcome.id)
+        make_entry(
+            person, worker, "setback", at=utcnow() - timedelta(days=2), outcome_id=outcome.id
+        )
         make_entry(person, worker, "note", at=utcnow() - timedelta(days=1), note="Went well")
     db.session.commit()
 

@@ -31,7 +31,9 @@ def signed_in_worker(client, auth, w):
 
 def test_a_step_is_stored_with_its_person_rung_activity_and_worker(client, w, signed_in_worker):
     rung = w["outcome"].rungs[1]
-    response = _post(client, w["person"], signed_in_worker, f"step:{rung.id}", activity=w["activity"].id)
+    response = _post(
+        client, w["person"], signed_in_worker, f"step:{rung.id}", activity=w["activity"].id
+    )
     assert response.status_code == 201
     [entry] = _entries(person_id=w["person"].id)
     assert (entry.kind, entry.rung_id, entry.outcome_id) == ("step", rung.id, w["outcome"].id)
@@ -78,13 +80,17 @@ def test_concurrent_posts_of_one_uuid_store_one_row(app, w):
             statuses.append(_post(client, w["person"], token, "seen", entry_id).status_code)
             db.session.remove()
 
-    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens, strict=True)]
+    threads = [
+        threading.Thread(target=post, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 200, 200, 201]
-    assert db.session.scalar(select(func.count()).select_from(Entry).where(Entry.id == entry_id)) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(Entry).where(Entry.id == entry_id)) == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,7 +105,9 @@ def test_concurrent_posts_of_one_uuid_store_one_row(app, w):
         ("seen", {"note": "x" * 2001}, "2000"),
     ],
 )
-def test_bad_entries_get_a_clear_message_and_store_nothing(client, w, signed_in_worker, action, fields, message):
+def test_bad_entries_get_a_clear_message_and_store_nothing(
+    client, w, signed_in_worker, action, fields, message
+):
     response = _post(client, w["person"], signed_in_worker, action, **fields)
     assert response.status_code == 422
     assert message in response.get_json()["error"]
@@ -179,7 +187,9 @@ def test_an_offline_entry_keeps_the_time_it_happened(client, w, signed_in_worker
     assert entry.received_at - entry.recorded_at >= timedelta(hours=5)
 
 
-def test_without_javascript_a_step_posts_redirects_and_shows_saved_with_undo(client, w, signed_in_worker):
+def test_without_javascript_a_step_posts_redirects_and_shows_saved_with_undo(
+    client, w, signed_in_worker
+):
     rung = w["outcome"].rungs[0]
     response = _post(client, w["person"], signed_in_worker, f"step:{rung.id}", replay=False)
     assert response.status_code == 303
@@ -220,11 +230,15 @@ def test_two_undos_of_one_entry_racing_store_one(app, w):
     def undo(client, token):
         with app.app_context():
             barrier.wait()
-            response = _post(client, w["person"], token, f"void:{original.id}", reason="Wrong person")
+            response = _post(
+                client, w["person"], token, f"void:{original.id}", reason="Wrong person"
+            )
             answers.append((response.status_code, response.get_json()))
             db.session.remove()
 
-    threads = [threading.Thread(target=undo, args=pair) for pair in zip(clients, tokens, strict=True)]
+    threads = [
+        threading.Thread(target=undo, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -239,8 +253,12 @@ def test_a_replayed_undo_is_an_identical_repeat(client, w, signed_in_worker):
     original = uuid.uuid4()
     _post(client, w["person"], signed_in_worker, "seen", original)
     undo_id = uuid.uuid4()
-    first = _post(client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person")
-    again = _post(client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person")
+    first = _post(
+        client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person"
+    )
+    again = _post(
+        client, w["person"], signed_in_worker, f"void:{original}", undo_id, reason="Wrong person"
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert len(_entries(amends_id=original)) == 1
 
@@ -254,8 +272,12 @@ def test_an_entry_voided_from_outside_the_recent_list_shows_as_removed(client, w
     for minutes in range(2, 33):
         make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(minutes=minutes))
     make_entry(
-        w["person"], w["worker"], "void", at=utcnow() - timedelta(days=1),
-        amends_id=target.id, reason="Wrong person",
+        w["person"],
+        w["worker"],
+        "void",
+        at=utcnow() - timedelta(days=1),
+        amends_id=target.id,
+        reason="Wrong person",
     )
     db.session.commit()
     page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)

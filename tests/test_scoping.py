@@ -24,7 +24,9 @@ def _other_funder(w):
 
 def _other_indicator(w):
     funder = _other_funder(w)
-    indicator = Indicator(organisation_id=w["other"].id, funder_id=funder.id, kind="people_supported", label="People")
+    indicator = Indicator(
+        organisation_id=w["other"].id, funder_id=funder.id, kind="people_supported", label="People"
+    )
     db.session.add(indicator)
     db.session.flush()
     return indicator
@@ -73,7 +75,9 @@ def _routes_with_ids():
 def test_another_organisations_ids_get_404(client, auth, w, rule, method, arguments):
     unknown = [a for a in arguments if a not in ID_SOURCES]
     if unknown:
-        pytest.fail(f"{rule} takes {unknown}: say in ID_SOURCES how to find another organisation's one")
+        pytest.fail(
+            f"{rule} takes {unknown}: say in ID_SOURCES how to find another organisation's one"
+        )
     url = rule
     for name in arguments:
         url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(ID_SOURCES[name](w)), url)

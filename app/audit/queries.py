@@ -71,8 +71,6 @@ def events(organisation_id: int, filters: Filters) -> Select:
     if filters.target:
         query = query.where(AuditEvent.target.contains(filters.target, autoescape=True))
     if filters.first or filters.last:
-        start, end = day_bounds(
-            filters.first or params.FIRST_DAY, filters.last or params.LAST_DAY
-        )
+        start, end = day_bounds(filters.first or params.FIRST_DAY, filters.last or params.LAST_DAY)
         query = query.where(AuditEvent.at >= start, AuditEvent.at < end)
     return query

@@ -18,6 +18,9 @@ class SignOutForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         "Code",
-        validators=[DataRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the 6-digit code.")],
+        validators=[
+            DataRequired(),
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the 6-digit code."),
+        ],
     )
     submit = SubmitField("Continue")

@@ -8,10 +8,29 @@ MIN_LENGTH = 10
 # The passwords people reach for first (from public breach-frequency lists); refused whatever
 # their length. Length and this list, not composition rules (NCSC and NIST guidance).
 COMMON = {
-    "password", "password1", "password123", "123456789", "1234567890", "12345678910",
-    "qwertyuiop", "iloveyou123", "letmein123", "welcome123", "passw0rd123", "abc1234567",
-    "football123", "qwerty12345", "1q2w3e4r5t", "sunshine123", "princess123", "changeme123",
-    "password12", "trustno1234", "stepladder", "stepladder1", "stepladder123",
+    "password",
+    "password1",
+    "password123",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou123",
+    "letmein123",
+    "welcome123",
+    "passw0rd123",
+    "abc1234567",
+    "football123",
+    "qwerty12345",
+    "1q2w3e4r5t",
+    "sunshine123",
+    "princess123",
+    "changeme123",
+    "password12",
+    "trustno1234",
+    "stepladder",
+    "stepladder1",
+    "stepladder123",
 }
 
 

@@ -46,12 +46,18 @@ def sign_in():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+        if (
+            user is not None
+            and user.active
+            and verify_password(user.password_hash, form.password.data)
+        ):
             if user.totp_secret:
                 # Password right; the session starts only once the code is right too.
                 session.clear()
                 session[PENDING_USER] = [user.id, time.time()]
-                return redirect(url_for("auth.sign_in_code", next=request.args.get("next")), code=303)
+                return redirect(
+                    url_for("auth.sign_in_code", next=request.args.get("next")), code=303
+                )
             return _begin(user)
         if user is None:
             _spend_equal_time(form.password.data)
@@ -119,7 +125,12 @@ def _safe_next(target: str | None) -> str:
     """Follow ?next= only within this site; otherwise go to the role's home."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("home.index")
 

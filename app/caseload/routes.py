@@ -49,7 +49,9 @@ def _activities() -> list[Activity]:
     )
 
 
-def _person_context(person: Person, form: EntryForm | None = None, saved: Entry | None = None) -> dict:
+def _person_context(
+    person: Person, form: EntryForm | None = None, saved: Entry | None = None
+) -> dict:
     activities = _activities()
     form = form or EntryForm(formdata=None)
     form.id.data = str(uuid.uuid4())
@@ -164,7 +166,9 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
     except EntryError:
         raise
     except ValueError:
-        raise EntryError("That button did not say what to record. Please reload the page.") from None
+        raise EntryError(
+            "That button did not say what to record. Please reload the page."
+        ) from None
     return build_entry(**fields)
 
 

@@ -44,7 +44,9 @@ class Filters:
     def query_args(self) -> dict:
         """The filters as URL query arguments (empty ones left out)."""
         args = dict(
-            worker=self.worker_id, activity=self.activity_id, outcome=self.outcome_id,
+            worker=self.worker_id,
+            activity=self.activity_id,
+            outcome=self.outcome_id,
             **{"from": self.first, "to": self.last},
         )
         return {k: str(v) for k, v in args.items() if v}
@@ -242,14 +244,16 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     # Two steps rather than one join: a join on the subquery's result makes PostgreSQL hash
     # the whole entry table; fetching the latest entries by primary key stays cheap.
     latest = db.session.execute(
-        select(Person.id, Person.created_at, queries.latest_effective(Person.id, Entry.id))
-        .where(Person.organisation_id == org.id, Person.status == "active")
+        select(Person.id, Person.created_at, queries.latest_effective(Person.id, Entry.id)).where(
+            Person.organisation_id == org.id, Person.status == "active"
+        )
     ).all()
     last_by_id = {}
     entry_ids = [last_id for _, _, last_id in latest if last_id is not None]
     for chunk in range(0, len(entry_ids), 500):
         last_by_id.update(
-            (row.id, row) for row in db.session.execute(
+            (row.id, row)
+            for row in db.session.execute(
                 select(Entry.id, Entry.recorded_at, Entry.kind).where(
                     Entry.id.in_(entry_ids[chunk : chunk + 500])
                 )
@@ -271,9 +275,11 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     setback_ids.sort(key=lambda pair: pair[0], reverse=True)
     not_seen_ids, setback_ids = not_seen_ids[:limit], setback_ids[:limit]
     wanted = {pid for _, pid in not_seen_ids + setback_ids}
-    people = {
-        p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(wanted)))
-    } if wanted else {}
+    people = (
+        {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
     not_seen = [(people[pid], at) for at, pid in not_seen_ids]
     setbacks = [(people[pid], at) for at, pid in setback_ids]
     week_start, week_end = periods(today)["week"]
@@ -310,8 +316,11 @@ def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -
             select(Entry)
             .where(*conditions)
             .options(
-                joinedload(Entry.person), joinedload(Entry.rung), joinedload(Entry.activity),
-                joinedload(Entry.worker), joinedload(Entry.outcome),
+                joinedload(Entry.person),
+                joinedload(Entry.rung),
+                joinedload(Entry.activity),
+                joinedload(Entry.worker),
+                joinedload(Entry.outcome),
             )
             .order_by(Entry.received_at.desc())
             .limit(limit)

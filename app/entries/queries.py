@@ -91,12 +91,13 @@ def last_seen_at(person_id: int) -> datetime | None:
     return db.session.scalar(select(latest_effective(person_id)))
 
 
-def caseload_people(user, search: str = "", everyone: bool = False) -> list[tuple[Person, datetime | None]]:
+def caseload_people(
+    user, search: str = "", everyone: bool = False
+) -> list[tuple[Person, datetime | None]]:
     """A worker's people (or the organisation's), most recently seen first, with last-seen time."""
     last = latest_effective(Person.id).label("last_seen")
-    query = (
-        select(Person, last)
-        .where(Person.organisation_id == user.organisation_id, Person.status == "active")
+    query = select(Person, last).where(
+        Person.organisation_id == user.organisation_id, Person.status == "active"
     )
     if not everyone:
         query = query.join(caseload, caseload.c.person_id == Person.id).where(
@@ -105,7 +106,8 @@ def caseload_people(user, search: str = "", everyone: bool = False) -> list[tupl
     if search := search.strip():
         pattern = f"%{search.lower()}%"
         query = query.where(
-            func.lower(Person.display_name).like(pattern) | func.lower(Person.reference).like(pattern)
+            func.lower(Person.display_name).like(pattern)
+            | func.lower(Person.reference).like(pattern)
         )
     query = query.order_by(last.desc().nulls_last(), Person.display_name)
     return list(db.session.execute(query.limit(500)).all())
@@ -120,7 +122,9 @@ def person_entries(person_id: int, limit: int | None = None) -> list[Entry]:
         select(Entry)
         .where(Entry.person_id == person_id)
         .options(
-            joinedload(Entry.rung), joinedload(Entry.activity), joinedload(Entry.worker),
+            joinedload(Entry.rung),
+            joinedload(Entry.activity),
+            joinedload(Entry.worker),
             joinedload(Entry.outcome),
         )
         .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
@@ -259,7 +263,7 @@ class Counts:
 
 
 def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> Counts:
-    """Steps, contacts (every effective entry but notes) and distinct people seen in [start, end)."""
+    """Steps, contacts (effective entries but notes) and distinct people seen in [start, end)."""
     query = select(
         func.count().filter(Entry.kind == "step"),
         func.count().filter(Entry.kind != "note"),
@@ -284,4 +288,3 @@ def _filters(worker_id=None, activity_id=None, outcome_id=None) -> list:
     if outcome_id:
         conditions.append(Entry.outcome_id == outcome_id)
     return conditions
-

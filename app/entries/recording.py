@@ -36,7 +36,9 @@ def parse_uuid(value: str | None) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise EntryError("This entry has no valid id. Please reload the page and try again.")
+        raise EntryError(
+            "This entry has no valid id. Please reload the page and try again."
+        ) from None
 
 
 def parse_recorded_at(value: str | None) -> datetime:
@@ -47,7 +49,7 @@ def parse_recorded_at(value: str | None) -> datetime:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise EntryError("The time of this entry is not a valid date and time.")
+        raise EntryError("The time of this entry is not a valid date and time.") from None
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     if when > now + CLOCK_SKEW:

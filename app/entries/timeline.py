@@ -74,8 +74,11 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
             select(Entry)
             .where(*conditions)
             .options(
-                joinedload(Entry.rung), joinedload(Entry.activity), joinedload(Entry.worker),
-                joinedload(Entry.outcome), joinedload(Entry.amends),
+                joinedload(Entry.rung),
+                joinedload(Entry.activity),
+                joinedload(Entry.worker),
+                joinedload(Entry.outcome),
+                joinedload(Entry.amends),
             )
             .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
             .limit(TIMELINE_LIMIT)
@@ -95,7 +98,9 @@ def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:
                 Entry.recorded_at < end,
             )
             .options(
-                joinedload(Entry.person), joinedload(Entry.rung), joinedload(Entry.activity),
+                joinedload(Entry.person),
+                joinedload(Entry.rung),
+                joinedload(Entry.activity),
                 joinedload(Entry.outcome),
             )
             .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())

@@ -16,8 +16,19 @@ from app.models import Entry
 bp = Blueprint("export", __name__, url_prefix="/export")
 
 COLUMNS = [
-    "entry_id", "person_reference", "kind", "outcome", "rung", "activity", "worker",
-    "recorded_at", "received_at", "status", "amends_entry_id", "reason", "note",
+    "entry_id",
+    "person_reference",
+    "kind",
+    "outcome",
+    "rung",
+    "activity",
+    "worker",
+    "recorded_at",
+    "received_at",
+    "status",
+    "amends_entry_id",
+    "reason",
+    "note",
 ]
 
 
@@ -36,8 +47,11 @@ def rows(organisation_id: int, start: datetime, end: datetime):
     """The export's rows recorded in [start, end), oldest first; status says 'voided' or
     'corrected' for amended entries."""
     query = queries.entries_between(organisation_id, start, end).options(
-        joinedload(Entry.person), joinedload(Entry.outcome), joinedload(Entry.rung),
-        joinedload(Entry.activity), joinedload(Entry.worker),
+        joinedload(Entry.person),
+        joinedload(Entry.outcome),
+        joinedload(Entry.rung),
+        joinedload(Entry.activity),
+        joinedload(Entry.worker),
     )
     batch: list[Entry] = []
     for entry in db.session.scalars(query.execution_options(yield_per=1000)):
@@ -55,12 +69,19 @@ def _rows_for(organisation_id: int, batch: list[Entry]):
             amended.get(e.id, ""), "corrected" if e.id in amended else ""
         )
         yield [
-            str(e.id), e.person.reference, e.kind,
-            e.outcome.name if e.outcome else "", e.rung.text if e.rung else "",
-            e.activity.name if e.activity else "", e.worker.name,
+            str(e.id),
+            e.person.reference,
+            e.kind,
+            e.outcome.name if e.outcome else "",
+            e.rung.text if e.rung else "",
+            e.activity.name if e.activity else "",
+            e.worker.name,
             e.recorded_at.isoformat(timespec="seconds") + "Z",
             e.received_at.isoformat(timespec="seconds") + "Z",
-            status, str(e.amends_id) if e.amends_id else "", e.reason, e.note,
+            status,
+            str(e.amends_id) if e.amends_id else "",
+            e.reason,
+            e.note,
         ]
 
 

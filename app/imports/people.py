@@ -107,9 +107,7 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
     workers = {
         u.email.lower(): u.id
         for u in db.session.scalars(
-            select(User).where(
-                User.organisation_id == org.id, User.active, User.role == "worker"
-            )
+            select(User).where(User.organisation_id == org.id, User.active, User.role == "worker")
         )
     }
     taken = set(

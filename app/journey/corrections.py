@@ -77,16 +77,25 @@ def _correction_choices(form: CorrectionForm, entry: Entry) -> None:
 def _page(entry: Entry, void_form: VoidForm, correction_form: CorrectionForm, status=200):
     _correction_choices(correction_form, entry)
     return render_template(
-        "journey/change.html", entry=entry, person=entry.person, void_form=void_form,
-        correction_form=correction_form, back=_back(entry),
+        "journey/change.html",
+        entry=entry,
+        person=entry.person,
+        void_form=void_form,
+        correction_form=correction_form,
+        back=_back(entry),
     ), status
 
 
 def _fresh_forms(entry: Entry) -> tuple[VoidForm, CorrectionForm]:
     void_form = VoidForm(formdata=None, id=str(uuid.uuid4()))
     correction = CorrectionForm(
-        formdata=None, id=str(uuid.uuid4()), kind=entry.kind, rung=entry.rung_id or 0,
-        outcome=entry.outcome_id or 0, activity=entry.activity_id or 0, note=entry.note,
+        formdata=None,
+        id=str(uuid.uuid4()),
+        kind=entry.kind,
+        rung=entry.rung_id or 0,
+        outcome=entry.outcome_id or 0,
+        activity=entry.activity_id or 0,
+        note=entry.note,
     )
     return void_form, correction
 
@@ -112,8 +121,13 @@ def void(entry_id: uuid.UUID):
         own_id = parse_uuid(form.id.data)
         _check_open(entry, own_id)
         change_entry = build_entry(
-            entry_id=own_id, person=entry.person, worker=current_user, kind="void",
-            recorded_at=utcnow(), amends_id=entry.id, reason=form.reason.data,
+            entry_id=own_id,
+            person=entry.person,
+            worker=current_user,
+            kind="void",
+            recorded_at=utcnow(),
+            amends_id=entry.id,
+            reason=form.reason.data,
         )
         _store_change(change_entry, "void")
     except EntryError as problem:
@@ -142,10 +156,17 @@ def correct(entry_id: uuid.UUID):
         own_id = parse_uuid(form.id.data)
         _check_open(entry, own_id)
         change_entry = build_entry(
-            entry_id=own_id, person=entry.person, worker=entry.worker, kind=form.kind.data,
-            recorded_at=entry.recorded_at, rung_id=form.rung.data or None,
-            outcome_id=form.outcome.data or None, activity_id=form.activity.data or None,
-            note=form.note.data or "", shareable=entry.shareable, amends_id=entry.id,
+            entry_id=own_id,
+            person=entry.person,
+            worker=entry.worker,
+            kind=form.kind.data,
+            recorded_at=entry.recorded_at,
+            rung_id=form.rung.data or None,
+            outcome_id=form.outcome.data or None,
+            activity_id=form.activity.data or None,
+            note=form.note.data or "",
+            shareable=entry.shareable,
+            amends_id=entry.id,
             reason=form.reason.data,
         )
         _store_change(change_entry, "correct")

@@ -43,8 +43,15 @@ class Entry(db.Model):
     __table_args__ = (
         # Covers the dashboard's counts by period, so they never visit the table (0003).
         Index(
-            "ix_entry_org_recorded_cover", "organisation_id", "recorded_at", "kind", "person_id",
-            "worker_id", "activity_id", "outcome_id", "id",
+            "ix_entry_org_recorded_cover",
+            "organisation_id",
+            "recorded_at",
+            "kind",
+            "person_id",
+            "worker_id",
+            "activity_id",
+            "outcome_id",
+            "id",
         ),
         Index("ix_entry_person_recorded", "person_id", "recorded_at"),
         Index("ix_entry_worker_recorded", "worker_id", "recorded_at"),
@@ -64,7 +71,10 @@ class Entry(db.Model):
     # A note the worker marked as a story that may be shared, anonymised, with consent.
     shareable: Mapped[bool] = mapped_column(default=False)
     amends_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("entry.id"), index=True, unique=True  # changed at most once
+        Uuid,
+        ForeignKey("entry.id"),
+        index=True,
+        unique=True,  # changed at most once
     )
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime]  # when it happened, by the phone's clock

@@ -52,4 +52,3 @@ def mark_offline_pages(response):
         response.headers["X-Stepladder-Offline"] = str(OFFLINE_MAX_AGE_SECONDS)
         response.headers["X-Stepladder-User"] = str(current_user.id)
     return response
-

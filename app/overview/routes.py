@@ -104,9 +104,11 @@ def index():
             context = _live_context(org, filters, today, version)
         else:
             context = _attention_context(org, today, attention_version)
-        return render_block("overview/index.html", target, **context), 200, {
-            VERSION_HEADER: current
-        }
+        return (
+            render_block("overview/index.html", target, **context),
+            200,
+            {VERSION_HEADER: current},
+        )
     org = current_user.organisation
     context = _live_context(org, filters, today, version)
     context.update(_attention_context(org, today, attention_version))

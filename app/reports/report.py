@@ -130,14 +130,18 @@ def _value(ind, scope: Scope, bounds, problems: list[str]) -> indicators.Value:
 
 def _breakdowns(funder: Funder, scope: Scope, now, before) -> list[Breakdown]:
     by_activity = Breakdown(
-        "By activity", "Activity", ["Contacts", "Steps", "People"],
+        "By activity",
+        "Activity",
+        ["Contacts", "Steps", "People"],
         chart="Contacts by activity this period",
     )
     current, earlier = _activity_figures(scope, now), _activity_figures(scope, before)
     for activity in sorted(funder.activities, key=lambda a: (a.position, a.name)):
         by_activity.rows.append((activity.name, current[activity.id], earlier[activity.id]))
     by_outcome = Breakdown(
-        "By outcome", "Outcome", ["Steps", "People who took a step", "People with a setback"],
+        "By outcome",
+        "Outcome",
+        ["Steps", "People who took a step", "People with a setback"],
         chart="Steps by outcome this period",
     )
     distance = Breakdown(

@@ -71,7 +71,10 @@ def report(funder_id: int):
     """A funder's report for a period, beside the period before it."""
     funder = funder_or_404(funder_id)
     context = dict(
-        funder=funder, choices=periods.choices(local_today()), report=None, problem=None,
+        funder=funder,
+        choices=periods.choices(local_today()),
+        report=None,
+        problem=None,
         bars=charts.bars,
     )
     try:

@@ -144,9 +144,7 @@ def edit_outcome(outcome_id: int):
         form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
     if form.errors:
         return _outcome_page(outcome, 422, details=form)
-    record(
-        "setup.change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated"
-    )
+    record("setup.change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated")
     outcome.name = form.name.data
     outcome.description = form.description.data or ""
     db.session.commit()

@@ -19,8 +19,16 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-COVER = ["organisation_id", "recorded_at", "kind", "person_id", "worker_id",
-         "activity_id", "outcome_id", "id"]
+COVER = [
+    "organisation_id",
+    "recorded_at",
+    "kind",
+    "person_id",
+    "worker_id",
+    "activity_id",
+    "outcome_id",
+    "id",
+]
 
 
 def upgrade():
@@ -36,5 +44,6 @@ def downgrade():
         batch_op.drop_index("ix_entry_amends_id")
         batch_op.create_index("ix_entry_amends_id", ["amends_id"], unique=False)
         batch_op.drop_index("ix_entry_org_recorded_cover")
-        batch_op.create_index("ix_entry_org_recorded", ["organisation_id", "recorded_at"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_entry_org_recorded", ["organisation_id", "recorded_at"], unique=False
+        )

@@ -23,12 +23,23 @@ def upgrade():
         sa.Column("headers", sa.JSON(), nullable=False),
         sa.Column("rows", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"], name=op.f("fk_pending_import_organisation_id_organisation")),
-        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_pending_import_user_id_user"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_pending_import_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_pending_import_user_id_user"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_pending_import")),
     )
     with op.batch_alter_table("pending_import", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_pending_import_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_pending_import_organisation_id"), ["organisation_id"], unique=False
+        )
 
 
 def downgrade():

@@ -14,10 +14,17 @@ from tests.fixtures.databases import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
-PHONE = dict(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+PHONE = dict(
+    viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+)
 DEMO_PASSWORD = "stepladder-demo"
 
 
@@ -36,7 +43,9 @@ def free_port() -> int:
 class LiveServer:
     """A `stepladder serve --demo` process on a free port with its own fresh database."""
 
-    def __init__(self, database_url: str, instance: str, workers: int = 2, extra_env: dict | None = None):
+    def __init__(
+        self, database_url: str, instance: str, workers: int = 2, extra_env: dict | None = None
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(
@@ -53,9 +62,20 @@ class LiveServer:
     def start(self) -> "LiveServer":
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(self.port),
-             "--workers", str(self.workers)],
-            env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--demo",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+            ],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:

@@ -65,4 +65,5 @@ def test_supervisor_opens_the_journey_and_voids_an_entry(phone, desktop):
     expect(timeline).to_contain_text("Reason: Recorded for the wrong person")
     desktop.goto("/overview/")
     expect(desktop.get_by_role("region", name="Contacts today")).to_have_text(
-        re.compile(rf"^\s*{before - 1} contacts\s*$"))
+        re.compile(rf"^\s*{before - 1} contacts\s*$")
+    )

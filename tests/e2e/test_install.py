@@ -36,8 +36,12 @@ def test_manifest_describes_a_standalone_app_with_real_icons(phone):
 
 def test_chromium_finds_nothing_stopping_installation(playwright_instance, live_server, tmp_path):
     context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-        base_url=live_server.url, service_workers="allow", **PHONE,
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        base_url=live_server.url,
+        service_workers="allow",
+        **PHONE,
     )
     try:
         page = context.pages[0] if context.pages else context.new_page()

@@ -38,18 +38,25 @@ def test_worker_records_a_step_in_two_taps_and_undoes_it(phone, browser, live_se
     status = phone.get_by_role("status")
     expect(status).to_contain_text("Saved")
     expect(status).to_contain_text("Took the bus alone")
-    expect(ladder.get_by_role("button", name=re.compile(r"^Took the bus alone.*Current step"))).to_be_visible()
+    expect(
+        ladder.get_by_role("button", name=re.compile(r"^Took the bus alone.*Current step"))
+    ).to_be_visible()
 
     supervisor = browser.new_context(base_url=live_server.url).new_page()
     sign_in(supervisor, "supervisor@example.org")
-    rows = [r for r in _export_rows(supervisor, live_server.url) if r["rung"] == "Took the bus alone"
-            and r["worker"] == "Sam Worker" and r["status"] == ""]
+    rows = [
+        r
+        for r in _export_rows(supervisor, live_server.url)
+        if r["rung"] == "Took the bus alone" and r["worker"] == "Sam Worker" and r["status"] == ""
+    ]
     mine = [r for r in rows if r["recorded_at"] >= max(r2["recorded_at"] for r2 in rows)]
     assert len(mine) == 1
 
     status.get_by_role("button", name="Undo").click()
     expect(status).to_contain_text("Removed")
-    voided = [r for r in _export_rows(supervisor, live_server.url) if r["entry_id"] == mine[0]["entry_id"]]
+    voided = [
+        r for r in _export_rows(supervisor, live_server.url) if r["entry_id"] == mine[0]["entry_id"]
+    ]
     assert [r["status"] for r in voided] == ["voided"]
     supervisor.context.close()
 

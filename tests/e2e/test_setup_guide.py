@@ -15,10 +15,19 @@ PASSWORD = "river stones and moss"
 def _create_organisation(live_server) -> None:
     """Make a new, empty organisation in the live server's database, the way an operator does."""
     subprocess.run(
-        [sys.executable, "-m", "app.cli", "create-organisation", "Northside Outreach",
-         "--admin-email", EMAIL],
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "create-organisation",
+            "Northside Outreach",
+            "--admin-email",
+            EMAIL,
+        ],
         env=dict(live_server.env, STEPLADDER_ADMIN_PASSWORD=PASSWORD),
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 

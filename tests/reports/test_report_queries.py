@@ -33,8 +33,10 @@ def _build(funder):
 
 
 def _table(built, title):
-    return {group: (now, before) for group, now, before in next(
-        t for t in built.breakdowns if t.title == title).rows}
+    return {
+        group: (now, before)
+        for group, now, before in next(t for t in built.breakdowns if t.title == title).rows
+    }
 
 
 def test_breakdowns_do_not_query_once_per_activity_or_field(app, history):

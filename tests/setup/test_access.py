@@ -91,16 +91,29 @@ def _snapshot(w):
     """What another organisation's rows look like, to show that nothing of theirs changed."""
     other = w["other"].id
     return (
-        db.session.execute(select(Activity.name, Activity.retired, Activity.position)
-                           .where(Activity.organisation_id == other)).all(),
-        db.session.execute(select(Outcome.name, Outcome.retired, Outcome.position)
-                           .where(Outcome.organisation_id == other)).all(),
-        db.session.execute(select(Rung.text, Rung.retired, Rung.position)
-                           .where(Rung.organisation_id == other).order_by(Rung.id)).all(),
-        db.session.execute(select(Person.display_name, Person.reference)
-                           .where(Person.organisation_id == other)).all(),
-        db.session.execute(select(User.name, User.role, User.active)
-                           .where(User.organisation_id == other).order_by(User.id)).all(),
+        db.session.execute(
+            select(Activity.name, Activity.retired, Activity.position).where(
+                Activity.organisation_id == other
+            )
+        ).all(),
+        db.session.execute(
+            select(Outcome.name, Outcome.retired, Outcome.position).where(
+                Outcome.organisation_id == other
+            )
+        ).all(),
+        db.session.execute(
+            select(Rung.text, Rung.retired, Rung.position)
+            .where(Rung.organisation_id == other)
+            .order_by(Rung.id)
+        ).all(),
+        db.session.execute(
+            select(Person.display_name, Person.reference).where(Person.organisation_id == other)
+        ).all(),
+        db.session.execute(
+            select(User.name, User.role, User.active)
+            .where(User.organisation_id == other)
+            .order_by(User.id)
+        ).all(),
     )
 
 
@@ -108,8 +121,11 @@ def _snapshot(w):
 def test_another_organisations_ids_are_not_found(admin, w, method, rule):
     other_rung = w["other_outcome"].rungs[0]
     foreign = dict(
-        activity_id=w["other_activity"].id, outcome_id=w["other_outcome"].id,
-        rung_id=other_rung.id, person_id=w["other_person"].id, user_id=w["other_worker"].id,
+        activity_id=w["other_activity"].id,
+        outcome_id=w["other_outcome"].id,
+        rung_id=other_rung.id,
+        person_id=w["other_person"].id,
+        user_id=w["other_worker"].id,
     )
     before = _snapshot(w)
     response = _request(admin.client, admin.token, method, _fill(rule, foreign))
@@ -129,8 +145,11 @@ def test_workers_and_supervisors_are_refused_every_set_up_route(client, auth, w,
     auth.sign_in(user)
     token = auth.csrf("/people")
     own = dict(
-        activity_id=w["activity"].id, outcome_id=w["outcome"].id,
-        rung_id=w["outcome"].rungs[0].id, person_id=w["person"].id, user_id=w["worker"].id,
+        activity_id=w["activity"].id,
+        outcome_id=w["outcome"].id,
+        rung_id=w["outcome"].rungs[0].id,
+        person_id=w["person"].id,
+        user_id=w["worker"].id,
     )
     refused = {}
     for method, rule in ID_ROUTES + PLAIN_ROUTES:

@@ -78,7 +78,7 @@ def test_retired_activity_leaves_the_workers_chips_and_can_be_restored(admin, w,
     assert admin.post(f"/setup/activities/{activity.id}/retire").status_code == 303
     assert _names(org, retired=True) == ["Doorstep support"]
     page = admin.text("/setup/activities")
-    assert "Restore<span class=\"visually-hidden\"> “Doorstep support”" in page
+    assert 'Restore<span class="visually-hidden"> “Doorstep support”' in page
     person_page = admin.text(f"/people/{w['person'].id}")
     assert "Travel training" in person_page and "Doorstep support" not in person_page
     admin.post(f"/setup/activities/{activity.id}/restore")
@@ -90,10 +90,13 @@ def test_new_organisation_starts_from_the_templates_activities(newcomer):
     page = newcomer.text("/setup/activities")
     assert "Start from the template" in page and "Keep “Travel training”" in page
     data = {
-        "keep_0": "y", "name_0": "Home visits",  # kept, renamed
+        "keep_0": "y",
+        "name_0": "Home visits",  # kept, renamed
         "name_1": "Travel training",  # not ticked: removed
-        "keep_2": "y", "name_2": "Drop-in group",
-        "keep_3": "y", "name_3": "1:1 session",
+        "keep_2": "y",
+        "name_2": "Drop-in group",
+        "keep_3": "y",
+        "name_3": "1:1 session",
     }
     response = newcomer.post("/setup/activities/starter", data)
     assert response.status_code == 303

@@ -38,18 +38,29 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     home = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Set up Northside Outreach" in home
     assert _progress(home) == [
-        ("What the service does", False), ("Who it does it with", False),
-        ("The outcomes that matter", False), ("How they link", False), ("Staff", False),
+        ("What the service does", False),
+        ("Who it does it with", False),
+        ("The outcomes that matter", False),
+        ("How they link", False),
+        ("Staff", False),
     ]
     admin = Admin(client, Auth(client))
 
     # 1. What the service does: the template's activities, one renamed, one removed.
     page = admin.text("/setup/activities")
     assert "step 1 of 5" in page and "Skip this step: Who it does it with" in page
-    admin.post("/setup/activities/starter", {
-        "keep_0": "y", "name_0": "Doorstep support", "keep_1": "y", "name_1": "Travel training",
-        "name_2": "Drop-in group", "keep_3": "y", "name_3": "One-to-one",
-    })
+    admin.post(
+        "/setup/activities/starter",
+        {
+            "keep_0": "y",
+            "name_0": "Doorstep support",
+            "keep_1": "y",
+            "name_1": "Travel training",
+            "name_2": "Drop-in group",
+            "keep_3": "y",
+            "name_3": "One-to-one",
+        },
+    )
     activities = db.session.scalars(
         select(Activity.name).where(Activity.organisation_id == org.id).order_by(Activity.position)
     ).all()
@@ -62,9 +73,17 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
         assert "Import them from a spreadsheet" in page
     else:
         assert "Importing people from a spreadsheet is coming" in page
-    assert admin.post("/setup/people/new", {
-        "display_name": "Mo T.", "reference": "NS-1", "status": "active",
-    }).status_code == 303
+    assert (
+        admin.post(
+            "/setup/people/new",
+            {
+                "display_name": "Mo T.",
+                "reference": "NS-1",
+                "status": "active",
+            },
+        ).status_code
+        == 303
+    )
 
     # 3. The outcomes that matter: the library, pre-ticked; take two of them.
     page = admin.text("/setup/outcomes")
@@ -86,24 +105,38 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     assert admin.post("/setup/links", {"links": ticks}).status_code == 303
 
     # 5. Staff: a worker, then their caseload.
-    admin.post("/setup/staff", {
-        "name": "Sky Worker", "email": "sky@northside.example.org", "role": "worker",
-        "password": WORKER_PASSWORD,
-    })
+    admin.post(
+        "/setup/staff",
+        {
+            "name": "Sky Worker",
+            "email": "sky@northside.example.org",
+            "role": "worker",
+            "password": WORKER_PASSWORD,
+        },
+    )
     worker = db.session.scalar(select(User).where(User.email == "sky@northside.example.org"))
     assert worker.organisation_id == org.id
 
     # Revisit step 2: the person gets their key worker and an outcome in their own words.
     person = db.session.scalar(select(Person).where(Person.organisation_id == org.id))
-    admin.post(f"/setup/people/{person.id}", {
-        "display_name": "Mo T.", "reference": "NS-1", "status": "active",
-        "key_workers": [str(worker.id)], "outcomes": [str(outcome.id)],
-        f"words_{outcome.id}": "Get to the shops on my own",
-    })
+    admin.post(
+        f"/setup/people/{person.id}",
+        {
+            "display_name": "Mo T.",
+            "reference": "NS-1",
+            "status": "active",
+            "key_workers": [str(worker.id)],
+            "outcomes": [str(outcome.id)],
+            f"words_{outcome.id}": "Get to the shops on my own",
+        },
+    )
     page = admin.text("/setup/staff")
     assert _progress(page) == [
-        ("What the service does", True), ("Who it does it with", True),
-        ("The outcomes that matter", True), ("How they link", True), ("Staff", True),
+        ("What the service does", True),
+        ("Who it does it with", True),
+        ("The outcomes that matter", True),
+        ("How they link", True),
+        ("Staff", True),
     ]
     finished = admin.post("/setup/finish")
     assert finished.status_code == 303
@@ -121,15 +154,23 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     first_rung = outcome.rungs[0]
     entry_id = uuid.uuid4()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = phone.post(f"/people/{person.id}/entries", data={
-        "csrf_token": token, "id": str(entry_id), "action": f"step:{first_rung.id}",
-        "activity": str(travel.id),
-    })
+    response = phone.post(
+        f"/people/{person.id}/entries",
+        data={
+            "csrf_token": token,
+            "id": str(entry_id),
+            "action": f"step:{first_rung.id}",
+            "activity": str(travel.id),
+        },
+    )
     assert response.status_code == 303
     db.session.rollback()
     entry = db.session.get(Entry, entry_id)
     assert (entry.kind, entry.rung_id, entry.activity_id, entry.worker_id) == (
-        "step", first_rung.id, travel.id, worker.id
+        "step",
+        first_rung.id,
+        travel.id,
+        worker.id,
     )
 
 
@@ -137,8 +178,10 @@ def test_every_step_can_be_skipped_and_set_up_finished_from_the_start(newcomer):
     page = newcomer.text("/setup/")
     assert "Start: What the service does" in page
     for path, following in [
-        ("/setup/activities", "Who it does it with"), ("/setup/people", "The outcomes that matter"),
-        ("/setup/outcomes", "How they link"), ("/setup/links", "Staff"),
+        ("/setup/activities", "Who it does it with"),
+        ("/setup/people", "The outcomes that matter"),
+        ("/setup/outcomes", "How they link"),
+        ("/setup/links", "Staff"),
     ]:
         assert f"Skip this step: {following}" in newcomer.text(path)
     assert newcomer.post("/setup/finish").status_code == 303
@@ -159,7 +202,13 @@ def test_the_guide_links_to_a_spreadsheet_import_only_when_there_is_one(newcomer
 def test_a_finished_organisation_sees_the_overview_not_the_guide(admin, w):
     page = admin.text("/setup/")
     assert "Set-up steps" not in page
-    for link in ("/setup/activities", "/setup/people", "/setup/outcomes", "/setup/links",
-                 "/setup/staff", "/setup/organisation"):
+    for link in (
+        "/setup/activities",
+        "/setup/people",
+        "/setup/outcomes",
+        "/setup/links",
+        "/setup/staff",
+        "/setup/organisation",
+    ):
         assert f'href="{link}"' in page
     assert "Skip this step" not in admin.text("/setup/activities")

@@ -44,7 +44,8 @@ def test_links_naming_another_organisations_rows_store_nothing(admin, w):
     assert response.status_code == 422
     assert "Nothing was saved" in response.get_data(as_text=True)
     assert _links([doorstep, w["other_activity"]]) == {
-        (doorstep.id, out.id), (w["other_activity"].id, w["other_outcome"].id)
+        (doorstep.id, out.id),
+        (w["other_activity"].id, w["other_outcome"].id),
     }
     assert admin.post("/setup/links", {"links": ["not-a-pair"]}).status_code == 422
 

@@ -22,9 +22,12 @@ def _person(org, reference):
 def test_admin_adds_a_person_with_consent_demographics_key_workers_and_outcomes(admin, w):
     outcome, worker = w["outcome"], w["worker"]
     data = _form(
-        consent_date="2026-01-15", consent_stories="y",
-        demographic_0="35-44", demographic_1="Woman",
-        key_workers=[str(worker.id)], outcomes=[str(outcome.id)],
+        consent_date="2026-01-15",
+        consent_stories="y",
+        demographic_0="35-44",
+        demographic_1="Woman",
+        key_workers=[str(worker.id)],
+        outcomes=[str(outcome.id)],
         **{f"words_{outcome.id}": "Get to my sister's by bus"},
     )
     response = admin.post("/setup/people/new", data)
@@ -89,8 +92,12 @@ def test_admin_edits_a_person_and_closes_their_record(admin, w):
     page = admin.text(f"/setup/people/{person.id}")
     assert 'value="Ada L."' in page and 'value="RS-1"' in page
     data = _form(
-        display_name="Ada Lovelace", reference="RS-1", status="closed", closed_on="",
-        key_workers=[str(colleague.id)], outcomes=[str(second.id)],
+        display_name="Ada Lovelace",
+        reference="RS-1",
+        status="closed",
+        closed_on="",
+        key_workers=[str(colleague.id)],
+        outcomes=[str(second.id)],
     )
     assert admin.post(f"/setup/people/{person.id}", data).status_code == 303
     person = db.session.get(Person, person.id)

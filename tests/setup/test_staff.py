@@ -18,8 +18,12 @@ def _user(email):
 
 
 def test_admin_adds_a_worker_who_can_then_sign_in(admin, w, app):
-    data = {"name": "Rae Worker", "email": " Rae@Riverside.example.org ", "role": "worker",
-            "password": STRONG}
+    data = {
+        "name": "Rae Worker",
+        "email": " Rae@Riverside.example.org ",
+        "role": "worker",
+        "password": STRONG,
+    }
     response = admin.post("/setup/staff", data)
     assert response.status_code == 303
     user = _user("rae@riverside.example.org")

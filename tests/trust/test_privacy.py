@@ -146,18 +146,33 @@ def test_retention_flags_long_closed_people_and_anonymises_them_in_bulk(client, 
 def test_erasure_leaves_no_name_or_reference_in_the_trail_or_pending_imports(client, auth, w):
     person = w["person"]
     # A row as the set-up pages once wrote them, quoting the reference.
-    db.session.add(AuditEvent(organisation_id=w["org"].id, action="setup.change",
-                              target=f"person:{person.id}", detail="RS-1"))
+    db.session.add(
+        AuditEvent(
+            organisation_id=w["org"].id,
+            action="setup.change",
+            target=f"person:{person.id}",
+            detail="RS-1",
+        )
+    )
     db.session.commit()
     auth.sign_in(w["admin"])
     path = f"/setup/people/{person.id}"
-    saved = client.post(path, data={"csrf_token": auth.csrf(path), "display_name": "Ada L.",
-                                    "reference": "RS-1", "status": "active"})
+    saved = client.post(
+        path,
+        data={
+            "csrf_token": auth.csrf(path),
+            "display_name": "Ada L.",
+            "reference": "RS-1",
+            "status": "active",
+        },
+    )
     assert saved.status_code == 303
     upload = client.post(
         "/people/import/",
-        data={"csrf_token": auth.csrf("/people/import/"),
-              "file": (io.BytesIO(b"Name,Reference\nAda L.,RS-1\n"), "people.csv")},
+        data={
+            "csrf_token": auth.csrf("/people/import/"),
+            "file": (io.BytesIO(b"Name,Reference\nAda L.,RS-1\n"), "people.csv"),
+        },
         content_type="multipart/form-data",
     )
     assert upload.status_code == 303
