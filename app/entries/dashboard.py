@@ -9,11 +9,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app import params
-from app.entries import queries
+from app.entries import figures, queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.models import Activity, Entry, Organisation, Outcome, Person, User
@@ -141,83 +141,23 @@ def dashboard_etag(
 
 # --- breakdowns ---------------------------------------------------------------------------
 
-
-@dataclass
-class Row:
-    """One line of a breakdown: a name with its steps, contacts and distinct people."""
-
-    id: int | None
-    name: str
-    steps: int
-    contacts: int
-    people: int
-
-
-BREAKDOWNS = {
-    "outcome": (Entry.outcome_id, Outcome, "No outcome (contacts and notes)"),
-    "activity": (Entry.activity_id, Activity, "No activity given"),
-    "worker": (Entry.worker_id, User, ""),
-}
+# One line of a breakdown; the figures themselves are counted in app/entries/figures.py.
+Row = figures.Row
 
 
 def breakdown(
     organisation_id: int, by: str, start: datetime, end: datetime, **filters
 ) -> list[Row]:
     """Effective entries in [start, end) grouped by outcome, activity or worker, busiest first."""
-    column, model, unnamed = BREAKDOWNS[by]
-    grouped = (
-        select(
-            column.label("key"),
-            func.count().filter(Entry.kind == "step").label("steps"),
-            func.count().filter(Entry.kind != "note").label("contacts"),
-            func.count(func.distinct(Entry.person_id)).label("people"),
-        )
-        .where(
-            Entry.organisation_id == organisation_id,
-            Entry.recorded_at >= start,
-            Entry.recorded_at < end,
-            effective(),
-            *_filters(**filters),
-        )
-        .group_by(column)
-        .subquery()
-    )
-    label = model.name
-    rows = db.session.execute(
-        select(grouped, label)
-        .select_from(grouped)
-        .outerjoin(model, model.id == grouped.c.key)
-        .order_by(grouped.c.steps.desc(), grouped.c.contacts.desc(), label)
-    ).all()
-    return [Row(r.key, r.name or unnamed, r.steps, r.contacts, r.people) for r in rows]
+    found = figures.Figures(organisation_id, queries.local_today(), **filters)
+    return found.breakdowns(start, end)[by]
 
 
 def steps_per_week(
     organisation_id: int, today: date, weeks: int = 12, **filters
 ) -> list[tuple[date, int]]:
-    """Effective steps in each of the last `weeks` local weeks (Monday first), oldest first.
-    One pass over the covering index; a CASE over week bounds computed in local time puts
-    each step in its week the same way on every database (and across clock changes)."""
-    this_monday = today - timedelta(days=today.weekday())
-    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    bounds = [queries.day_bounds(m, m + timedelta(days=6)) for m in mondays]
-    week = case(
-        *[(Entry.recorded_at < end, i) for i, (_, end) in enumerate(bounds)], else_=None
-    ).label("week")
-    rows = db.session.execute(
-        select(week, func.count())
-        .where(
-            Entry.organisation_id == organisation_id,
-            Entry.kind == "step",
-            Entry.recorded_at >= bounds[0][0],
-            Entry.recorded_at < bounds[-1][1],
-            effective(),
-            *_filters(**filters),
-        )
-        .group_by(week)
-    ).all()
-    counts = dict(rows)
-    return [(monday, counts.get(i, 0)) for i, monday in enumerate(mondays)]
+    """Effective steps in each of the last `weeks` local weeks (Monday first), oldest first."""
+    return figures.Figures(organisation_id, today, **filters).steps_per_week(weeks)
 
 
 # --- attention ------------------------------------------------------------------------------

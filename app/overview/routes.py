@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import charts
 from app.access import OFFICE, allow
-from app.entries import dashboard, queries
+from app.entries import dashboard, figures, queries
 from app.extensions import db
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
@@ -49,19 +49,15 @@ def _choices(org_id: int) -> dict:
 
 def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
     """Everything inside the live region, counted through the shared query layer."""
-    by = filters.entry_filters()
-    counts = {
-        name: queries.counts(org.id, *bounds, **by)
-        for name, bounds in dashboard.periods(today).items()
-    }
+    # History before today comes from this process's cache while it is unchanged; today's
+    # entries are read once and added to every figure (app/entries/figures.py).
+    found = figures.Figures(org.id, today, **filters.entry_filters())
+    counts = {name: found.counts(*bounds) for name, bounds in dashboard.periods(today).items()}
     first, last = dashboard.chosen_range(filters, today)
     start, end = queries.day_bounds(first, last)
-    chosen = queries.counts(org.id, start, end, **by)
-    breakdowns = {
-        name: dashboard.breakdown(org.id, name, start, end, **by)
-        for name in ("outcome", "activity", "worker")
-    }
-    weeks = dashboard.steps_per_week(org.id, today, weeks=12, **by)
+    chosen = found.counts(start, end)
+    breakdowns = found.breakdowns(start, end)
+    weeks = found.steps_per_week(weeks=12)
     feed = dashboard.feed(org.id, filters, today)
     return dict(
         counts=counts,
