@@ -4,14 +4,15 @@ from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_
+from sqlalchemy.orm import aliased
 
 from app import audit, params
 from app.access import OFFICE, allow
 from app.entries import queries
 from app.export.cells import csv_stream
 from app.extensions import db
-from app.models import Entry
+from app.models import Activity, Entry, Outcome, Person, Rung, User
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -46,42 +47,70 @@ def _period() -> tuple[date, date]:
 def rows(organisation_id: int, start: datetime, end: datetime):
     """The export's rows recorded in [start, end), oldest first; status says 'voided' or
     'corrected' for amended entries."""
-    query = queries.entries_between(organisation_id, start, end).options(
-        joinedload(Entry.person),
-        joinedload(Entry.outcome),
-        joinedload(Entry.rung),
-        joinedload(Entry.activity),
-        joinedload(Entry.worker),
-    )
-    batch: list[Entry] = []
-    for entry in db.session.scalars(query.execution_options(yield_per=1000)):
-        batch.append(entry)
-        if len(batch) == 1000:
-            yield from _rows_for(organisation_id, batch)
-            batch = []
-    yield from _rows_for(organisation_id, batch)
-
-
-def _rows_for(organisation_id: int, batch: list[Entry]):
-    amended = queries.amended_map(organisation_id, [e.id for e in batch])
-    for e in batch:
-        status = {"void": "voided"}.get(
-            amended.get(e.id, ""), "corrected" if e.id in amended else ""
+    # One statement of plain columns, streamed: building ORM objects (and looking up
+    # amendments in batches) spent twenty seconds and more on a quarter at a million entries.
+    amender = aliased(Entry)
+    query = (
+        queries.entries_between(organisation_id, start, end)
+        .with_only_columns(
+            Entry.id,
+            Person.reference,
+            Entry.kind,
+            Outcome.name,
+            Rung.text,
+            Activity.name,
+            User.name,
+            Entry.recorded_at,
+            Entry.received_at,
+            amender.kind,
+            Entry.amends_id,
+            Entry.reason,
+            Entry.note,
         )
+        .select_from(Entry)
+        .outerjoin(Person, Person.id == Entry.person_id)
+        .outerjoin(Outcome, Outcome.id == Entry.outcome_id)
+        .outerjoin(Rung, Rung.id == Entry.rung_id)
+        .outerjoin(Activity, Activity.id == Entry.activity_id)
+        .outerjoin(User, User.id == Entry.worker_id)
+        # amends_id is unique, so at most one amending entry joins. Its organisation is
+        # checked on the row found (`+ 0`), not searched through the organisation's index.
+        .outerjoin(
+            amender,
+            and_(amender.amends_id == Entry.id, amender.organisation_id + 0 == organisation_id),
+        )
+    )
+    result = db.session.execute(query.execution_options(yield_per=2000))
+    for (
+        entry_id,
+        reference,
+        kind,
+        outcome,
+        rung,
+        activity,
+        worker,
+        recorded_at,
+        received_at,
+        amended_by,
+        amends_id,
+        reason,
+        note,
+    ) in result:
         yield [
-            str(e.id),
-            e.person.reference,
-            e.kind,
-            e.outcome.name if e.outcome else "",
-            e.rung.text if e.rung else "",
-            e.activity.name if e.activity else "",
-            e.worker.name,
-            e.recorded_at.isoformat(timespec="seconds") + "Z",
-            e.received_at.isoformat(timespec="seconds") + "Z",
-            status,
-            str(e.amends_id) if e.amends_id else "",
-            e.reason,
-            e.note,
+            str(entry_id),
+            reference,
+            kind,
+            outcome or "",
+            rung or "",
+            activity or "",
+            worker,
+            recorded_at.isoformat(timespec="seconds") + "Z",
+            received_at.isoformat(timespec="seconds") + "Z",
+            # A void cancels the entry it amends; any other kind corrects (replaces) it.
+            ("voided" if amended_by == "void" else "corrected") if amended_by else "",
+            str(amends_id) if amends_id else "",
+            reason,
+            note,
         ]
 
 
