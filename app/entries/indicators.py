@@ -18,7 +18,7 @@ stated beside the average.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import distinct, func, or_, select
 
 from app.entries.queries import effective
 from app.extensions import db
@@ -75,15 +75,22 @@ def people_ids(scope: Scope, start: datetime, end: datetime):
 
 def new_people(scope: Scope, start: datetime, end: datetime) -> int:
     """People whose first ever effective entry (within the scope) falls in [start, end)."""
-    first = (
-        select(func.min(Entry.recorded_at).label("first"))
-        .where(*scope.conditions())
-        .group_by(Entry.person_id)
-        .subquery()
+    # Per person, through the (person_id, recorded_at) index: someone supported in the period
+    # is new when nothing of theirs in the scope comes before it. Grouping the whole log to
+    # find first entries reads every entry the organisation ever made.
+    supported = (
+        select(Entry.person_id).where(*scope.conditions(), *within(start, end)).distinct()
+    ).subquery()
+    earlier = (
+        select(Entry.id)
+        .where(
+            Entry.person_id == supported.c.person_id,
+            Entry.recorded_at < start,
+            *scope.conditions(),
+        )
+        .correlate(supported)
     )
-    return db.session.scalar(
-        select(func.count()).select_from(first).where(first.c.first >= start, first.c.first < end)
-    )
+    return db.session.scalar(select(func.count()).select_from(supported).where(~earlier.exists()))
 
 
 def contacts(scope: Scope, start: datetime, end: datetime, activity_id: int | None = None) -> int:
@@ -153,40 +160,46 @@ def _rung_gap(rungs: dict, live: dict, low: int, high: int) -> int:
 
 
 def journeys(
-    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    outcome_id: int | None = None,
+    memo: dict | None = None,
 ) -> list[Journey]:
-    """Every person-and-outcome with an effective step in [start, end), with rungs climbed."""
-    conditions = [*scope.conditions(), Entry.kind == "step", Entry.recorded_at < end]
+    """Every person-and-outcome with an effective step in [start, end), with rungs climbed.
+
+    With a `memo` (a dict that lives as long as one report), every outcome's journeys are
+    worked out once per period and shared by the indicators and breakdowns that ask."""
+    if memo is not None:
+        key = ("journeys", scope, start, end)
+        if key not in memo:
+            memo[key] = journeys(scope, start, end)
+        return [j for j in memo[key] if not outcome_id or j.outcome_id == outcome_id]
+    conditions = [*scope.conditions(), Entry.kind == "step"]
     if outcome_id:
         conditions.append(Entry.outcome_id == outcome_id)
-    moved = (
-        select(Entry.person_id, Entry.outcome_id)
-        .where(*conditions, Entry.recorded_at >= start)
-        .distinct()
-        .subquery()
-    )
-    # Only the steps of people-and-outcomes that moved in the period, oldest first.
-    query = (
-        select(Entry.person_id, Entry.outcome_id, Entry.rung_id, Entry.recorded_at)
-        .join(
-            moved,
-            and_(moved.c.person_id == Entry.person_id, moved.c.outcome_id == Entry.outcome_id),
-        )
-        .where(*conditions)
+    found: dict[tuple, Journey] = {}
+    # The period's steps, oldest first: the first one starts a newcomer's journey, the last
+    # one is where each person got to.
+    in_period = (
+        select(Entry.person_id, Entry.outcome_id, Entry.rung_id)
+        .where(*conditions, *within(start, end))
         .order_by(Entry.person_id, Entry.outcome_id, Entry.recorded_at, Entry.received_at)
     )
-    found: dict[tuple, Journey] = {}
-    for person_id, step_outcome, rung_id, at in db.session.execute(query):
-        key = (person_id, step_outcome)
-        journey = found.get(key)
-        if at < start:
-            found[key] = Journey(person_id, step_outcome, rung_id, rung_id, 0, True)
-        elif journey is None:
-            found[key] = Journey(person_id, step_outcome, rung_id, rung_id, 1, False)
+    for person_id, step_outcome, rung_id in db.session.execute(in_period):
+        journey = found.get((person_id, step_outcome))
+        if journey is None:
+            found[(person_id, step_outcome)] = Journey(
+                person_id, step_outcome, rung_id, rung_id, 1, False
+            )
         else:
             journey.latest_rung_id = rung_id
             journey.steps_in_period += 1
-    result = [j for j in found.values() if j.steps_in_period]
+    for (person_id, step_outcome), rung_id in _rungs_before(conditions, start, end):
+        if rung_id is not None and (journey := found.get((person_id, step_outcome))):
+            journey.start_rung_id = rung_id
+            journey.started_before = True
+    result = list(found.values())
     rungs = _rungs_of({j.outcome_id for j in result})
     for journey in result:
         ladder = rungs[journey.outcome_id]
@@ -194,6 +207,32 @@ def journeys(
             ladder["all"], ladder["live"], journey.start_rung_id, journey.latest_rung_id
         )
     return result
+
+
+def _rungs_before(conditions: list, start: datetime, end: datetime):
+    """((person, outcome), rung) for each person-and-outcome that moved in [start, end): the
+    rung of their latest step before `start`, or None; one index walk per person."""
+    moved = (
+        select(Entry.person_id, Entry.outcome_id)
+        .where(*conditions, *within(start, end))
+        .distinct()
+        .subquery()
+    )
+    latest = (
+        select(Entry.rung_id)
+        .where(
+            *conditions,
+            Entry.person_id == moved.c.person_id,
+            Entry.outcome_id == moved.c.outcome_id,
+            Entry.recorded_at < start,
+        )
+        .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
+        .limit(1)
+        .correlate(moved)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(moved.c.person_id, moved.c.outcome_id, latest))
+    return (((person_id, oid), rung_id) for person_id, oid, rung_id in rows)
 
 
 def _rungs_of(outcome_ids: set) -> dict:
@@ -226,18 +265,27 @@ class Distance:
 
 
 def distance(
-    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    outcome_id: int | None = None,
+    memo: dict | None = None,
 ) -> Distance:
     """Average rungs climbed, with the people whose only step is their first one counted as 0."""
-    found = journeys(scope, start, end, outcome_id)
+    found = journeys(scope, start, end, outcome_id, memo)
     return Distance(len(found), sum(j.single_step for j in found), sum(j.climbed for j in found))
 
 
 def people_climbing(
-    scope: Scope, start: datetime, end: datetime, outcome_id: int, rungs: int
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    outcome_id: int,
+    rungs: int,
+    memo: dict | None = None,
 ) -> int:
     """People who climbed at least `rungs` rungs of the outcome in the period."""
-    return sum(1 for j in journeys(scope, start, end, outcome_id) if j.climbed >= rungs)
+    return sum(1 for j in journeys(scope, start, end, outcome_id, memo) if j.climbed >= rungs)
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -311,8 +359,11 @@ def check(indicator: Indicator, scope: Scope) -> str:
     return ""
 
 
-def evaluate(indicator: Indicator, scope: Scope, start: datetime, end: datetime) -> Value:
-    """The indicator's value over [start, end), through the functions above."""
+def evaluate(
+    indicator: Indicator, scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+) -> Value:
+    """The indicator's value over [start, end), through the functions above (`memo`: see
+    `journeys`)."""
     if problem := check(indicator, scope):
         return Value(None, problem=problem)
     params = indicator.params or {}
@@ -328,8 +379,10 @@ def evaluate(indicator: Indicator, scope: Scope, start: datetime, end: datetime)
     if kind == "reached_rung":
         return Value(people_reaching(scope, start, end, db.session.get(Rung, params["rung_id"])))
     if kind == "climbed":
-        return Value(people_climbing(scope, start, end, params["outcome_id"], int(params["rungs"])))
-    found = distance(scope, start, end, params.get("outcome_id"))
+        return Value(
+            people_climbing(scope, start, end, params["outcome_id"], int(params["rungs"]), memo)
+        )
+    found = distance(scope, start, end, params.get("outcome_id"), memo)
     if not found.people:
         return Value(
             None, note="Nobody took a step in this period, so there is no distance to average."

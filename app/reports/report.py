@@ -90,6 +90,7 @@ def build(funder: Funder, period: Period) -> Report:
     now = day_bounds(period.first, period.last)
     before = day_bounds(previous.first, previous.last)
     problems, notes = [], []
+    memo = {}  # journeys worked out once per period, shared by indicators and breakdowns
     if not funder.activities:
         problems.append(
             f"{funder.name} has no activities chosen, so there is nothing to count. An admin can "
@@ -99,8 +100,8 @@ def build(funder: Funder, period: Period) -> Report:
         IndicatorRow(
             ind.label,
             indicators.describe(ind),
-            _value(ind, scope, now, problems),
-            _value(ind, scope, before, problems),
+            _value(ind, scope, now, problems, memo),
+            _value(ind, scope, before, problems, memo),
             ind.target,
         )
         for ind in funder.indicators
@@ -117,18 +118,18 @@ def build(funder: Funder, period: Period) -> Report:
             f"Nothing was recorded for {funder.name}'s activities in {period.label}: every figure "
             "below is a true zero, not missing data."
         )
-    report.breakdowns = _breakdowns(funder, scope, now, before)
+    report.breakdowns = _breakdowns(funder, scope, now, before, memo)
     report.stories = _stories(funder, scope, now)
     return report
 
 
-def _value(ind, scope: Scope, bounds, problems: list[str]) -> indicators.Value:
+def _value(ind, scope: Scope, bounds, problems: list[str], memo: dict) -> indicators.Value:
     if problems:
         return indicators.Value(None, problem=problems[0])
-    return indicators.evaluate(ind, scope, *bounds)
+    return indicators.evaluate(ind, scope, *bounds, memo)
 
 
-def _breakdowns(funder: Funder, scope: Scope, now, before) -> list[Breakdown]:
+def _breakdowns(funder: Funder, scope: Scope, now, before, memo: dict) -> list[Breakdown]:
     by_activity = Breakdown(
         "By activity",
         "Activity",
@@ -160,8 +161,8 @@ def _breakdowns(funder: Funder, scope: Scope, now, before) -> list[Breakdown]:
         distance.rows.append(
             (
                 outcome.name,
-                _distance_figures(scope, now, outcome),
-                _distance_figures(scope, before, outcome),
+                _distance_figures(scope, now, outcome, memo),
+                _distance_figures(scope, before, outcome, memo),
             )
         )
     result = [by_activity, by_outcome, distance]
@@ -235,8 +236,8 @@ def _outcome_figures(scope: Scope, bounds, outcome: Outcome) -> list:
     return [steps, suppress(people), suppress(setbacks)]
 
 
-def _distance_figures(scope: Scope, bounds, outcome: Outcome) -> list:
-    found = indicators.distance(scope, *bounds, outcome.id)
+def _distance_figures(scope: Scope, bounds, outcome: Outcome, memo: dict) -> list:
+    found = indicators.distance(scope, *bounds, outcome.id, memo)
     average = found.average if found.people >= SMALL else (None if not found.people else FEWER)
     return [average, suppress(found.people), suppress(found.single_step)]
 
