@@ -32,6 +32,9 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   for _ in $(seq 10); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
+echo "== Lint =="
+python3 -m ruff check .
+
 echo "== SQLite =="
 python3 -m pytest "$@"
 echo "== PostgreSQL =="
