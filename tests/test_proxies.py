@@ -1,31 +1,39 @@
 """Behind a trusted reverse proxy the app sees the client's address and HTTPS, and no more."""
 
+import pytest
+from flask import request
+
 from app import create_app
+from app.extensions import db
 from tests.conftest import FAST_HASH
 
 
-def _app(database_url, proxies):
-    return create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PASSWORD_HASH": FAST_HASH,
-            "TRUSTED_PROXIES": proxies,
-        }
-    )
+@pytest.fixture
+def make_app(database_url):
+    """Build apps with the given trusted-proxy setting; close their connections afterwards."""
+    apps = []
+
+    def make(**config):
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH": FAST_HASH}
+            | config
+        )
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_behind_one_trusted_proxy_https_and_the_client_address_are_honoured(
-    database_url, monkeypatch
-):
+def test_behind_one_trusted_proxy_https_and_the_client_address_are_honoured(make_app, monkeypatch):
     monkeypatch.setenv("STEPLADDER_TRUSTED_PROXIES", "1")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = make_app()
     seen = {}
 
     @app.get("/probe")
     def probe():
-        from flask import request
-
         seen.update(addr=request.remote_addr, secure=request.is_secure)
         return "ok"
 
@@ -37,9 +45,10 @@ def test_behind_one_trusted_proxy_https_and_the_client_address_are_honoured(
     assert "max-age" in response.headers["Strict-Transport-Security"]
 
 
-def test_without_trusted_proxies_forwarded_headers_are_ignored(database_url):
-    app = _app(database_url, 0)
+def test_without_trusted_proxies_forwarded_headers_are_ignored(make_app):
+    app = make_app(TRUSTED_PROXIES=0)
     response = app.test_client().get(
         "/healthz", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
     )
+    assert response.status_code == 200
     assert "Strict-Transport-Security" not in response.headers
