@@ -457,6 +457,10 @@ def prepare(url: str, entries: int, people: int, workers: int) -> Flask:
     """An app on `url`, migrated, holding Benchmark Trust (generated only if it is missing)."""
     from app import create_app
 
+    # Flask-SQLAlchemy reads a relative SQLite path against the instance folder; the command
+    # line means the current directory.
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = "sqlite:///" + str(Path(url.removeprefix("sqlite:///")).resolve())
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
     with app.app_context():
         upgrade()
