@@ -60,33 +60,39 @@ def test_same_uuid_with_a_different_body_is_a_conflict(client, w, signed_in_work
     assert stored.kind == "seen"
 
 
-def test_concurrent_posts_of_one_uuid_store_one_row(app, w):
-    """Two clients race with the same UUID: the database's key decides, not a look-up."""
+def _race(app, w, clients: int, action: str, entry_id=None, **fields) -> list[tuple]:
+    """Sign in `clients` test clients as the worker, then post the same entry from all of
+    them at once; returns each answer as (status code, JSON body)."""
     from tests.conftest import Auth
 
-    entry_id = uuid.uuid4()
-    clients = [app.test_client() for _ in range(4)]
-    tokens = []
-    for client in clients:
+    signed_in = []
+    for _ in range(clients):
+        client = app.test_client()
         auth = Auth(client)
         auth.sign_in(w["worker"])
-        tokens.append(auth.csrf(f"/people/{w['person'].id}"))
-    barrier = threading.Barrier(len(clients))
-    statuses = []
+        signed_in.append((client, auth.csrf(f"/people/{w['person'].id}")))
+    barrier = threading.Barrier(clients)
+    answers = []
 
     def post(client, token):
         with app.app_context():
             barrier.wait()
-            statuses.append(_post(client, w["person"], token, "seen", entry_id).status_code)
+            response = _post(client, w["person"], token, action, entry_id, **fields)
+            answers.append((response.status_code, response.get_json()))
             db.session.remove()
 
-    threads = [
-        threading.Thread(target=post, args=pair) for pair in zip(clients, tokens, strict=True)
-    ]
+    threads = [threading.Thread(target=post, args=pair) for pair in signed_in]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return answers
+
+
+def test_concurrent_posts_of_one_uuid_store_one_row(app, w):
+    """Two clients race with the same UUID: the database's key decides, not a look-up."""
+    entry_id = uuid.uuid4()
+    statuses = [status for status, _ in _race(app, w, 4, "seen", entry_id)]
     assert sorted(statuses) == [200, 200, 200, 201]
     assert (
         db.session.scalar(select(func.count()).select_from(Entry).where(Entry.id == entry_id)) == 1
@@ -213,36 +219,11 @@ def test_htmx_gets_the_recorder_and_the_status_out_of_band(client, w, signed_in_
 
 def test_two_undos_of_one_entry_racing_store_one(app, w):
     """An entry is amended at most once: the database's unique key decides a race."""
-    from tests.conftest import Auth
     from tests.fixtures.factories import make_entry
 
     original = make_entry(w["person"], w["worker"], "seen")
     db.session.commit()
-    clients = [app.test_client() for _ in range(3)]
-    tokens = []
-    for client in clients:
-        auth = Auth(client)
-        auth.sign_in(w["worker"])
-        tokens.append(auth.csrf(f"/people/{w['person'].id}"))
-    barrier = threading.Barrier(len(clients))
-    answers = []
-
-    def undo(client, token):
-        with app.app_context():
-            barrier.wait()
-            response = _post(
-                client, w["person"], token, f"void:{original.id}", reason="Wrong person"
-            )
-            answers.append((response.status_code, response.get_json()))
-            db.session.remove()
-
-    threads = [
-        threading.Thread(target=undo, args=pair) for pair in zip(clients, tokens, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = _race(app, w, 3, f"void:{original.id}", reason="Wrong person")
     assert sorted(status for status, _ in answers) == [201, 422, 422]
     assert all("already been undone" in body["error"] for status, body in answers if status == 422)
     assert len(_entries(amends_id=original.id)) == 1
