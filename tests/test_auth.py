@@ -58,3 +58,9 @@ def test_htmx_requests_get_401_not_a_redirect_when_signed_out(client, w):
     assert response.status_code == 401
     replay = client.post(f"/people/{w['person'].id}/entries", headers={"X-Stepladder-Replay": "1"})
     assert replay.status_code == 401
+
+
+def test_service_worker_prefetches_get_401_and_leave_the_session_alone(client, w):
+    response = client.get(f"/people/{w['person'].id}", headers={"X-Stepladder-Prefetch": "1"})
+    assert response.status_code == 401
+    assert "Set-Cookie" not in response.headers

@@ -56,6 +56,9 @@ def wants_status_code() -> bool:
     return bool(
         request.headers.get("HX-Request")
         or request.headers.get("X-Stepladder-Replay")
+        # The service worker fetching caseload pages ahead: a redirect (and its flash message
+        # written into the cookie) would race the sign-in form's CSRF token on that phone.
+        or request.headers.get("X-Stepladder-Prefetch")
         or request.accept_mimetypes.best == "application/json"
     )
 
