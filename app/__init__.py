@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as default_config
+from app import replica
 from app.extensions import csrf, db, htmx, limiter, login, migrate
 from app.params import IdConverter
 
@@ -25,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
+    replica.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login.init_app(app)
     htmx.init_app(app)

@@ -27,6 +27,11 @@ def load(instance_path: str) -> dict:
             os.environ.get("STEPLADDER_DATABASE_URL", default_db)
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A PostgreSQL streaming replica for reports, exports and the dashboard (app/replica.py).
+        "REPLICA_DATABASE_URL": normalise_database_url(
+            os.environ.get("STEPLADDER_REPLICA_DATABASE_URL", "")
+        )
+        or None,
         # Sessions live server-side (user_session rows) so sign-out really ends them.
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(os.environ.get("STEPLADDER_IDLE_MINUTES", 120))

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.replica import RoutingSession
+
 # One naming convention, so Alembic names constraints predictably on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,7 +26,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)  # typed SQLAlchemy 2 models, one session per request
+# Typed SQLAlchemy 2 models, one session per request; a replica-read view's SELECTs may go to
+# a streaming replica (app/replica.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate(render_as_batch=True)  # Alembic; batch mode so SQLite can alter tables
 login = LoginManager()  # who is signed in, loaded from a revocable server-side session row
 csrf = CSRFProtect()  # a token behind every state-changing form and htmx request

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
+from app import replica
 from app.entries.queries import arrived_late, local_days_since, to_local
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
@@ -69,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(ago)
     app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
+    app.add_template_global(replica.freshness, "figures_freshness")
     # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.
     app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")

@@ -13,6 +13,7 @@ from app.entries import queries
 from app.export.cells import csv_stream
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, Person, Rung, User
+from app.replica import replica_reads
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -116,6 +117,7 @@ def rows(organisation_id: int, start: datetime, end: datetime):
 
 @bp.get("/entries.csv")
 @allow(*OFFICE)
+@replica_reads
 def entries_csv():
     """Every entry recorded in the period, as CSV, safe to open in a spreadsheet."""
     first, last = _period()

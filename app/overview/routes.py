@@ -19,6 +19,7 @@ from app.entries import dashboard, figures, queries
 from app.extensions import db
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
+from app.replica import replica_reads
 
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 
@@ -78,6 +79,7 @@ def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
 
 @bp.get("/")
 @allow(*OFFICE)
+@replica_reads
 def index():
     """The supervisor's home: today, this week and this month, what needs attention, the feed."""
     # The organisation row is loaded only when something is drawn: an unchanged poll costs

@@ -11,6 +11,7 @@ from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, Outcome, Rung, User, funder_viewer
+from app.replica import replica_reads
 from app.reports import files, periods
 from app.reports.forms import FunderForm, IndicatorForm
 from app.reports.report import build
@@ -67,6 +68,7 @@ def _chosen_period() -> periods.Period:
 
 @bp.get("/<int:funder_id>")
 @allow(*READERS)
+@replica_reads
 def report(funder_id: int):
     """A funder's report for a period, beside the period before it."""
     funder = funder_or_404(funder_id)
@@ -89,6 +91,7 @@ def report(funder_id: int):
 
 @bp.get("/<int:funder_id>/report.<any(xlsx, csv):fmt>")
 @allow(*READERS)
+@replica_reads
 def download(funder_id: int, fmt: str):
     """The report as an Excel workbook or a CSV file, with the same figures as the page."""
     funder = funder_or_404(funder_id)
