@@ -7,8 +7,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import compression, replica
 from app import config as default_config
-from app import replica
 from app.extensions import csrf, db, htmx, limiter, login, migrate
 from app.params import IdConverter
 
@@ -83,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
     ):
         app.register_blueprint(area.bp)
+    # After the blueprints: it wraps the static endpoints they (and Flask) define.
+    compression.init_app(app)
 
     from app.cli import register
 
