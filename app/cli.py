@@ -149,6 +149,17 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
     if demo:
         _load_demo_if_empty()
     app = current_app._get_current_object()
+    if workers > 1 and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Never silently: sign-in, two-factor, password and public-form limits are counted
+        # in the database (app/throttle.py) and hold across processes; Flask-Limiter's
+        # per-route limits would each count alone in memory.
+        click.echo(
+            f"Note: {workers} processes with memory:// rate-limit storage. Sign-in and form "
+            "limits are counted in the database and hold in every process; set "
+            "STEPLADDER_RATELIMIT_STORAGE_URL=redis://... for Flask-Limiter's per-route "
+            "limits to be shared too.",
+            err=True,
+        )
 
     class Server(BaseApplication):
         def load_config(self):

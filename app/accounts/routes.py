@@ -13,9 +13,11 @@ from app.accounts.forms import (
     TwoFactorOnForm,
 )
 from app.audit import record
+from app.audit.trail import client_address
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import User, UserSession
+from app.throttle import PER_MINUTE, failed, throttle
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -52,8 +54,19 @@ def _end_other_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(query)
 
 
+def _password_keys() -> dict:
+    """A signed-in user's guesses at their own password (a stolen session must not be able
+    to try passwords without end), and their address."""
+    return {f"user:{current_user.id}": [PER_MINUTE], "address:" + client_address(): [PER_MINUTE]}
+
+
+# The account page's password checks share one count: each is a guess at the same secret.
+check_password = throttle("password_check", _password_keys, counts=failed)
+
+
 @bp.post("/password")
 @allow(*STAFF, "funder")
+@check_password
 def change_password():
     """Change your own password; your other sessions end."""
     form = PasswordChangeForm()
@@ -99,6 +112,7 @@ def two_factor_on():
 
 @bp.post("/two-factor/off")
 @allow(*OFFICE)
+@check_password
 def two_factor_off():
     """Turn off two-factor, after confirming your password."""
     form = TwoFactorOffForm()

@@ -1,6 +1,7 @@
 """Sign in and sign out."""
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,11 +10,13 @@ from sqlalchemy import select
 
 from app.access import STAFF, allow, public
 from app.accounts.totp import verify_for_user
+from app.audit.trail import client_address
 from app.auth.forms import CodeForm, SignInForm, SignOutForm
 from app.auth.passwords import verify_password
 from app.auth.sessions import end_session, start_session
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
+from app.throttle import PER_MINUTE, Limit, failed, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -25,19 +28,25 @@ PENDING_USER = "pending_user"
 PENDING_SECONDS = 300
 
 
-def _failed(response) -> bool:
-    """Only failed sign-ins count towards the limit (a success redirects with 303)."""
-    return response.status_code != 303
+# Wrong codes build up across minutes too: after this many in a day the code step stays shut
+# for that account until the oldest ages out (six digits give a million codes; 10 a minute
+# alone would let a patient attacker try 14,400 a day).
+CODE_LOCK_OUT = Limit(30, timedelta(days=1))
 
 
-def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
+def _sign_in_keys() -> dict:
+    """The account the form names and the address it came from, each held to 10 a minute."""
+    email = request.form.get("email", "").strip().lower()
+    return {"account:" + email if email else "": [PER_MINUTE], _address_key(): [PER_MINUTE]}
+
+
+def _address_key() -> str:
+    return "address:" + client_address()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"], deduct_when=_failed)
-@limiter.limit("10 per minute", methods=["POST"], key_func=_account_key, deduct_when=_failed)
 @public
+@throttle("sign_in", _sign_in_keys, counts=failed)
 def sign_in():
     """Sign in with email and password; each role lands on its own home."""
     if current_user.is_authenticated:
@@ -85,15 +94,22 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active and user.totp_secret else None
 
 
-def _pending_key() -> str:
-    pending = session.get(PENDING_USER) or ["none"]
-    return f"code:{pending[0]}"
+def _code_keys() -> dict:
+    """The account whose code is tried (10 a minute, 30 a day) and the address (10 a minute)."""
+    pending = session.get(PENDING_USER)
+    account = f"user:{pending[0]}" if pending else ""
+    return {account: [PER_MINUTE, CODE_LOCK_OUT], _address_key(): [PER_MINUTE]}
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"], deduct_when=_failed)
-@limiter.limit("10 per minute", methods=["POST"], key_func=_pending_key, deduct_when=_failed)
 @public
+@throttle(
+    "sign_in_code",
+    _code_keys,
+    counts=failed,
+    message="Too many codes tried. Please wait and try again later, or ask an admin.",
+    forget_on_success=True,
+)
 def sign_in_code():
     """Second step of sign-in for accounts with two-factor: the code from the app."""
     user = _pending_user()
