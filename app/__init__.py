@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         overview,
         privacy,
         reports,
+        request_limits,
         security,
         setup,
         templating,
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.auth import sessions
 
     sessions.init_app(app)
+    request_limits.init_app(app)  # before anything reads the body
     security.init_app(app)
     access.init_app(app)
     # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)

@@ -140,15 +140,33 @@ def staff():
     return render_template("accounts/staff.html", users=list(users))
 
 
+def _needs_your_password(user: User, form: PasswordResetForm) -> bool:
+    """Resetting another admin, or turning off anyone's two-factor, asks for your password."""
+    other_admin = user.role == "admin" and user.id != current_user.id
+    return other_admin or bool(form.turn_off_two_factor.data)
+
+
 @bp.route("/staff/<int:user_id>/password", methods=["GET", "POST"])
 @allow("admin")
+@check_password
 def reset_password(user_id: int):
     """Set a new password for a colleague; every session they had ends at once."""
     user = scoped(User, user_id)
     form = PasswordResetForm()
-    if not form.validate_on_submit():
-        status = 422 if form.errors else 200
-        return render_template("accounts/reset.html", user=user, form=form), status
+    asks = _needs_your_password(user, form)
+    valid = form.validate_on_submit()
+    if (
+        valid
+        and asks
+        and not verify_password(current_user.password_hash, form.your_password.data or "")
+    ):
+        form.your_password.errors = [
+            "Enter your own password to reset another admin or turn off two-factor."
+        ]
+        valid = False
+    if not valid:
+        status = 422 if form.errors or form.your_password.errors else 200
+        return render_template("accounts/reset.html", user=user, form=form, asks=asks), status
     user.password_hash = hash_password(form.new_password.data)
     if form.turn_off_two_factor.data:
         user.totp_secret = None
