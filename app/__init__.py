@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         request_limits,
         security,
         setup,
+        stories,
         templating,
         week,
     )
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         export,
         privacy,
+        stories,
         audit,
     ):
         app.register_blueprint(area.bp)

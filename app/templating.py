@@ -16,6 +16,7 @@ NAV = {
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
         ("reports.index", "Reports"),
+        ("stories.index", "Stories"),
         ("accounts.account", "Account"),
     ],
     "admin": [
