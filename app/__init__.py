@@ -48,14 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         overview,
         privacy,
         reports,
+        request_limits,
         security,
         setup,
+        stories,
         templating,
         week,
     )
     from app.auth import sessions
 
     sessions.init_app(app)
+    request_limits.init_app(app)  # before anything reads the body
     security.init_app(app)
     access.init_app(app)
     # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)
@@ -80,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         export,
         privacy,
+        stories,
         audit,
     ):
         app.register_blueprint(area.bp)

@@ -38,13 +38,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(report_command)
 
 
-def _password(prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:
+def _password(own_words: list[str], prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:
     from app.auth.passwords import policy_problem
 
     password = os.environ.get(prompt_env) or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if problem := policy_problem(password):
+    if problem := policy_problem(password, own_words):
         raise click.BadParameter(problem, param_hint="password")
     return password
 
@@ -78,7 +78,7 @@ def create_organisation(name: str, admin_email: str, admin_name: str) -> None:
     """
     from app.models import Organisation
 
-    password = _password()
+    password = _password([name, *name.split(), admin_email.split("@")[0]])
     org = Organisation(name=name.strip())
     db.session.add(org)
     db.session.flush()
@@ -109,7 +109,8 @@ def create_user(email: str, name: str, role: str, organisation_name: str) -> Non
         raise click.BadParameter(
             f"No organisation is called {organisation_name!r}.", param_hint="--organisation"
         )
-    _new_user(org, email, name, role, _password())
+    words = [org.name, *org.name.split(), name, email.split("@")[0]]
+    _new_user(org, email, name, role, _password(words))
     db.session.commit()
     click.echo(f"Created {role} {email.strip().lower()} in {org.name}.")
 
@@ -149,6 +150,17 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
     if demo:
         _load_demo_if_empty()
     app = current_app._get_current_object()
+    if workers > 1 and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Never silently: sign-in, two-factor, password and public-form limits are counted
+        # in the database (app/throttle.py) and hold across processes; Flask-Limiter's
+        # per-route limits would each count alone in memory.
+        click.echo(
+            f"Note: {workers} processes with memory:// rate-limit storage. Sign-in and form "
+            "limits are counted in the database and hold in every process; set "
+            "STEPLADDER_RATELIMIT_STORAGE_URL=redis://... for Flask-Limiter's per-route "
+            "limits to be shared too.",
+            err=True,
+        )
 
     class Server(BaseApplication):
         def load_config(self):

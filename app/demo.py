@@ -9,7 +9,18 @@ from sqlalchemy import select
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.models import Activity, Entry, Funder, Indicator, Organisation, Outcome, Person, Plan, User
+from app.models import (
+    Activity,
+    Entry,
+    Funder,
+    Indicator,
+    Organisation,
+    Outcome,
+    Person,
+    Plan,
+    Story,
+    User,
+)
 from app.models.clock import utcnow
 
 ORGANISATION = "Demo Recovery Centre"
@@ -204,15 +215,27 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
             entry = dict(kind="note", note=rng.choice(NOTES), shareable=person.consents_to_stories)
         # Some entries were made offline and arrived later (but never after now).
         late = min(timedelta(hours=rng.choice([0, 0, 0, 0, 0, 3, 20]), seconds=2), now - when)
-        db.session.add(
-            Entry(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                organisation_id=person.organisation_id,
-                person_id=person.id,
-                worker_id=worker.id,
-                activity_id=activity.id,
-                recorded_at=when,
-                received_at=when + late,
-                **entry,
-            )
+        row = Entry(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            organisation_id=person.organisation_id,
+            person_id=person.id,
+            worker_id=worker.id,
+            activity_id=activity.id,
+            recorded_at=when,
+            received_at=when + late,
+            **entry,
         )
+        db.session.add(row)
+        if row.shareable and row.id.int % 2:
+            # About half the shareable notes have wording approved for funders (the notes
+            # name nobody); the rest wait on the Stories page. No extra random draw, so the
+            # rest of the demo stays as it was.
+            db.session.add(
+                Story(
+                    organisation_id=person.organisation_id,
+                    entry_id=row.id,
+                    wording=row.note,
+                    approved_by_id=worker.id,
+                    approved_at=when + late,
+                )
+            )

@@ -17,6 +17,7 @@ NAV = {
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
         ("reports.index", "Reports"),
+        ("stories.index", "Stories"),
         ("accounts.account", "Account"),
     ],
     "admin": [

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# Exact versions from constraints.txt (regenerate it with scripts/constraints.py).
+python3 -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 if [ ! -x /usr/bin/chromium ]; then
@@ -34,6 +35,9 @@ fi
 
 echo "== Lint =="
 python3 -m ruff check .
+
+echo "== Dependencies =="
+python3 scripts/audit_dependencies.py
 
 echo "== SQLite =="
 python3 -m pytest "$@"

@@ -1,15 +1,24 @@
 """Shared fixtures: an app on a freshly migrated database per test, clients, and sign-in."""
 
+import os
 import re
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 
 from app import create_app
 from app.extensions import db, limiter
 from tests.fixtures.databases import empty_all_tables, fresh_database
 from tests.fixtures.factories import PASSWORD, world
+
+# Every Hypothesis test is deterministic: the same examples in every run, on every machine,
+# and no example database carrying failures from one run into the next. Set
+# HYPOTHESIS_PROFILE=explore locally to search with fresh random examples.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Cheap argon2id parameters for tests only; production parameters are tested separately.
 FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

@@ -10,7 +10,7 @@ import pytest
 from app import charts
 from app.auth.routes import PENDING_SECONDS, PENDING_USER
 from app.extensions import db
-from app.models import Funder
+from app.models import Funder, Story
 from app.reports import periods
 from app.reports.report import build
 from tests.fixtures.factories import make_entry
@@ -23,7 +23,7 @@ def test_a_report_story_is_labelled_by_its_local_month(w):
     w["person"].consent_scope = "records,stories"
     funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
     db.session.add(funder)
-    make_entry(
+    entry = make_entry(
         w["person"],
         w["worker"],
         "seen",
@@ -32,6 +32,9 @@ def test_a_report_story_is_labelled_by_its_local_month(w):
         note="Came to the door for the first time.",
         shareable=True,
     )
+    db.session.add(
+        Story(organisation_id=w["org"].id, entry_id=entry.id, wording=entry.note)
+    )  # approved as written
     db.session.commit()
     report = build(funder, periods.month(date(2026, 4, 1)))
     assert [(s.month, s.text) for s in report.stories] == [

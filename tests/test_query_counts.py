@@ -153,7 +153,7 @@ def test_journey_statements_do_not_grow_with_plans_or_entries(client, auth, w):
     path = f"/journey/{w['person'].id}"
     client.get(path)
     small = _statements(client, "get", path)
-    assert small <= 10
+    assert small <= 11  # one of them the audit row of the read
     _grow_person(w, w["person"])
     assert _statements(client, "get", path) == small
 

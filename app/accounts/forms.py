@@ -2,7 +2,14 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.auth.passwords import policy_problem
 
@@ -31,6 +38,9 @@ class PasswordChangeForm(_NewPassword):
 
 class PasswordResetForm(_NewPassword):
     turn_off_two_factor = BooleanField("Also turn off two-factor (for a lost phone)")
+    # Asked for when the reset reaches further than a colleague's password: another admin's
+    # account, or anyone's two-factor (a stolen admin session must not take either alone).
+    your_password = PasswordField("Your password", validators=[Optional(), Length(max=200)])
     submit = SubmitField("Reset password")
 
 

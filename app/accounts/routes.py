@@ -13,9 +13,11 @@ from app.accounts.forms import (
     TwoFactorOnForm,
 )
 from app.audit import record
+from app.audit.trail import client_address
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import User, UserSession
+from app.throttle import PER_MINUTE, failed, throttle
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -52,8 +54,19 @@ def _end_other_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(query)
 
 
+def _password_keys() -> dict:
+    """A signed-in user's guesses at their own password (a stolen session must not be able
+    to try passwords without end), and their address."""
+    return {f"user:{current_user.id}": [PER_MINUTE], "address:" + client_address(): [PER_MINUTE]}
+
+
+# The account page's password checks share one count: each is a guess at the same secret.
+check_password = throttle("password_check", _password_keys, counts=failed)
+
+
 @bp.post("/password")
 @allow(*STAFF, "funder")
+@check_password
 def change_password():
     """Change your own password; your other sessions end."""
     form = PasswordChangeForm()
@@ -99,6 +112,7 @@ def two_factor_on():
 
 @bp.post("/two-factor/off")
 @allow(*OFFICE)
+@check_password
 def two_factor_off():
     """Turn off two-factor, after confirming your password."""
     form = TwoFactorOffForm()
@@ -126,15 +140,33 @@ def staff():
     return render_template("accounts/staff.html", users=list(users))
 
 
+def _needs_your_password(user: User, form: PasswordResetForm) -> bool:
+    """Resetting another admin, or turning off anyone's two-factor, asks for your password."""
+    other_admin = user.role == "admin" and user.id != current_user.id
+    return other_admin or bool(form.turn_off_two_factor.data)
+
+
 @bp.route("/staff/<int:user_id>/password", methods=["GET", "POST"])
 @allow("admin")
+@check_password
 def reset_password(user_id: int):
     """Set a new password for a colleague; every session they had ends at once."""
     user = scoped(User, user_id)
     form = PasswordResetForm()
-    if not form.validate_on_submit():
-        status = 422 if form.errors else 200
-        return render_template("accounts/reset.html", user=user, form=form), status
+    asks = _needs_your_password(user, form)
+    valid = form.validate_on_submit()
+    if (
+        valid
+        and asks
+        and not verify_password(current_user.password_hash, form.your_password.data or "")
+    ):
+        form.your_password.errors = [
+            "Enter your own password to reset another admin or turn off two-factor."
+        ]
+        valid = False
+    if not valid:
+        status = 422 if form.errors or form.your_password.errors else 200
+        return render_template("accounts/reset.html", user=user, form=form, asks=asks), status
     user.password_hash = hash_password(form.new_password.data)
     if form.turn_off_two_factor.data:
         user.totp_secret = None

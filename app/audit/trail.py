@@ -8,17 +8,22 @@ state change (any method but GET/HEAD/OPTIONS) and every refused or failed acces
 sign-in, 403, 404, 429), so routes written later are covered without remembering to be.
 """
 
-from flask import Flask, current_app, g, request, session
+from datetime import timedelta
+
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent
 from app.models.clock import utcnow
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Anonymous requests (no one signed in) may add at most this many rows a minute from one
+# address; past it, their rows are dropped (and logged) rather than filling the trail.
+ANONYMOUS_ROWS_PER_MINUTE = 30
 FAILURES = {401: "denied", 403: "denied", 404: "not_found", 429: "rate_limited"}
 # Ids in paths and queries of failed requests are kept; long bodies and secrets never are.
 MAX_DETAIL = 500
@@ -65,21 +70,36 @@ def client_address() -> str:
 
 
 def _actor() -> tuple[int | None, int | None]:
-    """(organisation id, user id) of the signed-in user, or of the account a sign-in named."""
+    """(organisation id, user id) of whoever is signed in (or was, until this request signed
+    them out), else (None, None). An anonymous request never writes into an organisation's
+    trail, even when it names one of its accounts: a stranger must not be able to fill an
+    organisation's audit pages by typing its staff's emails into the sign-in form."""
     if current_user and current_user.is_authenticated:
         return current_user.organisation_id, current_user.id
     if actor := g.get("audit_actor"):
         return actor  # signed out during this request: still theirs
-    user = None
-    if email := _named_account():
-        user = db.session.scalar(select(User).where(User.email == email[:254]))
-    elif pending := session.get("pending_user"):
-        user = db.session.get(User, pending[0])
-    return (user.organisation_id, None) if user is not None else (None, None)
+    return None, None
 
 
 def _named_account() -> str:
     return request.form.get("email", "").strip().lower() if request.form else ""
+
+
+def _person_read(response) -> list[tuple[str, str, str]]:
+    """A successful read of a page about one person or one entry: every route whose URL
+    names a person or an entry is audited here, so a new view cannot forget to be."""
+    args = request.view_args or {}
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return []
+    if "person_id" in args:
+        return [("person.read", f"person:{args['person_id']}", request.endpoint or "")]
+    if "entry_id" in args:
+        from app.models import Entry
+
+        person_id = db.session.scalar(select(Entry.person_id).where(Entry.id == args["entry_id"]))
+        if person_id is not None:
+            return [("entry.read", f"person:{person_id}", f"entry:{args['entry_id']}")]
+    return []
 
 
 def _automatic(response) -> list[tuple[str, str, str]]:
@@ -112,10 +132,21 @@ def write_events(response):
     # A view's own event says more than the generic one; failures are always added.
     if not ((events or written) and response.status_code < 400):
         events += _automatic(response)
+    # A read of a person's page is audited unless the view already named that person.
+    named = {target for _action, target, _detail in events} | {row.target for row in written}
+    events += [event for event in _person_read(response) if event[1] not in named]
     if not events:
         return response
     try:
         actor = _actor_before_rollback()
+        if actor == (None, None) and _anonymous_flood():
+            current_app.logger.warning(
+                "audit: dropped %d anonymous events from %s (over %d a minute)",
+                len(events),
+                client_address(),
+                ANONYMOUS_ROWS_PER_MINUTE,
+            )
+            return response
         # Anything a failed view left unflushed must not ride along with the audit row.
         db.session.rollback()
         db.session.add_all(_rows(events, actor))
@@ -124,6 +155,24 @@ def write_events(response):
         db.session.rollback()
         current_app.logger.exception("could not write the audit trail for %s", request.path)
     return response
+
+
+def _anonymous_flood() -> bool:
+    """Whether this address has already written its share of anonymous rows this minute."""
+    from sqlalchemy import func
+
+    since = utcnow() - timedelta(minutes=1)
+    written = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.address == client_address(),
+            AuditEvent.at > since,
+            AuditEvent.user_id.is_(None),
+            AuditEvent.organisation_id.is_(None),
+        )
+    )
+    return written >= ANONYMOUS_ROWS_PER_MINUTE
 
 
 def _actor_before_rollback() -> tuple[int | None, int | None]:

@@ -1,37 +1,42 @@
 """Password hashing with argon2id, and the password policy."""
 
+import functools
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 MIN_LENGTH = 10
-# The passwords people reach for first (from public breach-frequency lists); refused whatever
-# their length. Length and this list, not composition rules (NCSC and NIST guidance).
-COMMON = {
-    "password",
-    "password1",
-    "password123",
-    "123456789",
-    "1234567890",
-    "12345678910",
-    "qwertyuiop",
-    "iloveyou123",
-    "letmein123",
-    "welcome123",
-    "passw0rd123",
-    "abc1234567",
-    "football123",
-    "qwerty12345",
-    "1q2w3e4r5t",
-    "sunshine123",
-    "princess123",
-    "changeme123",
-    "password12",
-    "trustno1234",
-    "stepladder",
-    "stepladder1",
-    "stepladder123",
-}
+# The product's own words, which anyone guessing a Stepladder password tries first (the demo's
+# password among them), refused alongside the organisation's own name and the user's email.
+OWN_WORDS = ("stepladder", "demo recovery centre", "recovery", "stepladder-demo")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords from breach corpora, as zxcvbn ships them (its
+    frequency list, from Xato's 10 million passwords), plus the product's own words."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(OWN_WORDS)
+
+
+def _core(password: str) -> str:
+    """The password without the digits and symbols people add to a word to pass a rule
+    ("Password2024!" is "password")."""
+    return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.lower())
+
+
+def context_words() -> list[str]:
+    """Words of the signed-in user's organisation, name and email (none outside a request)."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if not has_request_context() or not current_user.is_authenticated:
+        return []
+    org = current_user.organisation.name
+    return [org, *org.split(), current_user.name, current_user.email.split("@")[0]]
 
 
 def _hasher() -> PasswordHasher:
@@ -49,12 +54,24 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-def policy_problem(password: str) -> str | None:
-    """Why this password is not acceptable, or None when it is."""
+def policy_problem(password: str, own_words: list[str] | None = None) -> str | None:
+    """Why this password is not acceptable, or None when it is.
+
+    Length and a real-size list of breached passwords, not composition rules (NCSC and NIST
+    guidance); also refused: a password built on the organisation's or the user's own words
+    (`own_words`, by default those of the signed-in user).
+    """
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > 200:
         return "Use at most 200 characters."
-    if password.lower() in COMMON or len(set(password)) < 4:
+    lowered = password.lower()
+    common = common_passwords()
+    if lowered in common or _core(password) in common or len(set(password)) < 4:
         return "That password is too easy to guess. Try a few unrelated words."
+    words = [*OWN_WORDS, *(context_words() if own_words is None else own_words)]
+    for word in (w.lower() for w in words if len(w) >= 4):
+        rest = lowered.replace(word, "")
+        if len(rest) != len(lowered) and len(re.sub(r"[\W\d_]", "", rest)) < 6:
+            return "That password is built on a name anyone could guess. Try unrelated words."
     return None

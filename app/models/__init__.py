@@ -1,5 +1,6 @@
 """The domain: import every model so Alembic and the app see the whole schema."""
 
+from app.models.attempt import Attempt
 from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
 from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
@@ -7,12 +8,14 @@ from app.models.ladder import Activity, Outcome, Rung, activity_outcome
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
+from app.models.story import Story
 from app.models.user import ROLES, User, UserSession
 
 __all__ = [
     "KINDS",
     "ROLES",
     "Activity",
+    "Attempt",
     "AuditEvent",
     "Funder",
     "Indicator",
@@ -23,6 +26,7 @@ __all__ = [
     "Person",
     "Plan",
     "Rung",
+    "Story",
     "User",
     "UserSession",
     "activity_outcome",

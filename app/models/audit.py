@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 
 class AuditEvent(db.Model):
-    __table_args__ = (Index("ix_audit_event_org_at", "organisation_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_org_at", "organisation_id", "at"),
+        # Anonymous requests' rows are counted per address to throttle them (0006).
+        Index("ix_audit_event_address_at", "address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))

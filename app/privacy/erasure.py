@@ -54,6 +54,7 @@ def erase(person: Person) -> None:
         .where(Entry.person_id == person.id)
         .values(note="", reason="", shareable=False)
     )
+    _remove_stories(person)  # approved wording is text about them too
 
 
 def _scrub_audit(person: Person) -> None:
@@ -103,5 +104,16 @@ def due_for_review(org: Organisation) -> list[Person]:
 
 
 def withdraw_story_consent(person: Person) -> None:
-    """Without consent to stories, none of the person's notes may be shared any more."""
+    """Without consent to stories, none of the person's notes may be shared any more, and
+    the wording approved for funders goes too."""
     db.session.execute(update(Entry).where(Entry.person_id == person.id).values(shareable=False))
+    _remove_stories(person)
+
+
+def _remove_stories(person: Person) -> None:
+    from sqlalchemy import delete, select
+
+    from app.models import Story
+
+    entries = select(Entry.id).where(Entry.person_id == person.id)
+    db.session.execute(delete(Story).where(Story.entry_id.in_(entries)))

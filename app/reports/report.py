@@ -16,7 +16,7 @@ from app.entries import indicators
 from app.entries.indicators import Scope, within
 from app.entries.queries import day_bounds, to_local
 from app.extensions import db
-from app.models import Entry, Funder, Organisation, Outcome, Person, User
+from app.models import Entry, Funder, Organisation, Outcome, Person
 from app.reports.periods import Period
 
 SMALL = 5
@@ -243,24 +243,32 @@ def _distance_figures(scope: Scope, bounds, outcome: Outcome, memo: dict) -> lis
 
 
 def _stories(funder: Funder, scope: Scope, bounds) -> list[Story]:
-    """Shareable notes of people who consented to stories, newest first, with names removed."""
+    """Approved wording of shareable notes of people who consented to stories, newest first.
+
+    Only wording a worker or supervisor approved (app/stories/) reaches a funder, never the
+    note itself; it is checked again here, as people and staff may have joined since.
+    """
+    from app.models import Story as ApprovedStory
+    from app.stories.check import Known, findings
+
     query = (
-        select(Entry, Person)
+        select(Entry, Person, ApprovedStory.wording)
         .join(Person, Person.id == Entry.person_id)
-        .where(*scope.conditions(), *within(*bounds), Entry.shareable, Entry.note != "")
+        .join(ApprovedStory, ApprovedStory.entry_id == Entry.id)
+        .where(*scope.conditions(), *within(*bounds), Entry.shareable, Person.erased_at.is_(None))
         .order_by(Entry.recorded_at.desc())
         .limit(STORIES * 4)
     )
-    staff = list(
-        db.session.scalars(select(User.name).where(User.organisation_id == funder.organisation_id))
-    )
+    known = None
     stories = []
-    for entry, person in db.session.execute(query):
+    for entry, person, wording in db.session.execute(query):
         if not person.consents_to_stories:
             continue
-        text = anonymise(entry.note, [person.display_name, *staff])
+        known = known or Known.for_organisation(funder.organisation_id)
+        if findings(wording, known):
+            continue  # identifying again (a new person shares a word of it): not shown
         # Labelled by the local month, as the period's bounds are local days.
-        stories.append(Story(f"{to_local(entry.recorded_at):%B %Y}", text))
+        stories.append(Story(f"{to_local(entry.recorded_at):%B %Y}", wording))
         if len(stories) == STORIES:
             break
     return stories

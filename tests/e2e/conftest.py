@@ -44,7 +44,11 @@ class LiveServer:
     """A `stepladder serve --demo` process on a free port with its own fresh database."""
 
     def __init__(
-        self, database_url: str, instance: str, workers: int = 2, extra_env: dict | None = None
+        self,
+        database_url: str,
+        instance: str,
+        workers: int | None = 2,
+        extra_env: dict | None = None,
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -70,8 +74,8 @@ class LiveServer:
                 "--demo",
                 "--port",
                 str(self.port),
-                "--workers",
-                str(self.workers),
+                # None: serve's own default process count, exactly as the README starts it.
+                *(["--workers", str(self.workers)] if self.workers else []),
             ],
             env=self.env,
             stdout=self.log,

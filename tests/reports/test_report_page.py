@@ -7,7 +7,8 @@ import re
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import AuditEvent, Funder, funder_viewer
+from app.models import AuditEvent, Entry, Funder, funder_viewer
+from tests.conftest import csrf_from
 from tests.fixtures.factories import make_user
 
 EXPECTED = [5, 4, 7, 2, 1, 2, 1.33, 1]  # conftest.py works these out by hand
@@ -110,9 +111,26 @@ def test_breakdowns_suppress_small_numbers_of_people(client, auth, history):
     assert activity == {"Contacts": "7", "Steps": "5", "People": "5"}
 
 
-def test_stories_are_anonymised_and_only_with_consent(client, auth, history):
+def test_stories_are_shown_only_in_approved_anonymised_wording_and_with_consent(
+    client, auth, history
+):
     auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=2025-Q2").get_data(as_text=True)
+    report = f"/reports/{history['funder'].id}?period=2025-Q2"
+    html = client.get(report).get_data(as_text=True)
+    assert "felt proud on the bus" not in html  # shareable, but nobody approved a wording yet
+    stories = client.get("/stories/").get_data(as_text=True)
+    # The check suggests the wording: every name of the organisation's people and staff out.
+    assert "[name] told [name] she felt proud on the bus." in stories
+    entry_id = db.session.scalar(db.select(Entry.id).where(Entry.note.like("%proud on the bus%")))
+    response = client.post(
+        f"/stories/{entry_id}",
+        data={
+            "csrf_token": csrf_from(stories),
+            f"{entry_id.hex}-wording": "[name] told [name] she felt proud on the bus.",
+        },
+    )
+    assert response.status_code == 303
+    html = client.get(report).get_data(as_text=True)
     assert "[name] told [name] she felt proud on the bus." in html
     assert "Lovelace" not in html and "Sam" not in html
     assert "Gus baked bread" not in html  # not marked shareable

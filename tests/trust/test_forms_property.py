@@ -24,12 +24,19 @@ anything = st.one_of(
 )
 
 
+def forget_attempts() -> None:
+    """Each example is a fresh visitor: earlier examples' failures must not hold it back
+    (the limits themselves are tested in test_sign_in_limits and test_attempt_limits)."""
+    from app.models import Attempt
+
+    db.session.execute(db.delete(Attempt))
+    db.session.commit()
+
+
 @SETTINGS
 @given(email=anything, password=anything)
 def test_sign_in_with_anything(client, auth, w, email, password):
-    from app.extensions import limiter
-
-    limiter.reset()
+    forget_attempts()
     token = auth.csrf("/sign-in")
     response = client.post(
         "/sign-in", data={"email": email, "password": password, "csrf_token": token}
@@ -88,6 +95,7 @@ def test_recording_anything(client, auth, w, action, entry_id, recorded_at, acti
 def test_password_change_with_anything(client, auth, w, current, new, confirm):
     if not client.get_cookie("session"):
         auth.sign_in(w["worker"])
+    forget_attempts()
     token = auth.csrf("/account/")
     response = client.post(
         "/account/password",

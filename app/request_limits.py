@@ -1,0 +1,48 @@
+"""How much a request may send: a body limit for everyone, a much smaller one for anyone
+not signed in, and a clear message (not a bare error) when a body is too large."""
+
+from flask import Flask, jsonify, render_template_string, request
+from flask_login import current_user
+
+# The largest thing anyone uploads is a people import (5 MB, app/imports/reading.py) with
+# its form around it.
+MAX_BODY = 6 * 1024 * 1024
+# Signed-out visitors only post short forms (sign-in, two-factor code, public referrals):
+# nothing of theirs is read past this, so a huge anonymous post costs the server nothing.
+MAX_ANONYMOUS_BODY = 64 * 1024
+
+TOO_LARGE = (
+    "What was sent is too large ({size}). Nothing was saved. "
+    "Send a smaller file, or split it into parts."
+)
+PAGE = """{% extends "base.html" %}{% block title %}Too large{% endblock %}
+{% block content %}<h1>Too large</h1><p role="alert">{{ message }}</p>
+<p><a href="{{ back }}">Go back</a></p>{% endblock %}"""
+
+
+def _limit() -> int:
+    return MAX_BODY if current_user.is_authenticated else MAX_ANONYMOUS_BODY
+
+
+def limit_body() -> None:
+    """Before each request (after the access check): how much of the body may be read."""
+    request.max_content_length = _limit()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // 1024} KB" if size < 1024 * 1024 else f"{size // (1024 * 1024)} MB"
+
+
+def too_large(_error):
+    """413 with a message a person can act on; JSON for the offline queue."""
+    message = TOO_LARGE.format(size=f"over {_megabytes(_limit())}")
+    if request.headers.get("X-Stepladder-Replay"):
+        return jsonify(error=message), 413
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else "/"
+    return render_template_string(PAGE, message=message, back=back), 413
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    app.before_request(limit_body)
+    app.register_error_handler(413, too_large)
