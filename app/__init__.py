@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports,
         security,
         setup,
+        static_files,
         templating,
         week,
     )
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     sessions.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     access.init_app(app)
     # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)
     # rather than a CSRF failure for a token whose session has gone.

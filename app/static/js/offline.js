@@ -112,6 +112,7 @@
     var entry = sentEntry(event.detail);
     if (!entry) return;
     if (status === 401) {
+      sessionEnded();
       keepOnPhone(entry, "sign-in", "Sign in again to send it.");
       say("Saved on this phone", "sign in again to send it");
     } else if (status === 403 || status === 429 || status >= 500) {
@@ -202,6 +203,23 @@
     else Outbox.remove(target.getAttribute("data-outbox-remove")).then(render);
   });
 
+  // ----- The session the kept pages belong to -----
+
+  // The session has ended (a 401): the service worker deletes the pages it kept; the outbox
+  // stays, to be sent after sign-in.
+  function sessionEnded() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "session-ended" });
+  }
+
+  // Back on screen or back online: ask whether the session is still live. The service worker
+  // reads the answer on its way past and deletes its copies if it is not.
+  function checkSession() {
+    if (!navigator.onLine || !me() || !(navigator.serviceWorker && navigator.serviceWorker.controller)) return;
+    fetch("/session", { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+      .catch(function () { /* no signal after all: the copies stay bound to the idle timeout */ });
+  }
+
   // ----- Replay triggers (each goes through the one lock in sync.js) -----
 
   function replay(force) {
@@ -219,10 +237,10 @@
   if (typeof BroadcastChannel === "function") {
     new BroadcastChannel("stepladder-outbox").onmessage = function () { render(); };
   }
-  window.addEventListener("online", function () { replay(true); });
+  window.addEventListener("online", function () { checkSession(); replay(true); });
   window.addEventListener("offline", render);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") replay(true);
+    if (document.visibilityState === "visible") { checkSession(); replay(true); }
   });
   // A boosted sign-in swaps the page without loading it: treat a new user as a page load.
   var lastUser = me();
@@ -246,7 +264,7 @@
   }
 
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the app works without it */ });
+    navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" }).catch(function () { /* the app works without it */ });
     navigator.serviceWorker.addEventListener("controllerchange", warmCaseload);
     document.addEventListener("htmx:afterSettle", warmCaseload);
   }
