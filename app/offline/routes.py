@@ -12,6 +12,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.access import STAFF, allow, public
+from app.entries.queries import to_local
+from app.models.clock import utcnow
 
 bp = Blueprint("offline", __name__)
 
@@ -54,6 +56,19 @@ def mark_offline_pages(response):
         response.headers["X-Stepladder-Offline"] = str(OFFLINE_MAX_AGE_SECONDS)
         response.headers["X-Stepladder-User"] = str(current_user.id)
     return response
+
+
+@bp.app_template_global()
+def drawn_at() -> dict:
+    """When this page was drawn, in local time: shown as "as of 09:12" on a kept copy."""
+    now = utcnow()
+    local = to_local(now)
+    return {
+        "iso": now.isoformat() + "Z",
+        "day": local.date().isoformat(),
+        "short": local.strftime("%H:%M"),
+        "long": local.strftime("%a %-d %b, %H:%M"),
+    }
 
 
 @bp.after_app_request
