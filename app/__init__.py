@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         request_limits,
         security,
         setup,
+        static_files,
         stories,
         templating,
         week,
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions.init_app(app)
     request_limits.init_app(app)  # before anything reads the body
     security.init_app(app)
+    static_files.init_app(app)
     access.init_app(app)
     # After the access check, so a signed-out outbox replay hears 401 (sign in, then resend)
     # rather than a CSRF failure for a token whose session has gone.

@@ -2,6 +2,8 @@
 
 from flask import Flask, abort, jsonify, request
 
+from app import static_files
+
 # htmx is configured (meta htmx-config) to inject no inline styles or scripts, so the policy
 # needs neither 'unsafe-inline' nor 'unsafe-eval'.
 CSP = (
@@ -26,8 +28,8 @@ def set_headers(response):
     if request.path == "/sw.js":
         headers["Cache-Control"] = "no-cache"
     elif request.path.startswith("/static/"):
-        # Vendored and app files change name or are revalidated; a day is a safe default.
-        headers.setdefault("Cache-Control", "public, max-age=86400")
+        # A year for a URL carrying its file's current content hash; revalidate the rest.
+        headers["Cache-Control"] = static_files.cache_control()
     elif not request.path.startswith(SHAREABLE_PREFIXES):
         # Personal data stays out of the HTTP cache and any proxy; the service worker's
         # cache of the worker's own caseload is the one deliberate offline copy.

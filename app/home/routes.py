@@ -1,6 +1,14 @@
 """Each role's home, /healthz, the web app manifest and the service worker."""
 
-from flask import Blueprint, current_app, jsonify, redirect, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -42,9 +50,13 @@ def healthz():
 @public
 def service_worker():
     """The service worker, served from the root so its scope is the whole app."""
-    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    # sw.js with this build's version and hashed URLs (app/static_files.py); never long-cached.
+    response = current_app.response_class(
+        current_app.extensions["service_worker"], mimetype="text/javascript"
+    )
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.set_etag(current_app.extensions["service_worker_version"])
+    return response.make_conditional(request)
 
 
 @bp.get("/manifest.webmanifest")

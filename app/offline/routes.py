@@ -7,11 +7,13 @@ Pages that the worker may keep offline are marked with a header; the service wor
 no other page.
 """
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.access import STAFF, allow, public
+from app.entries.queries import to_local
+from app.models.clock import utcnow
 
 bp = Blueprint("offline", __name__)
 
@@ -19,6 +21,8 @@ bp = Blueprint("offline", __name__)
 # and the person pages of their caseload (person_or_404 has already checked the caseload).
 OFFLINE_ENDPOINTS = ("caseload.my_people", "caseload.person")
 OFFLINE_MAX_AGE_SECONDS = 3 * 24 * 3600
+# Files, not pages: they say nothing of a session (and are fetched without cookies).
+NOT_PAGES = ("/sw.js", "/manifest.webmanifest", "/healthz", "/offline")
 
 
 @bp.get("/session")
@@ -51,4 +55,37 @@ def mark_offline_pages(response):
     ):
         response.headers["X-Stepladder-Offline"] = str(OFFLINE_MAX_AGE_SECONDS)
         response.headers["X-Stepladder-User"] = str(current_user.id)
+    return response
+
+
+@bp.app_template_global()
+def drawn_at() -> dict:
+    """When this page was drawn, in local time: shown as "as of 09:12" on a kept copy."""
+    now = utcnow()
+    local = to_local(now)
+    return {
+        "iso": now.isoformat() + "Z",
+        "day": local.date().isoformat(),
+        "short": local.strftime("%H:%M"),
+        "long": local.strftime("%a %-d %b, %H:%M"),
+    }
+
+
+@bp.after_app_request
+def say_whose_session(response):
+    """Tell the service worker whether a session is live, and its idle timeout.
+
+    Kept pages are bound to the session they were kept in: the service worker deletes them
+    when an answer says nobody is signed in (an idle timeout, a deactivated account, a
+    password reset, a sign-out elsewhere) and shows none once the idle timeout has passed
+    since it last heard from the server (docs/offline.md).
+    """
+    if request.endpoint in (None, "static") or request.path in NOT_PAGES:
+        return response
+    if current_user.is_authenticated:
+        response.headers["X-Stepladder-Live"] = str(current_user.id)
+        idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        response.headers["X-Stepladder-Idle"] = str(int(idle))
+    else:
+        response.headers["X-Stepladder-Live"] = "none"
     return response

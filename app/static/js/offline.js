@@ -53,7 +53,7 @@
     };
   }
 
-  function say(strong, rest) {
+  function say(strong, rest, undoId) {
     var status = document.getElementById("status");
     if (!status) return;
     var p = document.createElement("p");
@@ -61,14 +61,70 @@
     b.textContent = strong;
     p.appendChild(b);
     if (rest) p.appendChild(document.createTextNode(" · " + rest));
-    status.replaceChildren(p);
+    var parts = [p];
+    if (undoId) {
+      var undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "button small";
+      undo.setAttribute("data-outbox-undo", undoId);
+      undo.textContent = "Undo";
+      parts.push(undo);
+    }
+    status.replaceChildren.apply(status, parts);
   }
+
+  // ----- The ladder moves at once, offline -----
+
+  // Offline the server cannot draw the new ladder, so the page does: the tapped rung becomes
+  // the current step and the one above it the next step. Returns how to put it back (Undo).
+  var RUNG_STATES = { current: "Current step", next: "Next step", reached: "Reached" };
+
+  function setRungState(button, state) {
+    button.classList.remove("current", "next", "reached");
+    var old = button.querySelector(".rung-state");
+    if (old) old.remove();
+    if (!state) return;
+    button.classList.add(state);
+    var span = document.createElement("span");
+    span.className = "rung-state";
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " — ";
+    span.append(hidden, RUNG_STATES[state]);
+    button.appendChild(span);
+  }
+
+  function rungState(button) {
+    for (var state in RUNG_STATES) if (button.classList.contains(state)) return state;
+    return "";
+  }
+
+  function moveLadder(submitter) {
+    var ladder = submitter && submitter.closest ? submitter.closest(".rungs") : null;
+    if (!ladder || !/^step:/.test(submitter.value || "")) return null;
+    var buttons = Array.prototype.slice.call(ladder.querySelectorAll("button.rung"));
+    var before = buttons.map(rungState);
+    var tapped = buttons.indexOf(submitter);
+    buttons.forEach(function (button, i) {
+      // Rungs are listed top first: the one above the tapped rung comes just before it.
+      if (i === tapped) setRungState(button, "current");
+      else if (i === tapped - 1) setRungState(button, "next");
+      else if (before[i] === "current" || before[i] === "next") setRungState(button, i > tapped ? "reached" : "");
+    });
+    return function () {
+      buttons.forEach(function (button, i) { setRungState(button, before[i]); });
+    };
+  }
+
+  var undoable = {}; // entry id -> how to put its ladder back
+  var lastKept = {}; // entry id -> the entry as kept, for an Undo after it has been sent
 
   function keepOnPhone(entry, state, message) {
     entry.state = state || "waiting";
     entry.message = message || "";
     return Outbox.add(entry).then(function () {
-      say("Saved on this phone", entry.summary);
+      lastKept[entry.id] = entry;
+      say("Saved on this phone", entry.summary, entry.id);
       render();
       askForBackgroundSync();
     }, function () {
@@ -88,8 +144,48 @@
     }
     event.preventDefault();
     event.stopImmediatePropagation();
+    var putBack = moveLadder(event.submitter);
+    if (putBack) undoable[entry.id] = putBack;
     keepOnPhone(entry);
   }, true);
+
+  // Undo of an entry saved on this phone: while it is still waiting it simply leaves the
+  // phone, never sent. If it has been sent meanwhile, an undo of it is queued like any entry
+  // (the server removes it; the void points at it).
+  function undo(id) {
+    return Outbox.all().then(function (entries) {
+      var entry = entries.find(function (e) { return e.id === id; });
+      var putBack = undoable[id];
+      delete undoable[id];
+      if (putBack) putBack();
+      if (entry && entry.state !== "sending") {
+        return Outbox.remove(id).then(function () {
+          say("Removed from this phone", entry.summary + " will not be sent");
+          return render();
+        });
+      }
+      var original = lastKept[id];
+      if (!original) return render();
+      var body = new URLSearchParams(original.body);
+      var voidId = window.Stepladder.newUuid();
+      ["note", "shareable", "activity"].forEach(function (key) { body.delete(key); });
+      body.set("id", voidId);
+      body.set("recorded_at", new Date().toISOString());
+      body.set("action", "void:" + id);
+      body.set("reason", "Undone straight away");
+      var voiding = {
+        id: voidId, user: original.user, url: original.url, person: original.person,
+        body: body.toString(), summary: "Undo: " + original.summary, madeAt: new Date().toISOString(),
+        state: "waiting", message: "", attempts: 0, retryAt: 0
+      };
+      return Outbox.add(voiding).then(function () {
+        say("Removed", original.summary);
+        render();
+        askForBackgroundSync();
+        return replay(true);
+      });
+    });
+  }
 
   function sentEntry(detail) {
     var form = detail && detail.elt && detail.elt.closest && detail.elt.closest("form[data-entry-form]");
@@ -112,6 +208,7 @@
     var entry = sentEntry(event.detail);
     if (!entry) return;
     if (status === 401) {
+      sessionEnded();
       keepOnPhone(entry, "sign-in", "Sign in again to send it.");
       say("Saved on this phone", "sign in again to send it");
     } else if (status === 403 || status === 429 || status >= 500) {
@@ -138,12 +235,17 @@
     state.className = "state";
     state.textContent = stateText(entry);
     li.append(what, state);
-    if (entry.state === "set-aside") {
+    // Any entry not on its way can leave the phone unsent (a duplicate tap, a wrong person).
+    if (entry.state !== "sending") {
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button small";
       remove.setAttribute("data-outbox-remove", entry.id);
       remove.textContent = "Remove from this phone";
+      var which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ": " + entry.summary;
+      remove.append(which);
       li.append(remove);
     }
     return li;
@@ -196,11 +298,33 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-outbox-send], [data-outbox-remove]") : null;
+    var target = event.target.closest ? event.target.closest("[data-outbox-send], [data-outbox-remove], [data-outbox-undo]") : null;
     if (!target) return;
     if (target.hasAttribute("data-outbox-send")) replay(true);
-    else Outbox.remove(target.getAttribute("data-outbox-remove")).then(render);
+    else if (target.hasAttribute("data-outbox-undo")) undo(target.getAttribute("data-outbox-undo"));
+    else {
+      var id = target.getAttribute("data-outbox-remove");
+      if (undoable[id]) { undoable[id](); delete undoable[id]; }
+      Outbox.remove(id).then(render);
+    }
   });
+
+  // ----- The session the kept pages belong to -----
+
+  // The session has ended (a 401): the service worker deletes the pages it kept; the outbox
+  // stays, to be sent after sign-in.
+  function sessionEnded() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "session-ended" });
+  }
+
+  // Back on screen or back online: ask whether the session is still live. The service worker
+  // reads the answer on its way past and deletes its copies if it is not.
+  function checkSession() {
+    if (!navigator.onLine || !me() || !(navigator.serviceWorker && navigator.serviceWorker.controller)) return;
+    fetch("/session", { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+      .catch(function () { /* no signal after all: the copies stay bound to the idle timeout */ });
+  }
 
   // ----- Replay triggers (each goes through the one lock in sync.js) -----
 
@@ -219,14 +343,27 @@
   if (typeof BroadcastChannel === "function") {
     new BroadcastChannel("stepladder-outbox").onmessage = function () { render(); };
   }
-  window.addEventListener("online", function () { replay(true); });
-  window.addEventListener("offline", render);
+  // Say plainly when there is no signal, and that the page is as it was when last drawn.
+  function showConnection() {
+    var line = document.querySelector("[data-connection]");
+    if (!line) return;
+    line.hidden = navigator.onLine;
+    // A copy drawn on an earlier day says which day.
+    var time = line.querySelector("time");
+    var today = new Date();
+    var day = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" + String(today.getDate()).padStart(2, "0");
+    if (time && time.getAttribute("data-day") !== day) time.textContent = time.getAttribute("data-long");
+  }
+
+  window.addEventListener("online", function () { showConnection(); checkSession(); replay(true); });
+  window.addEventListener("offline", function () { showConnection(); render(); });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") replay(true);
+    if (document.visibilityState === "visible") { checkSession(); replay(true); }
   });
   // A boosted sign-in swaps the page without loading it: treat a new user as a page load.
   var lastUser = me();
   document.addEventListener("htmx:afterSettle", function () {
+    showConnection();
     if (me() === lastUser) return render();
     lastUser = me();
     replay(true);
@@ -246,7 +383,7 @@
   }
 
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* the app works without it */ });
+    navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" }).catch(function () { /* the app works without it */ });
     navigator.serviceWorker.addEventListener("controllerchange", warmCaseload);
     document.addEventListener("htmx:afterSettle", warmCaseload);
   }
@@ -287,6 +424,7 @@
   }
 
   showInstallHint();
+  showConnection();
   render();
   replay(true);
   warmCaseload();
