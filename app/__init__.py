@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
         auth,
         caseload,
+        errors,
         export,
         home,
         imports,
@@ -61,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     audit.init_app(app)
     templating.init_app(app)
+    errors.init_app(app)
     # One blueprint per area: the worker's, the supervisor's, the admin's, then records.
     for area in (
         auth,

@@ -211,7 +211,7 @@ def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     assert len(items) == 2
     flagged = [("arrived late" in item) for item in items]
     assert sorted(flagged) == [False, True]
-    # The feed is newest arrival first: the late one arrived last.
+    # The feed is by when entries happened; at the same moment, the later arrival first.
     assert flagged[0] is True
 
 
