@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         caseload,
         errors,
         export,
+        help,
         home,
         imports,
         journey,
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         export,
         privacy,
         audit,
+        help,
     ):
         app.register_blueprint(area.bp)
 

@@ -61,7 +61,22 @@ def handle_unexpected(error: Exception):
     return _page(InternalServerError())
 
 
+def keep_the_form_page_address(response):
+    """A boosted form post answered with a page (a form error, not a redirect) leaves the
+    address bar at the form's page: the address it was posted to may take only posts, and
+    reloading it would show "Method Not Allowed" instead of the form."""
+    if (
+        request.method != "GET"
+        and request.headers.get("HX-Boosted")
+        and not 300 <= response.status_code < 400
+        and "HX-Push-Url" not in response.headers
+    ):
+        response.headers["HX-Push-Url"] = "false"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.after_request(keep_the_form_page_address)
     app.register_error_handler(HTTPException, handle_http_error)
     # In debug and testing, let exceptions reach the debugger and the tests.
     if not app.debug and not app.testing:
