@@ -78,12 +78,17 @@ def _person_context(
     timeline = queries.person_entries(person.id, limit=30)
     form.activity.data = _default_activity(timeline, activities)
     ladders = queries.ladders(person)
+    climbing = [ladder for ladder in ladders if not _finished(ladder)]
+    finished = [ladder for ladder in ladders if _finished(ladder)]
+    if not climbing:
+        # Everything finished: nothing to make room for, so the ladders stay open.
+        climbing, finished = finished, []
     return dict(
         person=person,
         form=form,
         # Ladders still being climbed first; finished ones (top rung reached) fold below them.
-        ladders=[ladder for ladder in ladders if not _finished(ladder)],
-        finished=[ladder for ladder in ladders if _finished(ladder)],
+        ladders=climbing,
+        finished=finished,
         timeline=timeline,
         # Looked up in the log, not among the 30 shown: the amending entry may be older.
         amended=queries.amended_map(person.organisation_id, [e.id for e in timeline]),
