@@ -174,3 +174,14 @@ def test_when_every_ladder_is_finished_none_is_folded(client, auth, w):
     auth.sign_in(w["worker"])
     html = client.get(f"/people/{person.id}").get_data(as_text=True)
     assert _folded(html) == [] and f'id="outcome-{w["outcome"].id}"' in html
+
+
+def test_an_undone_entry_leaves_one_quiet_line_on_the_persons_page(client, auth, w):
+    step = make_entry(w["person"], w["worker"], "step", rung=w["outcome"].rungs[0])
+    make_entry(w["person"], w["worker"], "void", amends_id=step.id, reason="Undone straight away")
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    recent = html[html.index('id="timeline-heading"') :]
+    assert recent.count("<li ") == 1 and f"<del>{w['outcome'].rungs[0].text}</del>" in recent
+    assert "Removed an entry" not in recent

@@ -89,7 +89,9 @@ def _person_context(
         # Ladders still being climbed first; finished ones (top rung reached) fold below them.
         ladders=climbing,
         finished=finished,
-        timeline=timeline,
+        # An undo shows as one quiet line: the entry struck through and marked "removed",
+        # without a second line for the removal itself (the full journey keeps both).
+        timeline=[e for e in timeline if e.kind != "void"],
         # Looked up in the log, not among the 30 shown: the amending entry may be older.
         amended=queries.amended_map(person.organisation_id, [e.id for e in timeline]),
         saved=saved,

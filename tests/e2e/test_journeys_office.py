@@ -204,3 +204,90 @@ def test_set_up_in_the_order_that_works_keeps_a_renamed_activitys_links(office, 
     renamed = office.get_by_role("checkbox", name="One-to-one serves Looking after myself")
     expect(renamed).to_be_checked()
     assert serious_problems(office) == []
+
+    # The glossary is a tap away on the set-up pages.
+    expect(office.get_by_role("link", name="What the words mean")).to_be_visible()
+
+    # Staff, then the people last, given their ladder and key worker many at a time.
+    office.get_by_role("link", name="Next: Staff").click()
+    office.get_by_label("Name", exact=True).fill("Rae Worker")
+    office.get_by_label("Email").fill("rae@eastgate.example.org")
+    office.get_by_label("Role").select_option("worker")
+    office.get_by_label("Initial password").fill("copper kettle morning")
+    office.get_by_role("button", name="Add member of staff").click()
+    expect(office.get_by_role("link", name="Rae Worker")).to_be_visible()
+    office.goto("/setup/people")
+    for name, reference in (("Uma B.", "EG-1"), ("Vic C.", "EG-2")):
+        office.get_by_role("link", name="Add a person").click()
+        office.get_by_label("Name or pseudonym").fill(name)
+        office.get_by_label("Reference").fill(reference)
+        office.get_by_role("button", name="Add person").click()
+        expect(office.get_by_role("link", name=name)).to_be_visible()
+    office.get_by_role("checkbox", name="Choose Uma B.").check()
+    office.get_by_role("checkbox", name="Choose Vic C.").check()
+    give = office.get_by_role("region", name="Give the ticked people")
+    give.get_by_role("checkbox", name="Getting out and about").check()
+    give.get_by_role("checkbox", name="Rae Worker").check()
+    give.get_by_role("button", name="Give to the ticked people").click()
+    for name in ("Uma B.", "Vic C."):
+        row = office.get_by_role("row").filter(has=office.get_by_role("link", name=name))
+        expect(row).to_contain_text("Rae Worker")
+        expect(row).to_contain_text("Getting out and about")
+    assert serious_problems(office) == []
+
+
+def test_the_audit_trail_reads_in_words(office):
+    sign_in(office, "admin@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    person = office.get_by_role("list", name="People").get_by_role("link").first
+    name = person.locator(".name").inner_text()
+    person.click()
+    expect(office.get_by_role("heading", level=1, name=name)).to_be_visible()
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
+    first_row = office.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text(f"opened {name}'s page")
+    expect(first_row).to_contain_text("Alex Admin (admin)")
+    expect(office.get_by_label("Offline copies")).to_have_value("")
+    assert serious_problems(office) == []
+    office.get_by_label("Offline copies").select_option(label="Shown")
+    office.get_by_role("button", name="Filter").click()
+    expect(office).to_have_url(re.compile("copies=show"))
+    expect(office.get_by_label("Offline copies")).to_have_value("show")
+
+
+def test_the_people_list_filters_by_key_worker(office, phone):
+    sign_in(phone, "worker2@example.org")
+    caseload = set(phone.get_by_role("list", name="My people").locator(".name").all_inner_texts())
+    sign_in(office, "supervisor@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    office.get_by_text("Order and filters").click()
+    office.get_by_role("link", name=re.compile("^More filters")).click()
+    office.get_by_label("Key worker").select_option(label="Priya Worker")
+    office.get_by_role("button", name="Show").click()
+    expect(office).to_have_url(re.compile(r"worker=\d+"))
+    names = office.get_by_role("list", name="People").locator(".name")
+    expect(names).to_have_count(len(caseload))
+    assert set(names.all_inner_texts()) == caseload
+    assert serious_problems(office) == []
+
+
+def test_the_indicator_form_shows_only_what_its_kind_needs(office):
+    sign_in(office, "admin@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    office.get_by_role("link", name="Set up City Council Mental Health Fund").click()
+    kind = office.get_by_label("What to count")
+    outcome, rung = (
+        office.get_by_label("Outcome", exact=True),
+        office.get_by_label("Rung", exact=True),
+    )
+    activity = office.get_by_label("Activity", exact=True)
+    kind.select_option(label="People supported")
+    for field in (outcome, rung, activity):
+        expect(field).to_be_hidden()
+    kind.select_option(label="People who reached a given rung")
+    expect(rung).to_be_visible()
+    expect(outcome).to_be_hidden()
+    kind.select_option(label="Sessions and contacts delivered")
+    expect(activity).to_be_visible()
+    expect(rung).to_be_hidden()
+    assert serious_problems(office) == []

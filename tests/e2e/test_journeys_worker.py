@@ -62,6 +62,11 @@ def test_a_finished_ladder_folds_and_an_undo_leaves_one_quiet_line(phone):
     expect(status.locator("p")).to_have_count(1)
     expect(phone.get_by_role("region", name="Getting out and about")).to_be_visible()
     expect(phone.get_by_text("Removed", exact=True)).to_have_count(1)
+    # In Recent, the undone step is one struck-through line; the removal adds no second one.
+    recent = phone.get_by_role("region", name="Recent")
+    expect(recent.get_by_role("listitem").first).to_contain_text(TOP_OF_OUTDOORS)
+    expect(recent.get_by_role("listitem").first).to_contain_text("removed")
+    expect(recent.get_by_text("Removed an entry")).to_have_count(0)
 
 
 def test_the_activity_chosen_for_one_person_is_not_carried_to_the_next(phone):
