@@ -38,7 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
         auth,
         caseload,
+        errors,
         export,
+        help,
         home,
         imports,
         journey,
@@ -68,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     audit.init_app(app)
     templating.init_app(app)
+    errors.init_app(app)
     # One blueprint per area: the worker's, the supervisor's, the admin's, then records.
     for area in (
         auth,
@@ -87,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         privacy,
         stories,
         audit,
+        help,
     ):
         app.register_blueprint(area.bp)
     # After the blueprints: it wraps the static endpoints they (and Flask) define.

@@ -144,3 +144,44 @@ def test_a_worker_reaches_their_account_from_my_people(client, auth, w):
     html = client.get("/people").get_data(as_text=True)
     assert 'href="/account/"' in html
     assert "change" in client.get("/account/").get_data(as_text=True).lower()
+
+
+def _folded(html: str) -> list[str]:
+    """The names of the ladders folded away as finished on a person's page."""
+    import re
+
+    return re.findall(r'<details class="finished-ladder">\s*<summary>([^:<]+): top step', html)
+
+
+def test_a_finished_ladder_folds_below_the_ladders_still_being_climbed(client, auth, w):
+    from tests.fixtures.factories import make_outcome
+
+    connecting = make_outcome(w["org"], "Connecting with people")
+    person = make_person(w["org"], [w["worker"]], [w["outcome"], connecting], display_name="Fi R.")
+    make_entry(person, w["worker"], "step", rung=w["outcome"].rungs[-1])
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert _folded(html) == [w["outcome"].name]
+    # The ladder still being climbed comes first, open, before the folded one.
+    assert html.index(f'id="outcome-{connecting.id}"') < html.index("finished-ladder")
+
+
+def test_when_every_ladder_is_finished_none_is_folded(client, auth, w):
+    person = make_person(w["org"], [w["worker"]], [w["outcome"]], display_name="Gus T.")
+    make_entry(person, w["worker"], "step", rung=w["outcome"].rungs[-1])
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert _folded(html) == [] and f'id="outcome-{w["outcome"].id}"' in html
+
+
+def test_an_undone_entry_leaves_one_quiet_line_on_the_persons_page(client, auth, w):
+    step = make_entry(w["person"], w["worker"], "step", rung=w["outcome"].rungs[0])
+    make_entry(w["person"], w["worker"], "void", amends_id=step.id, reason="Undone straight away")
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    recent = html[html.index('id="timeline-heading"') :]
+    assert recent.count("<li ") == 1 and f"<del>{w['outcome'].rungs[0].text}</del>" in recent
+    assert "Removed an entry" not in recent

@@ -211,7 +211,7 @@ def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     assert len(items) == 2
     flagged = [("arrived late" in item) for item in items]
     assert sorted(flagged) == [False, True]
-    # The feed is newest arrival first: the late one arrived last.
+    # The feed is by when entries happened; at the same moment, the later arrival first.
     assert flagged[0] is True
 
 
@@ -467,3 +467,34 @@ def test_dashboard_queries_do_not_grow_with_the_feed(client, auth, w, app):
 
     assert run(1) == run(15)
     assert db.session.query(Entry).count() == 16
+
+
+def test_the_attention_list_never_says_everyone_was_seen_of_someone_never_seen(client, auth, w):
+    make_person(w["org"], [w["worker"]], display_name="Added today, never seen")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    html = client.get("/overview/").get_data(as_text=True)
+    assert "Everyone has been seen recently" not in html
+    assert "No one has gone 14 days or more without being seen since they were added." in html
+
+
+def test_the_worker_filter_offers_only_workers(client, auth, w):
+    auth.sign_in(w["supervisor"])
+    html = client.get("/overview/").get_data(as_text=True)
+    worker_select = html[
+        html.index('id="f-worker"') : html.index("</select>", html.index('id="f-worker"'))
+    ]
+    assert w["worker"].name in worker_select and w["colleague"].name in worker_select
+    assert w["supervisor"].name not in worker_select and w["admin"].name not in worker_select
+
+
+def test_a_date_range_applies_to_the_cards(client, auth, w):
+    make_entry(w["person"], w["worker"], "seen", at=local_noon(40))
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    first = (queries.local_today() - timedelta(days=45)).isoformat()
+    last = (queries.local_today() - timedelta(days=35)).isoformat()
+    html = client.get(f"/overview/?from={first}&to={last}").get_data(as_text=True)
+    assert 'aria-label="Steps today"' not in html
+    card = re.search(r'aria-label="Contacts from [^"]+"><span class="number">(\d+)</span>', html)
+    assert card and card.group(1) == "1"

@@ -275,3 +275,34 @@ def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, a
     assert client.get(location).status_code == 200
     db.session.expire_all()
     assert db.session.get(PendingImport, "stale") is None
+
+
+def test_the_import_sets_each_persons_outcomes(client, auth, w):
+    from tests.fixtures.factories import make_outcome
+
+    connecting = make_outcome(w["org"], "Connecting with people")
+    db.session.commit()
+    outdoors = w["outcome"].name
+    rows = [
+        ["Name", "Reference", "Key worker", "Outcomes"],
+        ["Jo U.", "NEW-10", "worker@riverside.example.org", f"{outdoors}; connecting with people"],
+        ["Kit V.", "NEW-11", "", ""],
+    ]
+    auth.sign_in(w["admin"])
+    response = upload(client, auth, as_csv(rows), "people.csv")
+    assert check(client, auth, response.headers["Location"], confirm=True).status_code == 303
+    jo = db.session.scalar(select(Person).where(Person.reference == "NEW-10"))
+    assert {p.outcome_id for p in jo.plans} == {w["outcome"].id, connecting.id}
+    kit = db.session.scalar(select(Person).where(Person.reference == "NEW-11"))
+    assert kit.plans == []
+
+
+def test_an_unknown_outcome_is_reported_on_its_row_and_nothing_is_stored(client, auth, w):
+    rows = [["Name", "Reference", "Outcomes"], ["Lu W.", "NEW-12", "Flying a kite"]]
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    response = upload(client, auth, as_csv(rows), "people.csv")
+    result = check(client, auth, response.headers["Location"], confirm=True)
+    assert result.status_code == 422
+    assert "No outcome in use is called “Flying a kite”." in row_problems(result)["2"]
+    assert people_count(w["org"]) == before

@@ -1,5 +1,6 @@
 """Recording entries: one tap stores one entry, exactly once, whatever the replays."""
 
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -173,6 +174,22 @@ def test_the_activity_defaults_to_the_last_one_used(client, w, signed_in_worker)
     _post(client, w["person"], signed_in_worker, "seen", activity=travel.id)
     page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
     assert f'checked id="activity-1" name="activity" type="radio" value="{travel.id}"' in page
+
+
+def test_the_activity_of_one_person_does_not_carry_over_to_the_next(client, w, signed_in_worker):
+    from tests.fixtures.factories import make_activity, make_person
+
+    travel = make_activity(w["org"], "Travel training", [w["outcome"]])
+    travel.position = 99
+    other = make_person(w["org"], [w["worker"]], display_name="Next person")
+    db.session.commit()
+    _post(client, w["person"], signed_in_worker, "seen", activity=travel.id)
+    page = client.get(f"/people/{other.id}").get_data(as_text=True)
+    checked = re.findall(
+        r'checked id="activity-\d+" name="activity" type="radio" value="(\d+)"', page
+    )
+    # Not the previous person's activity: the first in the organisation's list.
+    assert checked == [str(w["activity"].id)] != [str(travel.id)]
 
 
 def test_a_future_phone_clock_is_not_trusted(client, w, signed_in_worker):

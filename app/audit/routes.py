@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import params
 from app.access import allow
-from app.audit import queries
+from app.audit import queries, words
 from app.audit.trail import record
 from app.export.cells import csv_stream
 from app.extensions import db
@@ -32,7 +32,7 @@ def index():
     )
     return render_template(
         "audit/index.html",
-        events=rows[:PAGE_SIZE],
+        events=words.describe(rows[:PAGE_SIZE]),
         more=len(rows) > PAGE_SIZE,
         page=page,
         filters=filters,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import STAFF, allow, person_or_404
+from app.caseload import lists
 from app.caseload.forms import EntryForm
 from app.entries import queries
 from app.entries.recording import (
@@ -29,11 +30,28 @@ bp = Blueprint("caseload", __name__)
 @bp.get("/people")
 @allow(*STAFF)
 def my_people():
-    """My people: the caseload, most recently seen first, searchable by name or reference."""
-    search = request.args.get("q", "")[:100]
-    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
-    people = queries.caseload_people(current_user, search, everyone=everyone)
-    context = dict(people=people, search=search, everyone=everyone, now=utcnow())
+    """My people: the caseload, most recently seen first (or not seen longest), searchable by
+    name or reference, and for the office filtered by key worker, ladder, days unseen, status."""
+    office = current_user.role != "worker"
+    everyone = office or current_user.organisation.workers_see_everyone
+    filters = lists.parse(request.args, current_user.organisation_id, office)
+    now = utcnow()
+    people = lists.people(current_user, filters, everyone, now)
+    context = dict(
+        people=people,
+        search=filters.search,
+        filters=filters,
+        office=office,
+        everyone=everyone,
+        now=now,
+        orders=lists.ORDERS,
+        statuses=lists.STATUSES,
+        not_seen_choices=lists.NOT_SEEN_CHOICES,
+    )
+    # The ladder and key-worker choices cost two look-ups, so they are drawn only when asked
+    # for (or in use): the page a worker's phone fetches ahead stays at its few statements.
+    if filters.narrowed or request.args.get("choose"):
+        context.update(lists.choices(current_user.organisation_id), choosing=True)
     if request.headers.get("HX-Target") == "people-list":
         return render_block("caseload/my_people.html", "people_list", **context)
     return render_template("caseload/my_people.html", **context)
@@ -57,22 +75,49 @@ def _person_context(
     form.id.data = str(uuid.uuid4())
     form.action.data = ""
     form.activity.choices = [(a.id, a.name) for a in activities]
-    default = current_user.last_activity_id
-    if default not in {a.id for a in activities}:
-        default = activities[0].id if activities else None
-    form.activity.data = default
     timeline = queries.person_entries(person.id, limit=30)
+    form.activity.data = _default_activity(timeline, activities)
+    ladders = queries.ladders(person)
+    climbing = [ladder for ladder in ladders if not _finished(ladder)]
+    finished = [ladder for ladder in ladders if _finished(ladder)]
+    if not climbing:
+        # Everything finished: nothing to make room for, so the ladders stay open.
+        climbing, finished = finished, []
     return dict(
         person=person,
         form=form,
-        ladders=queries.ladders(person),
-        timeline=timeline,
+        # Ladders still being climbed first; finished ones (top rung reached) fold below them.
+        ladders=climbing,
+        finished=finished,
+        # An undo shows as one quiet line: the entry struck through and marked "removed",
+        # without a second line for the removal itself (the full journey keeps both).
+        timeline=[e for e in timeline if e.kind != "void"],
         # Looked up in the log, not among the 30 shown: the amending entry may be older.
         amended=queries.amended_map(person.organisation_id, [e.id for e in timeline]),
         saved=saved,
         last_seen=queries.last_seen_at(person.id),
         now=utcnow(),
     )
+
+
+def _finished(ladder: queries.Ladder) -> bool:
+    """A ladder whose top rung is the person's current one: nothing left to climb."""
+    return ladder.current is not None and not ladder.next_rungs
+
+
+def _default_activity(timeline: list[Entry], activities: list[Activity]) -> int | None:
+    """The activity ticked on a person's page: the one last used with this person (by this
+    worker if they have recorded here, else by anyone), else the first in the list.
+
+    Never the activity of the worker's previous person: a travel-training chip carried over
+    to a doorstep visit would be recorded, unseen, against the wrong funder's activity.
+    """
+    live = {a.id for a in activities}
+    used = [e for e in timeline if e.activity_id in live]
+    mine = [e for e in used if e.worker_id == current_user.id]
+    if mine or used:
+        return (mine or used)[0].activity_id
+    return activities[0].id if activities else None
 
 
 @bp.get("/people/<int:person_id>")

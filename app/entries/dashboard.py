@@ -245,8 +245,9 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
 
 
 def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -> list[Entry]:
-    """The live feed: the newest arrivals matching the filters, voids included (they are shown
-    struck through); with a date range, the newest arrivals recorded within it."""
+    """The live feed: the latest entries by when they happened (an offline entry takes its
+    place in time, marked as arrived late), voids included (they are shown struck through);
+    with a date range, the latest recorded within it."""
     conditions = [Entry.organisation_id == organisation_id, *_filters(**filters.entry_filters())]
     if filters.first or filters.last:
         start, end = queries.day_bounds(*chosen_range(filters, today))
@@ -262,7 +263,7 @@ def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -
                 joinedload(Entry.worker),
                 joinedload(Entry.outcome),
             )
-            .order_by(Entry.received_at.desc())
+            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
             .limit(limit)
         )
     )

@@ -2,7 +2,15 @@
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_login import current_user
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased
@@ -35,14 +43,33 @@ COLUMNS = [
 
 
 def _period() -> tuple[date, date]:
-    """The export's period from ?from=&to=, both required; a clear 400 when unreadable."""
+    """The export's period from ?from=&to=, both required; when unreadable, a 400 that is the
+    export's own page: the problem in words and the dates form to put it right."""
     try:
         first, last = params.parse_date_range(request.args.get("from"), request.args.get("to"))
     except params.ParamError as problem:
-        abort(400, str(problem))
+        abort(_choose_page(str(problem), 400))
     if first is None or last is None:
-        abort(400, "Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD.")
+        abort(_choose_page("Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD.", 400))
     return first, last
+
+
+def _choose_page(problem: str | None = None, status: int = 200):
+    """The page that chooses the export's dates, with a problem to show if there is one."""
+    page = render_template(
+        "export/index.html",
+        problem=problem,
+        first=request.args.get("from", ""),
+        last=request.args.get("to", ""),
+    )
+    return make_response(page, status)
+
+
+@bp.get("/")
+@allow(*OFFICE)
+def index():
+    """Choose the dates of the raw entries export (every entry, one row each, as CSV)."""
+    return _choose_page()
 
 
 def rows(organisation_id: int, start: datetime, end: datetime):

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from app.export.cells import FORMULA_STARTS
 from app.extensions import db
-from app.models import Organisation, Person, User, caseload
+from app.models import Organisation, Outcome, Person, Plan, User, caseload
 
 MAX_NAME = 120
 MAX_REFERENCE = 40
@@ -41,6 +41,14 @@ BASE_FIELDS = (
         "Key worker email",
         False,
         ("key worker", "keyworker", "key worker email", "worker"),
+    ),
+    # The ladders a person works on, by the outcomes' names: imported people reach their
+    # worker ready to record, not "not working on any outcomes yet".
+    Field(
+        "outcomes",
+        "Outcomes (ladders), separated by ;",
+        False,
+        ("outcomes", "outcome", "ladders", "ladder", "working on"),
     ),
     Field("consent_date", "Consent date", False, ("consent date", "consent given", "consented on")),
     Field(
@@ -113,6 +121,12 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
     taken = set(
         db.session.scalars(select(Person.reference).where(Person.organisation_id == org.id))
     )
+    outcomes = {
+        o.name.strip().lower(): o.id
+        for o in db.session.scalars(
+            select(Outcome).where(Outcome.organisation_id == org.id, ~Outcome.retired)
+        )
+    }
     seen_in_file: dict[str, int] = {}
     for index, row in enumerate(rows, start=2):
         problems = []
@@ -155,6 +169,13 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
                 problems.append(f"No active worker has the email {email}.")
             else:
                 person["key_workers"].append(workers[email])
+        person["outcomes"] = []
+        # Semicolons separate outcomes (an outcome's name may hold a comma).
+        for name in filter(None, (n.strip() for n in values.get("outcomes", "").split(";"))):
+            if name.lower() not in outcomes:
+                problems.append(f"No outcome in use is called “{name[:60]}”.")
+            else:
+                person["outcomes"].append(outcomes[name.lower()])
         person["consent_date"] = None
         if values["consent_date"]:
             try:
@@ -202,5 +223,12 @@ def store(org: Organisation, people: list[dict]) -> int:
     ]
     if links:
         db.session.execute(insert(caseload), links)
+    plans = [
+        {"person_id": person.id, "outcome_id": outcome_id, "own_words": ""}
+        for person, spec in zip(persons, people, strict=True)
+        for outcome_id in dict.fromkeys(spec.get("outcomes", []))
+    ]
+    if plans:
+        db.session.execute(insert(Plan), plans)
     db.session.commit()
     return len(people)

@@ -49,16 +49,22 @@ def adopt(
         db.session.add(outcome)
         existing[outcome.name] = outcome
         created.append(outcome)
-    activities = {
-        a.name: a
-        for a in db.session.scalars(select(Activity).where(Activity.organisation_id == org.id))
-    }
+    activities = {}
+    for a in db.session.scalars(select(Activity).where(Activity.organisation_id == org.id)):
+        # A template activity the admin renamed is still found by its template name.
+        activities.setdefault(a.template_name or a.name, a)
+        activities.setdefault(a.name, a)
     for i, spec in enumerate(template.get("activities", [])):
         activity = activities.get(spec["name"])
         if activity is None:
             if outcome_names is not None and not set(spec.get("outcomes", [])) & set(outcome_names):
                 continue
-            activity = Activity(organisation_id=org.id, name=spec["name"], position=i + 1)
+            activity = Activity(
+                organisation_id=org.id,
+                name=spec["name"],
+                template_name=spec["name"],
+                position=i + 1,
+            )
             db.session.add(activity)
             activities[activity.name] = activity
         for outcome_name in spec.get("outcomes", []):

@@ -21,6 +21,9 @@ class Activity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The template activity this one was made from, kept when it is renamed, so outcomes
+    # adopted from the template later still link to it.
+    template_name: Mapped[str | None] = mapped_column(String(120), default=None)
     position: Mapped[int] = mapped_column(default=0)
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

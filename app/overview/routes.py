@@ -42,7 +42,7 @@ def _choices(org_id: int) -> dict:
         )
 
     return dict(
-        workers=rows(User, User.role.in_(("worker", "supervisor", "admin"))),
+        workers=rows(User, User.role == "worker"),
         activities=rows(Activity),
         outcomes=rows(Outcome),
     )
@@ -60,7 +60,16 @@ def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
     breakdowns = found.breakdowns(start, end)
     weeks = found.steps_per_week(weeks=12)
     feed = dashboard.feed(org.id, filters, today)
+    if filters.first or filters.last:
+        # A chosen date range replaces today / this week / this month on the cards, so the
+        # figures at the top of the page are the figures for the dates asked for.
+        label = f"from {first:%-d %b %Y} to {last:%-d %b %Y}"
+        cards = [("chosen", label, chosen)]
+    else:
+        labels = {"today": "today", "week": "this week", "month": "this month"}
+        cards = [(key, labels[key], counts[key]) for key in labels]
     return dict(
+        cards=cards,
         counts=counts,
         chosen=chosen,
         range_first=first,

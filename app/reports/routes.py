@@ -222,8 +222,9 @@ def edit_funder(funder_id: int):
     ), status
 
 
-def _indicator_params(form: IndicatorForm) -> dict:
-    """The parameters the chosen kind takes, each checked against this organisation's rows."""
+def _indicator_params(form: IndicatorForm, funder: Funder | None = None) -> dict:
+    """The parameters the chosen kind takes, each checked against this organisation's rows
+    and, when the funder names what it funds, against those outcomes and activities."""
     kind = indicators.KINDS[form.kind.data]
     params = {}
     picks = {
@@ -241,10 +242,24 @@ def _indicator_params(form: IndicatorForm) -> dict:
             row = db.session.get(model, field.data) if 0 < field.data < 2**31 else None
             if row is None or row.organisation_id != current_user.organisation_id:
                 raise ValueError(f"{field.label.text}: choose one from the list.")
+            if funder is not None:
+                _check_funded(funder, name, row)
             params[name] = row.id
         elif name in kind.required:
             raise ValueError(f"{field.label.text}: this kind of indicator needs one.")
     return params
+
+
+def _check_funded(funder: Funder, name: str, row) -> None:
+    """Refuse an outcome (or a rung of one) or an activity the funder does not fund: its
+    report would count work the funder never paid for, or nothing at all."""
+    if name in ("outcome_id", "rung_id") and funder.outcomes:
+        outcome_id = row.id if name == "outcome_id" else row.outcome_id
+        if outcome_id not in {o.id for o in funder.outcomes}:
+            raise ValueError(f"{funder.name} does not fund that outcome; choose one it funds.")
+    funded_activities = {a.id for a in funder.activities}
+    if name == "activity_id" and funded_activities and row.id not in funded_activities:
+        raise ValueError(f"{funder.name} does not fund that activity; choose one it funds.")
 
 
 @bp.post("/<int:funder_id>/indicators")
@@ -256,7 +271,7 @@ def add_indicator(funder_id: int):
     problem = None
     if form.validate():
         try:
-            params = _indicator_params(form)
+            params = _indicator_params(form, funder)
         except ValueError as error:
             problem = str(error)
         else:

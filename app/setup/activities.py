@@ -94,7 +94,8 @@ def adopt_starter_activities():
     if queries.activities():
         flash("This organisation already has activities; add more one at a time.", "error")
         return redirect(url_for(".activities"), code=303)
-    names = []
+    names, template_names = [], {}
+    specs = ladder_templates.load()["activities"]
     for i in range(form.size):
         if not form[f"keep_{i}"].data:
             continue
@@ -105,13 +106,20 @@ def adopt_starter_activities():
             name_field.errors = [f"“{name_field.data}” is in the list twice."]
         else:
             names.append(name_field.data)
+            template_names[name_field.data] = specs[i]["name"]
     if any(form[f"name_{i}"].errors for i in range(form.size)) or not names:
         if not names:
             flash("Tick at least one activity, or add your own below.", "error")
         return _page(422, starter=form)
     org = queries.organisation()
     for position, name in enumerate(names, start=1):
-        db.session.add(Activity(organisation_id=org.id, name=name, position=position))
+        activity = Activity(
+            organisation_id=org.id,
+            name=name,
+            template_name=template_names[name],
+            position=position,
+        )
+        db.session.add(activity)
     detail = "activities from the template: " + ", ".join(names)
     record("setup.create", f"organisation:{org.id}", detail)
     db.session.commit()

@@ -1,8 +1,10 @@
 """The admin's home: the guided first set-up of a new organisation, then an overview.
 
-The guide follows the method: what the service does, who it does it with, the outcomes that
-matter, how they link, then staff. Each step is the area's own page with the guide's progress
-list on top, so every step can be skipped and revisited, and nothing is entered twice.
+The guide follows the method in the order that works: what the service does, the outcomes that
+matter, how they link, the staff, the funders, and last the people, so that each person can be
+given their outcomes and key workers as they are added or imported. Each step is the area's
+own page with the guide's progress list on top, so every step can be skipped and revisited,
+and nothing is entered twice.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from app.access import allow
 from app.audit import record
 from app.extensions import db
-from app.models import Activity, Outcome, Person, User
+from app.models import Activity, Funder, Outcome, Person, User
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
 
@@ -28,29 +30,33 @@ class Step:
 
 def steps() -> list[Step]:
     """The guide's steps in the method's order, each marked done once it holds something."""
-    return [
-        Step(
-            1,
-            "activities",
-            "What the service does",
-            "setup.activities",
-            queries.count(Activity) > 0,
-        ),
-        Step(2, "people", "Who it does it with", "setup.people", queries.count(Person) > 0),
-        Step(
-            3, "outcomes", "The outcomes that matter", "setup.outcomes", queries.count(Outcome) > 0
-        ),
-        Step(4, "links", "How they link", "setup.links", queries.link_count() > 0),
-        Step(5, "staff", "Staff", "setup.staff", queries.count(User, User.role != "admin") > 0),
+    # People come last: by then their outcomes and key workers exist to be given to them.
+    # "How they link" is done only when every activity in use serves an outcome (a renamed or
+    # added activity with no links would otherwise count for nothing in reports, unseen).
+    found = [
+        ("activities", "What the service does", "setup.activities", queries.count(Activity) > 0),
+        ("outcomes", "The outcomes that matter", "setup.outcomes", queries.count(Outcome) > 0),
+        ("links", "How they link", "setup.links", queries.every_activity_linked()),
+        ("staff", "Staff", "setup.staff", queries.count(User, User.role != "admin") > 0),
+        ("funders", "Funders", "reports.index", queries.count(Funder) > 0),
+        ("people", "Who it does it with", "setup.people", queries.count(Person) > 0),
     ]
+    return [Step(n, *step) for n, step in enumerate(found, start=1)]
 
 
-@bp.context_processor
+@bp.app_context_processor
 def guide_context() -> dict:
-    """On every set-up page of an organisation still being set up: the guide's progress."""
+    """On every set-up page (and the funders' list, a step of the guide) of an organisation
+    still being set up: the guide's progress."""
     from flask_login import current_user
 
-    if not current_user.is_authenticated or current_user.organisation.setup_done:
+    if request.blueprint != "setup" and request.endpoint != "reports.index":
+        return {"guide": None}
+    if (
+        not current_user.is_authenticated
+        or current_user.role != "admin"
+        or current_user.organisation.setup_done
+    ):
         return {"guide": None}
     all_steps = steps()
     current = next((s for s in all_steps if s.endpoint == request.endpoint), None)

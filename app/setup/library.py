@@ -14,11 +14,11 @@ def available_outcomes() -> list[dict]:
 def adopt_outcomes(org: Organisation, names: list[str]) -> list[Outcome]:
     """Copy the named template outcomes, with their rungs, into the organisation.
 
-    The template's links are made only to activities the organisation already has under the
-    template's names: an activity the admin removed or renamed is not brought back.
+    The template's links are made only to activities the organisation already has from the
+    template (under its name, or renamed): an activity the admin removed is not brought back.
     """
     template = ladder_templates.load()
-    have = {a.name for a in queries.activities()}
+    have = {name for a in queries.activities() for name in (a.name, a.template_name) if name}
     chosen = {"outcomes": [o for o in template["outcomes"] if o["name"] in names]}
     chosen["activities"] = [
         {"name": a["name"], "outcomes": [n for n in a.get("outcomes", []) if n in names]}

@@ -239,7 +239,10 @@ def move_rung(outcome_id: int, rung_id: int):
     outcome = scoped(Outcome, outcome_id)
     rung = _rung(outcome, rung_id)
     direction = request.form.get("direction", "")
-    if move(outcome.rungs, rung, direction):
+    # The ladder is drawn top rung first, so "up" climbs: towards a higher position, which
+    # is "down" the list of positions that `move` walks.
+    towards = {"up": "down", "down": "up"}.get(direction, "")
+    if move(outcome.rungs, rung, towards):
         record("setup.change", f"rung:{rung.id}", f"moved {direction}")
         db.session.commit()
     return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)

@@ -12,7 +12,7 @@ from app.entries.queries import local_today
 from app.extensions import db
 from app.models import Organisation, Outcome, Person, Plan, User
 from app.setup import bp, queries
-from app.setup.forms import PersonForm, offered, options, strip
+from app.setup.forms import ButtonForm, PersonForm, offered, options, strip
 
 
 def demographic_key(index: int) -> str:
@@ -162,11 +162,23 @@ def _save(form: PersonForm, person: Person, action: str):
 @allow("admin")
 def people():
     """Who the service works with: everyone in the organisation, searchable."""
-    search = request.args.get("q", "")[:100]
+    return people_page(request.args.get("q", "")[:100])
+
+
+def people_page(search: str = "", status: int = 200):
+    """The list of people, with the form that gives many of them outcomes and key workers."""
+    from app.setup import bulk
+
     imports = "imports.index" in current_app.view_functions
-    return render_template(
-        "setup/people.html", people=queries.people(search), search=search, imports=imports
+    page = render_template(
+        "setup/people.html",
+        people=queries.people(search),
+        search=search,
+        imports=imports,
+        give=ButtonForm(),
+        **bulk.choices(),
     )
+    return page, status
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

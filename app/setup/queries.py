@@ -66,6 +66,12 @@ def count(model, *conditions) -> int:
     )
 
 
+def every_activity_linked() -> bool:
+    """True when the organisation has activities in use and each serves at least one outcome."""
+    live = activities(live_only=True, with_outcomes=True)
+    return bool(live) and all(a.outcomes for a in live)
+
+
 def link_count() -> int:
     """How many activity–outcome links the organisation has."""
     return db.session.scalar(

@@ -115,3 +115,77 @@ def test_supervisors_read_reports_but_do_not_set_up_funders(client, auth, w):
     assert re.search(
         r'href="/reports/"[^>]*>Reports</a>', client.get("/reports/").get_data(as_text=True)
     )
+
+
+def test_an_indicator_on_an_outcome_or_activity_the_funder_does_not_fund_is_refused(
+    client, auth, w
+):
+    from tests.fixtures.factories import make_activity, make_outcome
+
+    unfunded = make_outcome(w["org"], "Work and learning")
+    drop_in = make_activity(w["org"], "Drop-in group", [unfunded])
+    funder = Funder(
+        organisation_id=w["org"].id,
+        name="Trust",
+        activities=[w["activity"]],
+        outcomes=[w["outcome"]],
+    )
+    db.session.add(funder)
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    base = {
+        "indicator-label": "Counted",
+        "indicator-outcome": 0,
+        "indicator-rung": 0,
+        "indicator-activity": 0,
+    }
+    for kind, field, row_id in [
+        ("climbed", "indicator-outcome", unfunded.id),
+        ("reached_rung", "indicator-rung", unfunded.rungs[0].id),
+        ("contacts", "indicator-activity", drop_in.id),
+    ]:
+        response = client.post(
+            f"/reports/{funder.id}/indicators",
+            data={
+                **base,
+                "csrf_token": auth.csrf(f"/reports/{funder.id}/edit"),
+                "indicator-kind": kind,
+                field: row_id,
+            },
+        )
+        assert response.status_code == 422, kind
+        assert "Trust does not fund that" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Indicator)) is None
+    funded = client.post(
+        f"/reports/{funder.id}/indicators",
+        data={
+            **base,
+            "csrf_token": auth.csrf(f"/reports/{funder.id}/edit"),
+            "indicator-kind": "climbed",
+            "indicator-outcome": w["outcome"].id,
+        },
+    )
+    assert funded.status_code == 303
+
+
+def test_the_indicator_form_marks_which_kinds_use_each_field(client, auth, w):
+    funder = Funder(organisation_id=w["org"].id, name="Trust")
+    db.session.add(funder)
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    page = client.get(f"/reports/{funder.id}/edit").get_data(as_text=True)
+    marks = dict(
+        re.findall(
+            r'<div data-kinds="([^"]+)">\s*<div class="field[^"]*">\s*<label for="indicator-(\w+)"',
+            page,
+        )
+    )
+    # Each field lists exactly the kinds whose settings include it, per the kinds' registry.
+    from app.entries.indicators import KINDS
+
+    param = {"outcome": "outcome_id", "rung": "rung_id", "activity": "activity_id"}
+    fields = {v: set(k.split()) for k, v in marks.items()}
+    assert fields == {
+        name: {key for key, kind in KINDS.items() if param.get(name, name) in kind.params}
+        for name in ("outcome", "rung", "activity", "rungs")
+    }

@@ -39,16 +39,17 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     assert "Set up Northside Outreach" in home
     assert _progress(home) == [
         ("What the service does", False),
-        ("Who it does it with", False),
         ("The outcomes that matter", False),
         ("How they link", False),
         ("Staff", False),
+        ("Funders", False),
+        ("Who it does it with", False),
     ]
     admin = Admin(client, Auth(client))
 
     # 1. What the service does: the template's activities, one renamed, one removed.
     page = admin.text("/setup/activities")
-    assert "step 1 of 5" in page and "Skip this step: Who it does it with" in page
+    assert "step 1 of 6" in page and "Skip this step: The outcomes that matter" in page
     admin.post(
         "/setup/activities/starter",
         {
@@ -65,27 +66,9 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
         select(Activity.name).where(Activity.organisation_id == org.id).order_by(Activity.position)
     ).all()
     assert activities == ["Doorstep support", "Travel training", "One-to-one"]
-    assert "Next: Who it does it with" in admin.text("/setup/activities")
+    assert "Next: The outcomes that matter" in admin.text("/setup/activities")
 
-    # 2. Who it does it with: the first person (no staff or outcomes yet, so none chosen).
-    page = admin.text("/setup/people")
-    if "imports.index" in app.view_functions:
-        assert "Import them from a spreadsheet" in page
-    else:
-        assert "Importing people from a spreadsheet is coming" in page
-    assert (
-        admin.post(
-            "/setup/people/new",
-            {
-                "display_name": "Mo T.",
-                "reference": "NS-1",
-                "status": "active",
-            },
-        ).status_code
-        == 303
-    )
-
-    # 3. The outcomes that matter: the library, pre-ticked; take two of them.
+    # 2. The outcomes that matter: the library, pre-ticked; take two of them.
     page = admin.text("/setup/outcomes")
     assert len(re.findall(r'name="outcomes"[^>]*checked|checked[^>]*name="outcomes"', page)) == 5
     chosen = ["Getting out and about", "Looking after myself"]
@@ -95,16 +78,21 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     )
     assert [r.text for r in outcome.rungs][:2] == ["Opened the door", "Left home with support"]
 
-    # 4. How they link: prefilled from the template for the activities kept under its names.
+    # 3. How they link: prefilled from the template, the renamed activity included ("1:1
+    # session" serves "Looking after myself" in the template; renaming it keeps that).
     page = admin.text("/setup/links")
     org_activities = select(Activity).where(Activity.organisation_id == org.id)
     travel = db.session.scalar(org_activities.where(Activity.name == "Travel training"))
     assert re.search(rf'value="{travel.id}-{outcome.id}"[^>]*checked', page)
     one_to_one = db.session.scalar(org_activities.where(Activity.name == "One-to-one"))
+    looking_after = db.session.scalar(
+        select(Outcome).where(Outcome.organisation_id == org.id, Outcome.name == chosen[1])
+    )
+    assert re.search(rf'value="{one_to_one.id}-{looking_after.id}"[^>]*checked', page)
     ticks = re.findall(r'value="(\d+-\d+)"[^>]*checked', page) + [f"{one_to_one.id}-{outcome.id}"]
     assert admin.post("/setup/links", {"links": ticks}).status_code == 303
 
-    # 5. Staff: a worker, then their caseload.
+    # 4. Staff: a worker.
     admin.post(
         "/setup/staff",
         {
@@ -117,26 +105,34 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
     worker = db.session.scalar(select(User).where(User.email == "sky@northside.example.org"))
     assert worker.organisation_id == org.id
 
-    # Revisit step 2: the person gets their key worker and an outcome in their own words.
-    person = db.session.scalar(select(Person).where(Person.organisation_id == org.id))
-    admin.post(
-        f"/setup/people/{person.id}",
-        {
-            "display_name": "Mo T.",
-            "reference": "NS-1",
-            "status": "active",
-            "key_workers": [str(worker.id)],
-            "outcomes": [str(outcome.id)],
-            f"words_{outcome.id}": "Get to the shops on my own",
-        },
+    # 6. Who it does it with, last: the person is given their key worker and an outcome in
+    # their own words as they are added, because both exist by now.
+    page = admin.text("/setup/people")
+    if "imports.index" in app.view_functions:
+        assert "Import them from a spreadsheet" in page
+    assert (
+        admin.post(
+            "/setup/people/new",
+            {
+                "display_name": "Mo T.",
+                "reference": "NS-1",
+                "status": "active",
+                "key_workers": [str(worker.id)],
+                "outcomes": [str(outcome.id)],
+                f"words_{outcome.id}": "Get to the shops on my own",
+            },
+        ).status_code
+        == 303
     )
+    person = db.session.scalar(select(Person).where(Person.organisation_id == org.id))
     page = admin.text("/setup/staff")
     assert _progress(page) == [
         ("What the service does", True),
-        ("Who it does it with", True),
         ("The outcomes that matter", True),
         ("How they link", True),
         ("Staff", True),
+        ("Funders", False),
+        ("Who it does it with", True),
     ]
     finished = admin.post("/setup/finish")
     assert finished.status_code == 303
@@ -178,10 +174,11 @@ def test_every_step_can_be_skipped_and_set_up_finished_from_the_start(newcomer):
     page = newcomer.text("/setup/")
     assert "Start: What the service does" in page
     for path, following in [
-        ("/setup/activities", "Who it does it with"),
-        ("/setup/people", "The outcomes that matter"),
+        ("/setup/activities", "The outcomes that matter"),
         ("/setup/outcomes", "How they link"),
         ("/setup/links", "Staff"),
+        ("/setup/staff", "Funders"),
+        ("/reports/", "Who it does it with"),
     ]:
         assert f"Skip this step: {following}" in newcomer.text(path)
     assert newcomer.post("/setup/finish").status_code == 303

@@ -113,13 +113,24 @@ def test_admin_rewords_and_reorders_rungs(admin, w):
     door, left, bus = outcome.rungs
     base = f"/setup/outcomes/{outcome.id}/rungs"
     admin.post(f"{base}/{door.id}/rename", {"text": "Opened the front door"})
-    admin.post(f"{base}/{bus.id}/move", {"direction": "down"})  # already at the top
-    admin.post(f"{base}/{door.id}/move", {"direction": "down"})
+    # "Up" climbs the ladder, as the page's ↑ shows it: towards the top rung.
+    admin.post(f"{base}/{bus.id}/move", {"direction": "up"})  # already at the top
+    admin.post(f"{base}/{door.id}/move", {"direction": "up"})
     expected = ["Left home with support", "Opened the front door", "Took the bus alone"]
     assert _rungs(outcome) == expected
     refused = admin.post(f"{base}/{left.id}/rename", {"text": ""})
     assert refused.status_code == 422
     assert _rungs(outcome)[0] == "Left home with support"
+
+
+def test_a_new_top_rung_moves_down_the_ladder(admin, w):
+    outcome = w["outcome"]
+    base = f"/setup/outcomes/{outcome.id}/rungs"
+    admin.post(base, {"text": "Went to the shop alone"})
+    new = next(r for r in outcome.rungs if r.text == "Went to the shop alone")
+    assert _rungs(outcome)[-1] == "Went to the shop alone"
+    admin.post(f"{base}/{new.id}/move", {"direction": "down"})
+    assert _rungs(outcome)[-2:] == ["Went to the shop alone", "Took the bus alone"]
 
 
 def test_a_rung_of_another_outcome_is_not_found(admin, w):
