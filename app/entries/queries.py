@@ -252,34 +252,11 @@ def amender_of(entry_id) -> Entry | None:
     return db.session.scalar(select(Entry).where(Entry.amends_id == entry_id).limit(1))
 
 
-# --- counts ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    steps: int
-    contacts: int
-    people: int
-
-
-def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> Counts:
-    """Steps, contacts (effective entries but notes) and distinct people seen in [start, end)."""
-    query = select(
-        func.count().filter(Entry.kind == "step"),
-        func.count().filter(Entry.kind != "note"),
-        func.count(func.distinct(Entry.person_id)),
-    ).where(
-        Entry.organisation_id == organisation_id,
-        Entry.recorded_at >= start,
-        Entry.recorded_at < end,
-        effective(),
-        *_filters(**filters),
-    )
-    steps, contacts, people = db.session.execute(query).one()
-    return Counts(steps, contacts, people)
+# --- filters ---------------------------------------------------------------------------------
 
 
 def _filters(worker_id=None, activity_id=None, outcome_id=None) -> list:
+    """SQL conditions narrowing entries to a worker, activity or outcome (those given)."""
     conditions = []
     if worker_id:
         conditions.append(Entry.worker_id == worker_id)
