@@ -37,6 +37,10 @@ class Funder(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # What the indicators' targets cover: the whole funding period, or each year of it.
+    target_basis: Mapped[str] = mapped_column(
+        String(10), default="funding", server_default="funding"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activities: Mapped[list[Activity]] = relationship(secondary=funder_activity)

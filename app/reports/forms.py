@@ -44,6 +44,14 @@ class FunderForm(FlaskForm):
     description = TextAreaField("What the funding is for (optional)", validators=[Length(max=2000)])
     starts_on = DateField("Funding starts (optional)", validators=[Optional()])
     ends_on = DateField("Funding ends (optional)", validators=[Optional()])
+    target_basis = SelectField(
+        "Indicators' targets are for",
+        choices=[
+            SelectChoice("funding", "The whole funding period"),
+            SelectChoice("year", "Each year of funding"),
+        ],
+        default="funding",
+    )
     activities = CheckboxesField("Activities it funds", coerce=int)
     outcomes = CheckboxesField("Outcomes it funds (none ticked: every outcome)", coerce=int)
     viewers = CheckboxesField("Funder viewers who may see its reports", coerce=int)

@@ -11,7 +11,8 @@ from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, Outcome, Rung, User, funder_viewer
-from app.reports import files, periods
+from app.models.clock import utcnow
+from app.reports import files, periods, targets
 from app.reports.forms import FunderForm, IndicatorForm
 from app.reports.report import build
 
@@ -52,8 +53,29 @@ def index():
     return render_template("reports/index.html", funders=_funders())
 
 
-def _chosen_period() -> periods.Period:
-    """The period asked for: a named one, custom dates, or this quarter when none is given."""
+def _offered(funder: Funder):
+    """The test of which periods this funder's report offers (those inside its funding)."""
+    today = local_today()
+    return lambda period: targets.within_funding(funder, period, today)
+
+
+def _chosen_period(funder: Funder) -> periods.Period:
+    """The period asked for: a named one, custom dates, or the last complete one when none is
+    given; a period wholly outside the funding is refused with the reason."""
+    period = _asked_period(funder)
+    if not _offered(funder)(period):
+        dates = " to ".join(
+            f"{d:%-d %b %Y}" for d in (funder.starts_on, funder.ends_on) if d is not None
+        )
+        raise periods.PeriodError(
+            f"{period.label} is outside {funder.name}'s funding ({dates or 'not started'}): "
+            "choose a period within it."
+        )
+    return period
+
+
+def _asked_period(funder: Funder) -> periods.Period:
+    """The period the query string names, or the default."""
     code = request.args.get("period", "").strip()
     first, last = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     if code == "custom" or (not code and (first or last)):
@@ -61,7 +83,7 @@ def _chosen_period() -> periods.Period:
             raise periods.PeriodError("Give both the first and the last day of the custom period.")
         code = f"{first}..{last}"
     if not code and not request.args:
-        return periods.quarter(local_today())
+        return periods.last_complete(local_today(), _offered(funder))
     return periods.parse(code)
 
 
@@ -72,17 +94,17 @@ def report(funder_id: int):
     funder = funder_or_404(funder_id)
     context = dict(
         funder=funder,
-        choices=periods.choices(local_today()),
+        choices=periods.choices(local_today(), _offered(funder)),
         report=None,
         problem=None,
         bars=charts.bars,
     )
     try:
-        period = _chosen_period()
+        period = _chosen_period(funder)
     except periods.PeriodError as problem:
         context.update(problem=str(problem), chosen=request.args.get("period", ""))
         return render_template("reports/report.html", **context), 422
-    context.update(report=build(funder, period), chosen=period.code)
+    context.update(report=build(funder, period), chosen=period.code, produced_at=utcnow())
     audit.record("report.view", f"funder:{funder.id}", period.code)
     return render_template("reports/report.html", **context)
 
@@ -93,7 +115,7 @@ def download(funder_id: int, fmt: str):
     """The report as an Excel workbook or a CSV file, with the same figures as the page."""
     funder = funder_or_404(funder_id)
     try:
-        period = _chosen_period()
+        period = _chosen_period(funder)
     except periods.PeriodError as problem:
         return Response(str(problem), status=400, mimetype="text/plain")
     result = build(funder, period)
@@ -153,6 +175,7 @@ def _save_funder(form: FunderForm, funder: Funder) -> None:
     funder.name = form.name.data.strip()
     funder.description = (form.description.data or "").strip()
     funder.starts_on, funder.ends_on = form.starts_on.data, form.ends_on.data
+    funder.target_basis = form.target_basis.data
     funder.activities = [
         db.session.get(Activity, i) for i in form.activities.data if i in offered["activities"]
     ]
