@@ -23,6 +23,8 @@ Public functions
 - `tally(conditions, start, end)` — one Tally for the effective entries matching the SQL
   conditions in [start, end).
 - `tally_by(column, conditions, start, end)` — the same, one Tally per value of `column`.
+- `moves_on_ladder()` — SQL: the entries that set where a person stands on a ladder (a step,
+  or a setback going back to a named lower rung); distance travelled follows them.
 - `counts(organisation_id, start, end, **filters)` — steps, contacts and people for an
   organisation, optionally narrowed to a worker, activity or outcome (My week, tests).
 """
@@ -31,7 +33,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.entries.queries import _filters, day_bounds, effective, to_local
 from app.extensions import db
@@ -53,6 +55,16 @@ KIND_COUNTS: dict[str, frozenset] = {
 CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)
 STEP_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if STEP in counts)
 SETBACK_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if SETBACK in counts)
+
+
+def moves_on_ladder():
+    """SQL: entries that set where a person stands on a ladder — a step, or a setback that
+    names the lower rung they went back to."""
+    return or_(
+        Entry.kind.in_(STEP_KINDS),
+        and_(Entry.kind.in_(SETBACK_KINDS), Entry.rung_id.is_not(None)),
+    )
+
 
 # The columns, besides the local day, that tell one contact from another: a person seen
 # twice on one day is one contact. (A group session column joins this tuple, so that

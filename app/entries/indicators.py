@@ -203,7 +203,8 @@ def journeys(
         if key not in memo:
             memo[key] = journeys(scope, start, end)
         return [j for j in memo[key] if not outcome_id or j.outcome_id == outcome_id]
-    conditions = [*scope.conditions(), Entry.kind.in_(counting.STEP_KINDS)]
+    # Steps and goings back: a person who went back a rung has climbed one fewer.
+    conditions = [*scope.conditions(), counting.moves_on_ladder()]
     if outcome_id:
         conditions.append(Entry.outcome_id == outcome_id)
     found: dict[tuple, Journey] = {}

@@ -146,6 +146,13 @@ class Ladder:
     reached: dict  # rung id -> first time it was reached
 
     @property
+    def lower_rungs(self) -> list[Rung]:
+        """The rungs below the current one: tapping one asks before going back."""
+        if self.current is None:
+            return []
+        return [r for r in self.rungs if r.position < self.current.position]
+
+    @property
     def next_rungs(self) -> list[Rung]:
         if self.current is None:
             return self.rungs
@@ -188,6 +195,9 @@ def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
     if entries is None:
         entries = ladder_entries(person.id)
     steps = [e for e in entries if e.kind == "step"]
+    # Where a person stands: their latest step, or a later going back to a lower rung (a
+    # setback that names the rung).
+    moves = [e for e in entries if e.kind == "step" or (e.kind == "setback" and e.rung_id)]
     rungs_by_id = {}
     # Plans, their outcomes and every rung in one statement, not a query per plan and outcome.
     person_plans = db.session.scalars(
@@ -207,7 +217,8 @@ def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
         reached: dict = {}
         for s in mine:
             reached.setdefault(s.rung_id, s.recorded_at)
-        current = rungs_by_id.get(mine[-1].rung_id) if mine else None
+        placed = [m for m in moves if m.outcome_id == outcome.id]
+        current = rungs_by_id.get(placed[-1].rung_id) if placed else None
         first = rungs_by_id.get(mine[0].rung_id) if mine else None
         result.append(Ladder(plan, outcome, outcome.live_rungs, current, first, reached))
     return result

@@ -5,7 +5,7 @@
 importScripts("/static/js/outbox.js", "/static/js/sync.js");
 
 // Bump VERSION when the shell list changes; activate then deletes the older shell caches.
-var VERSION = "1";
+var VERSION = "2";
 var SHELL = "stepladder-shell-" + VERSION;
 var PAGES = "stepladder-pages-";
 var SHELL_FILES = [
@@ -16,6 +16,7 @@ var SHELL_FILES = [
   "/static/js/outbox.js",
   "/static/js/sync.js",
   "/static/js/offline.js",
+  "/static/js/going_back.js",
   "/static/vendor/htmx/htmx-2.0.11.min.js",
   "/static/icons/mark.svg",
   "/static/icons/icon-192.png",
