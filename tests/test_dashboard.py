@@ -223,10 +223,27 @@ def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     html = client.get("/overview/", headers=LIVE).get_data(as_text=True)
     items = re.findall(r"<li class=\"\">(.*?)</li>", html, re.S)
     assert len(items) == 2
-    flagged = [("arrived late" in item) for item in items]
+    flagged = [("sent later from an offline phone" in item) for item in items]
     assert sorted(flagged) == [False, True]
     # The feed is newest arrival first: the late one arrived last.
     assert flagged[0] is True
+
+
+def test_an_office_correction_is_never_flagged_as_sent_later(app, w):
+    """A supervisor's correction days later keeps the event's time; no phone was offline."""
+    at = utcnow() - timedelta(days=3)
+    seen = make_entry(w["person"], w["worker"], "seen", at=at, received_at=at)
+    correction = make_entry(
+        w["person"],
+        w["supervisor"],
+        "note",
+        note="It was a phone call",
+        at=at,
+        amends_id=seen.id,
+        reason="Wrong kind",
+        received_at=utcnow(),
+    )
+    assert not queries.arrived_late(correction)
 
 
 def test_attention_list_boundaries(app, w):

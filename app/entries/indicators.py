@@ -8,9 +8,13 @@ What a funder's report counts (its scope):
 - only effective entries count (`queries.effective()`: not a void, not amended), and an
   entry belongs to a period by its `recorded_at`, in the organisation's local days.
 
+Steps, contacts (visits) and people are defined once, in `app/entries/counting.py`; this
+module counts through it.
+
 Distance travelled, per person per outcome: from the rung the person stood on when the
-period began (their latest step before it) — or, for someone new to the ladder, the first
-rung they reached in the period — to the latest rung they reached in it. Someone whose only
+period began (their latest step, or going back, before it) — or, for someone new to the
+ladder, the first rung they reached in the period — to the rung they stand on at its end
+(going back to a lower rung counts: it shortens the distance). Someone whose only
 step so far is their first one has climbed 0 rungs; they are counted, and their number is
 stated beside the average.
 """
@@ -332,7 +336,9 @@ KINDS = {
     "new_people": Kind("New people started"),
     "contacts": Kind("Contacts delivered (visits: one person on one day)", ("activity_id",)),
     "climbed": Kind(
-        "People who climbed at least K rungs", ("outcome_id", "rungs"), ("outcome_id", "rungs")
+        "People who climbed at least a given number of rungs",
+        ("outcome_id", "rungs"),
+        ("outcome_id", "rungs"),
     ),
     "reached_rung": Kind("People who reached a given rung", ("rung_id",), ("rung_id",)),
     "average_climbed": Kind("Average rungs climbed (distance travelled)", ("outcome_id",)),
@@ -445,9 +451,8 @@ def describe(indicator: Indicator) -> str:
         activity = db.session.get(Activity, activity_id)
         words += f" · {activity.name}" if activity else ""
     if params.get("rungs"):
-        words = words.replace(
-            "K rungs", f"{params['rungs']} rung{'s' if int(params['rungs']) != 1 else ''}"
-        )
+        rungs = int(params["rungs"])
+        words = words.replace("a given number of rungs", f"{rungs} rung{'s' if rungs != 1 else ''}")
     return words
 
 

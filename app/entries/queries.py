@@ -19,12 +19,16 @@ from app.models import Entry, Outcome, Person, Plan, Rung, caseload
 _amender = aliased(Entry)
 
 # An entry that reached the server this long after it happened was made offline and synced
-# later: every screen flags it the same way ("arrived late").
+# later: every screen flags it the same way ("sent later from an offline phone").
 LATE_ARRIVAL = timedelta(minutes=15)
 
 
 def arrived_late(entry: Entry) -> bool:
-    """True when the entry reached the server well after it was recorded (an offline phone)."""
+    """True when the entry reached the server well after it was recorded (an offline phone).
+    A correction or removal is never flagged: it keeps the time of the event it corrects, so
+    an office correction made days later is not a phone that was offline."""
+    if entry.amends_id is not None:
+        return False
     return entry.received_at is not None and entry.received_at - entry.recorded_at > LATE_ARRIVAL
 
 
