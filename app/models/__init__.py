@@ -2,7 +2,14 @@
 
 from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
-from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
+from app.models.funding import (
+    Funder,
+    Indicator,
+    IndicatorChange,
+    funder_activity,
+    funder_outcome,
+    funder_viewer,
+)
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
@@ -30,4 +37,5 @@ __all__ = [
     "funder_activity",
     "funder_outcome",
     "funder_viewer",
+    "IndicatorChange",
 ]

@@ -70,8 +70,17 @@ class IndicatorForm(FlaskForm):
     rung = SelectField("Rung", coerce=int, validate_choice=False)
     activity = SelectField("Activity", coerce=int, validate_choice=False)
     rungs = IntegerField(
-        "Rungs to climb (K)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
+        "Rungs to climb (at least)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
     )
+    target = DecimalField(
+        "Target (optional)", places=None, validators=[Optional(), finite, NumberRange(min=0)]
+    )
+
+
+class IndicatorEditForm(FlaskForm):
+    """An indicator's name and target, changed without losing what they were (its history)."""
+
+    label = StringField("Name in the report", validators=[DataRequired(), Length(max=200)])
     target = DecimalField(
         "Target (optional)", places=None, validators=[Optional(), finite, NumberRange(min=0)]
     )

@@ -1,5 +1,7 @@
 """Funder reports: the list, a funder's period report and its downloads, and funder set-up."""
 
+from decimal import Decimal
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -10,11 +12,20 @@ from app.access import OFFICE, allow, scoped
 from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
-from app.models import Activity, Funder, Indicator, Outcome, Rung, User, funder_viewer
+from app.models import (
+    Activity,
+    Funder,
+    Indicator,
+    IndicatorChange,
+    Outcome,
+    Rung,
+    User,
+    funder_viewer,
+)
 from app.models.clock import utcnow
 from app.reports import files, periods, targets
-from app.reports.forms import FunderForm, IndicatorForm
-from app.reports.report import build
+from app.reports.forms import FunderForm, IndicatorEditForm, IndicatorForm
+from app.reports.report import build, tidy
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -238,6 +249,7 @@ def edit_funder(funder_id: int):
         form=form,
         funder=funder,
         indicator_form=_indicator_form(),
+        edit_forms=edit_forms(funder),
         describe=indicators.describe,
     ), status
 
@@ -304,8 +316,65 @@ def add_indicator(funder_id: int):
         form=_funder_form(funder),
         funder=funder,
         indicator_form=form,
+        edit_forms=edit_forms(funder),
         describe=indicators.describe,
     ), 422
+
+
+def edit_forms(funder: Funder) -> dict:
+    """One edit form per indicator, filled with its name and target (ids kept apart by prefix)."""
+    forms = {}
+    for ind in funder.indicators:
+        form = IndicatorEditForm(formdata=None, prefix=f"indicator-{ind.id}")
+        form.label.data = ind.label
+        form.target.data = None if ind.target is None else Decimal(str(tidy(ind.target)))
+        forms[ind.id] = form
+    return forms
+
+
+@bp.post("/<int:funder_id>/indicators/<int:indicator_id>")
+@allow("admin")
+def edit_indicator(funder_id: int, indicator_id: int):
+    """Change an indicator's name or target, keeping what it was as its history."""
+    funder = funder_or_404(funder_id)
+    indicator = scoped(Indicator, indicator_id)
+    if indicator.funder_id != funder.id:
+        abort(404)
+    form = IndicatorEditForm(prefix=f"indicator-{indicator.id}")
+    if not form.validate():
+        problem = "; ".join(
+            f"{getattr(form, n).label.text}: {e[0]}" for n, e in form.errors.items()
+        )
+        flash(f"The indicator was not changed. {problem}", "error")
+        forms = edit_forms(funder)
+        forms[indicator.id] = form
+        return render_template(
+            "reports/funder.html",
+            form=_funder_form(funder),
+            funder=funder,
+            indicator_form=_indicator_form(),
+            edit_forms=forms,
+            describe=indicators.describe,
+        ), 422
+    label = form.label.data.strip()
+    target = float(form.target.data) if form.target.data is not None else None
+    if (label, target) != (indicator.label, indicator.target):
+        db.session.add(
+            IndicatorChange(
+                organisation_id=indicator.organisation_id,
+                indicator_id=indicator.id,
+                user_id=current_user.id,
+                old_label=indicator.label,
+                new_label=label,
+                old_target=indicator.target,
+                new_target=target,
+            )
+        )
+        indicator.label, indicator.target = label, target
+        audit.record("indicator.change", f"indicator:{indicator.id}", label)
+        db.session.commit()
+        flash(f"Changed the indicator “{label}”; what it was is kept in its history.", "info")
+    return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
 
 
 @bp.post("/<int:funder_id>/indicators/<int:indicator_id>/delete")
