@@ -126,3 +126,19 @@ def test_going_back_shortens_the_distance_travelled(app, w, on_the_top_rung, cli
     scope = Scope(w["org"].id)
     found = indicators.distance(scope, *queries.day_bounds(today - timedelta(days=7), today))
     assert (found.people, found.total) == (1, 1)  # first rung to the second: one rung
+
+
+def test_the_journey_counts_steps_visits_and_setbacks_through_the_counting_layer(
+    client, auth, w, on_the_top_rung
+):
+    second = w["outcome"].rungs[1]
+    _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
+    _post(client, w["person"], on_the_top_rung, "seen")
+    client.post("/sign-out", data={"csrf_token": on_the_top_rung})
+    auth.sign_in(w["supervisor"])
+    html = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
+    line = re.search(r'aria-label="Last 90 days">(.*?)</p>', html, re.S).group(1)
+    # Two steps on two earlier days; going back and "seen" today: one visit today.
+    assert re.sub(r"<[^>]+>|\s+", " ", line).split() == (
+        "In the last 90 days: 2 steps · 3 contacts (visits: days seen) · 1 setbacks".split()
+    )
