@@ -70,7 +70,15 @@ NOTES = [
 def load_demo(seed: int = 7) -> Organisation:
     """Create the demo organisation, its staff, people and several months of entries."""
     rng = random.Random(seed)
-    org = Organisation(name=ORGANISATION, setup_done=True, demographic_fields="age band,gender")
+    org = Organisation(
+        name=ORGANISATION,
+        setup_done=True,
+        demographic_fields="age band,gender",
+        demographic_options={
+            "age band": ["18-25", "26-40", "41-64", "65+"],
+            "gender": ["Woman", "Man", "Non-binary", "Prefer not to say"],
+        },
+    )
     db.session.add(org)
     db.session.flush()
     password = hash_password(PASSWORD)

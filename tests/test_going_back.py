@@ -139,6 +139,5 @@ def test_the_journey_counts_steps_visits_and_setbacks_through_the_counting_layer
     html = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
     line = re.search(r'aria-label="Last 90 days">(.*?)</p>', html, re.S).group(1)
     # Two steps on two earlier days; going back and "seen" today: one visit today.
-    assert re.sub(r"<[^>]+>|\s+", " ", line).split() == (
-        "In the last 90 days: 2 steps · 3 contacts (visits: days seen) · 1 setbacks".split()
-    )
+    text = " ".join(re.sub(r"<[^>]+>", " ", line).split())
+    assert text == "In the last 90 days: 2 steps · 3 contacts (visits: days seen) · 1 setbacks"

@@ -1,5 +1,5 @@
-"""Targets belong to a funding period (whole funding or per year), and an indicator's edits
-are kept as its history.
+"""Targets belong to a funding period (whole funding or per year), an indicator's edits are
+kept as its history, and demographic fields have lists of answers to choose from.
 
 Revision ID: 0005
 Revises: 0004
@@ -15,6 +15,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("demographic_options", sa.JSON(), nullable=False, server_default="{}")
+        )
     with op.batch_alter_table("funder", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -67,3 +71,5 @@ def downgrade():
     op.drop_table("indicator_change")
     with op.batch_alter_table("funder", schema=None) as batch_op:
         batch_op.drop_column("target_basis")
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_column("demographic_options")
