@@ -87,6 +87,8 @@ def ladder_points(rungs, events) -> list[LadderPoint]:
             level, text = index[e.rung_id], rungs[index[e.rung_id]].text
             points.append(LadderPoint(e.recorded_at, "step", level, text))
         elif e.kind == "setback":
+            if e.rung_id in index:  # going back to a lower rung: the line steps down to it
+                level, text = index[e.rung_id], rungs[index[e.rung_id]].text
             points.append(LadderPoint(e.recorded_at, "setback", level, text))
     return points
 

@@ -2,7 +2,7 @@
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from app.models import (
     Plan,
     Story,
     User,
+    funder_viewer,
 )
 from app.models.clock import utcnow
 
@@ -30,6 +31,7 @@ USERS = [
     ("worker2@example.org", "Priya Worker", "worker"),
     ("supervisor@example.org", "Jo Supervisor", "supervisor"),
     ("admin@example.org", "Alex Admin", "admin"),
+    ("funder@example.org", "Fran Funder", "funder"),
 ]
 NAMES = [
     "Aisha",
@@ -69,7 +71,15 @@ NOTES = [
 def load_demo(seed: int = 7) -> Organisation:
     """Create the demo organisation, its staff, people and several months of entries."""
     rng = random.Random(seed)
-    org = Organisation(name=ORGANISATION, setup_done=True, demographic_fields="age band,gender")
+    org = Organisation(
+        name=ORGANISATION,
+        setup_done=True,
+        demographic_fields="age band,gender",
+        demographic_options={
+            "age band": ["18-25", "26-40", "41-64", "65+"],
+            "gender": ["Woman", "Man", "Non-binary", "Prefer not to say"],
+        },
+    )
     db.session.add(org)
     db.session.flush()
     password = hash_password(PASSWORD)
@@ -111,13 +121,22 @@ def load_demo(seed: int = 7) -> Organisation:
         db.session.flush()
         _history(rng, person, worker, chosen, activities, now)
     users["worker@example.org"].last_activity_id = activities[0].id
-    _funders(org, outcomes, activities)
+    _funders(org, outcomes, activities, users["funder@example.org"], now.date())
     db.session.commit()
     return org
 
 
-def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activity]) -> None:
-    """Two funders with the common indicators, so the reports have something true to show."""
+def _funders(
+    org: Organisation,
+    outcomes: list[Outcome],
+    activities: list[Activity],
+    viewer: User,
+    today: date,
+) -> None:
+    """Two funders with the common indicators, so the reports have something true to show;
+    the council's funding began with the history and runs for three years, and its funder
+    viewer sees its reports."""
+    starts = (today - timedelta(days=150)).replace(day=1)
     by_name = {o.name: o for o in outcomes} | {a.name: a for a in activities}
     getting_out = by_name["Getting out and about"]
     bus_alone = next(r for r in getting_out.rungs if r.text == "Took the bus alone")
@@ -125,6 +144,8 @@ def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activi
         organisation_id=org.id,
         name="City Council Mental Health Fund",
         description="Commissioned outreach: getting out and about, and connecting with people.",
+        starts_on=starts,
+        ends_on=date(starts.year + 3, starts.month, 1) - timedelta(days=1),
     )
     council.activities = [
         by_name[n] for n in ("Doorstep support", "Travel training", "Drop-in group")
@@ -136,15 +157,15 @@ def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activi
         )
         for n, (kind, label, params, target) in enumerate(
             [
-                ("people_supported", "People supported", {}, 20),
-                ("contacts", "Sessions and contacts delivered", {}, 150),
+                ("people_supported", "People supported", {}, 60),
+                ("contacts", "Contacts delivered", {}, 1500),
                 (
                     "climbed",
                     "People who climbed at least one rung of Getting out and about",
                     {"outcome_id": getting_out.id, "rungs": 1},
-                    10,
+                    30,
                 ),
-                ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 5),
+                ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 15),
                 (
                     "average_climbed",
                     "Average rungs climbed: Getting out and about",
@@ -189,6 +210,8 @@ def _funders(org: Organisation, outcomes: list[Outcome], activities: list[Activi
         ),
     ]
     db.session.add_all([council, lottery])
+    db.session.flush()
+    db.session.execute(funder_viewer.insert().values(funder_id=council.id, user_id=viewer.id))
 
 
 def _history(rng, person, worker, outcomes, activities, now) -> None:

@@ -25,6 +25,7 @@ SHELL_STATIC = (
     "js/outbox.js",
     "js/sync.js",
     "js/offline.js",
+    "js/going_back.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/mark.svg",
     "icons/icon-192.png",

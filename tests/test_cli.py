@@ -88,6 +88,7 @@ def test_demo_data_keeps_the_public_contract(runner, app):
         "worker2@example.org",
         "supervisor@example.org",
         "admin@example.org",
+        "funder@example.org",
     }
     assert all(verify_password(u.password_hash, "stepladder-demo") for u in users.values())
     for email in ("worker@example.org", "worker2@example.org"):

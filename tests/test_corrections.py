@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.entries import queries
+from app.entries import counting, queries
 from app.extensions import db
 from app.models import AuditEvent, Entry
 from app.models.clock import utcnow
@@ -37,7 +37,7 @@ def hidden(html: str, action: str) -> dict:
 
 def today_counts(org_id):
     today = queries.local_today()
-    return queries.counts(org_id, *queries.day_bounds(today, today))
+    return counting.counts(org_id, *queries.day_bounds(today, today))
 
 
 def export(client) -> dict:
@@ -338,5 +338,5 @@ def test_removing_a_correction_removes_the_event_it_described(app, w):
     make_entry(w["person"], w["worker"], "void", amends_id=correction.id, reason="Never happened")
     db.session.commit()
     start, end = queries.day_bounds(queries.local_today(), queries.local_today())
-    assert queries.counts(w["org"].id, start, end).steps == 0
+    assert counting.counts(w["org"].id, start, end).steps == 0
     assert queries.step_history(w["person"].id) == []

@@ -7,7 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import select
 
-from app import audit
+from app import audit, params
 from app.access import STAFF, allow, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
@@ -151,6 +151,8 @@ def record(person_id: int):
     try:
         if not form.validate():
             raise EntryError(_first_error(form))
+        if form.parsed_action()[0] == "back":
+            return _ask_going_back(person, form, replay)
         entry = _entry_from_form(form, person)
         # Noted before storing, so the audit row commits with the entry; a repeat inserts
         # nothing and its note goes with the failed insert (the repeat is noted below).
@@ -171,6 +173,26 @@ def record(person_id: int):
         context = _person_context(person, saved=recorded.entry)
         return _recorder_fragment(context), status
     return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
+
+
+def _ask_going_back(person: Person, form: EntryForm, replay: bool):
+    """A tap on a rung below the current one stores nothing yet: it asks "Back to '<rung>'?",
+    and only "Yes" (action goback:<rung>) records going back, as a setback."""
+    rung_id = params.parse_id(form.parsed_action()[1] or "")
+    ladder = next(
+        (lad for lad in queries.ladders(person) for r in lad.lower_rungs if r.id == rung_id), None
+    )
+    if ladder is None:
+        raise EntryError("That step is not below where this person stands now. Please reload.")
+    if replay:
+        # An offline phone cannot ask; set the entry aside visibly rather than guess.
+        return {"error": "Going back to a lower step needs confirming on the person's page."}, 422
+    context = _person_context(person)
+    rung = next(r for r in ladder.lower_rungs if r.id == rung_id)
+    context["going_back"] = dict(rung=rung, current=ladder.current)
+    if request.headers.get("HX-Request"):
+        return _recorder_fragment(context), 200
+    return render_template("caseload/person.html", **context), 200
 
 
 def _entry_action(entry: Entry) -> str:
@@ -203,6 +225,9 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
             fields["rung_id"] = int(arg or "")
         elif kind == "setback":
             fields["outcome_id"] = int(arg or "")
+        elif kind == "goback":
+            # Confirmed going back to a lower rung: a setback that names the rung.
+            fields.update(kind="setback", rung_id=int(arg or ""))
         elif kind == "void":
             target = db.session.get(Entry, parse_uuid(arg))
             _check_may_void(target, person)

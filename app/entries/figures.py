@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, func, or_, select
 
-from app.entries import queries
-from app.entries.queries import Counts, _filters, effective
+from app.entries import counting, queries
+from app.entries.counting import STEP, STEP_KINDS, Counts, LocalDays, Tally
+from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, User
 from app.models.clock import utcnow
@@ -34,30 +35,6 @@ GROUPS = {
     "activity": (Activity, "No activity given"),
     "worker": (User, ""),
 }
-
-
-@dataclass
-class Tally:
-    """Steps, contacts and the set of people seen, for a whole period or one group in it."""
-
-    steps: int = 0
-    contacts: int = 0
-    people: set = field(default_factory=set)
-
-    def add(self, kind: str, person_id: int, steps: int = 1, contacts: int = 1) -> None:
-        """Count one entry (or a pre-counted group of one person's entries)."""
-        self.steps += steps if kind == "step" else 0
-        self.contacts += contacts if kind != "note" else 0
-        self.people.add(person_id)
-
-    def plus(self, other: "Tally | None") -> Counts:
-        """This tally with another on top, without copying the (large) history set."""
-        if other is None:
-            return Counts(self.steps, self.contacts, len(self.people))
-        extra = sum(1 for p in other.people if p not in self.people)
-        return Counts(
-            self.steps + other.steps, self.contacts + other.contacts, len(self.people) + extra
-        )
 
 
 @dataclass
@@ -162,12 +139,10 @@ class Figures:
         if self._live is None:
             self._live = db.session.execute(
                 select(
-                    Entry.recorded_at,
-                    Entry.kind,
-                    Entry.person_id,
                     Entry.outcome_id,
                     Entry.activity_id,
                     Entry.worker_id,
+                    *counting.ROW_COLUMNS,
                 ).where(*self._conditions(self.today_start))
             ).all()
         return self._live
@@ -182,26 +157,24 @@ class Figures:
         )
 
     def _aggregate(self, start: datetime, end: datetime) -> Aggregate:
-        """One grouped pass over the covering index: per outcome, activity, worker and person."""
+        """One pass over the covering index, each entry counted into the total and its
+        outcome, activity and worker by the counting layer (visits need each entry's day)."""
         rows = db.session.execute(
             select(
-                Entry.outcome_id,
-                Entry.activity_id,
-                Entry.worker_id,
-                Entry.person_id,
-                func.count().filter(Entry.kind == "step"),
-                func.count().filter(Entry.kind != "note"),
-            )
-            .where(*self._conditions(start, end))
-            .group_by(Entry.outcome_id, Entry.activity_id, Entry.worker_id, Entry.person_id)
-        ).all()
-        found = Aggregate()
-        for outcome_id, activity_id, worker_id, person_id, steps, contacts in rows:
-            groups = self._group_tallies(found, outcome_id, activity_id, worker_id)
-            for tally in (found.total, *groups):
-                tally.steps += steps
-                tally.contacts += contacts
-                tally.people.add(person_id)
+                Entry.outcome_id, Entry.activity_id, Entry.worker_id, *counting.ROW_COLUMNS
+            ).where(*self._conditions(start, end))
+        )
+        return self._tally_rows(rows, start, end)
+
+    def _tally_rows(self, rows, start: datetime, end: datetime) -> Aggregate:
+        """Rows of (outcome, activity, worker, counting columns...) tallied into an Aggregate."""
+        found, days = Aggregate(), LocalDays(start, end)
+        for outcome_id, activity_id, worker_id, *row in rows:
+            for tally in (
+                found.total,
+                *self._group_tallies(found, outcome_id, activity_id, worker_id),
+            ):
+                counting.add_row(tally, days, *row)
         return found
 
     @staticmethod
@@ -211,21 +184,15 @@ class Figures:
 
     def _today_part(self, start: datetime, end: datetime) -> Aggregate:
         """Today's entries that fall in [start, end), tallied the same way."""
-        found = Aggregate()
-        for at, kind, person_id, outcome_id, activity_id, worker_id in self.live_rows():
-            if start <= at < end:
-                for tally in (
-                    found.total,
-                    *self._group_tallies(found, outcome_id, activity_id, worker_id),
-                ):
-                    tally.add(kind, person_id)
-        return found
+        # Columns: outcome, activity, worker, then counting.ROW_COLUMNS (kind, recorded_at, ...).
+        rows = [row for row in self.live_rows() if start <= row[4] < end]
+        return self._tally_rows(rows, self.today_start, max(end, self.today_start))
 
     def counts(self, start: datetime, end: datetime) -> Counts:
         """Steps, contacts and distinct people in [start, end): history plus today."""
         history = self._history(start, end)
         today = self._today_part(start, end).total
-        return (history.total if history else Tally()).plus(today)
+        return (history.total if history else Tally()).combined(today)
 
     def breakdowns(self, start: datetime, end: datetime) -> dict[str, list[Row]]:
         """[start, end) grouped by outcome, activity and worker, busiest first."""
@@ -238,7 +205,7 @@ class Figures:
         steps, then contacts, descending, then by name in the database's own collation."""
         model, unnamed = GROUPS[name]
         keys = set(history) | set(today)
-        merged = {key: history.get(key, Tally()).plus(today.get(key)) for key in keys}
+        merged = {key: history.get(key, Tally()).combined(today.get(key)) for key in keys}
         named = [k for k in keys if k is not None]
         names = (
             db.session.execute(
@@ -270,8 +237,8 @@ class Figures:
         if bounds[0][0] < self.today_start:
             history = self._cached(("weeks", tuple(bounds)), lambda: self._weeks(bounds), {})
         counts = dict(history)
-        for at, kind, *_ in self.live_rows():
-            if kind != "step":
+        for _outcome, _activity, _worker, kind, at, *_ in self.live_rows():
+            if not counting.counts_as(kind, STEP):
                 continue
             for i, (start, end) in enumerate(bounds):
                 if start <= at < end:
@@ -288,7 +255,7 @@ class Figures:
         end = min(bounds[-1][1], self.today_start)
         rows = db.session.execute(
             select(week, func.count())
-            .where(Entry.kind == "step", *self._conditions(bounds[0][0], end))
+            .where(Entry.kind.in_(STEP_KINDS), *self._conditions(bounds[0][0], end))
             .group_by(week)
         ).all()
         return dict(rows)

@@ -8,9 +8,13 @@ What a funder's report counts (its scope):
 - only effective entries count (`queries.effective()`: not a void, not amended), and an
   entry belongs to a period by its `recorded_at`, in the organisation's local days.
 
+Steps, contacts (visits) and people are defined once, in `app/entries/counting.py`; this
+module counts through it.
+
 Distance travelled, per person per outcome: from the rung the person stood on when the
-period began (their latest step before it) — or, for someone new to the ladder, the first
-rung they reached in the period — to the latest rung they reached in it. Someone whose only
+period began (their latest step, or going back, before it) — or, for someone new to the
+ladder, the first rung they reached in the period — to the rung they stand on at its end
+(going back to a lower rung counts: it shortens the distance). Someone whose only
 step so far is their first one has climbed 0 rungs; they are counted, and their number is
 stated beside the average.
 """
@@ -20,6 +24,7 @@ from datetime import datetime
 
 from sqlalchemy import distinct, func, or_, select
 
+from app.entries import counting
 from app.entries.queries import effective
 from app.extensions import db
 from app.models import Activity, Entry, Funder, Indicator, Outcome, Person, Rung
@@ -42,7 +47,12 @@ class Scope:
 
     def conditions(self) -> list:
         """SQL conditions for this scope's effective entries."""
-        conditions = [Entry.organisation_id == self.organisation_id, effective()]
+        return [*self.reach(), effective()]
+
+    def reach(self) -> list:
+        """SQL conditions for this scope's entries, effective or not (the counting layer adds
+        its own definition of effective)."""
+        conditions = [Entry.organisation_id == self.organisation_id]
         if self.activity_ids is not None:
             conditions.append(Entry.activity_id.in_(self.activity_ids))
         if self.outcome_ids is not None:
@@ -60,12 +70,31 @@ def within(start: datetime, end: datetime) -> list:
 # --- counts ---------------------------------------------------------------------------------
 
 
-def people_supported(scope: Scope, start: datetime, end: datetime) -> int:
+def activity_tallies(
+    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+) -> dict:
+    """The counting layer's Tally per activity of the scope's entries in [start, end): one
+    read per period, shared through `memo` (see `journeys`) by every figure that asks."""
+    key = ("activities", scope, start, end)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = counting.tally_by(Entry.activity_id, scope.reach(), start, end)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def whole(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
+    """The scope's Tally over [start, end), every activity together (a visit once)."""
+    total = counting.Tally()
+    for part in activity_tallies(scope, start, end, memo).values():
+        total = total.plus(part)
+    return total
+
+
+def people_supported(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
     """Distinct people with at least one effective entry in [start, end)."""
-    query = select(func.count(distinct(Entry.person_id))).where(
-        *scope.conditions(), *within(start, end)
-    )
-    return db.session.scalar(query)
+    return len(whole(scope, start, end, memo).people)
 
 
 def people_ids(scope: Scope, start: datetime, end: datetime):
@@ -93,14 +122,17 @@ def new_people(scope: Scope, start: datetime, end: datetime) -> int:
     return db.session.scalar(select(func.count()).select_from(supported).where(~earlier.exists()))
 
 
-def contacts(scope: Scope, start: datetime, end: datetime, activity_id: int | None = None) -> int:
-    """Sessions and contacts delivered: every effective entry but notes, as on the dashboard."""
-    query = select(func.count()).where(
-        *scope.conditions(), *within(start, end), Entry.kind != "note"
-    )
+def contacts(
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    activity_id: int | None = None,
+    memo: dict | None = None,
+) -> int:
+    """Contacts delivered: visits (one person on one local day), as the counting layer defines."""
     if activity_id:
-        query = query.where(Entry.activity_id == activity_id)
-    return db.session.scalar(query)
+        return activity_tallies(scope, start, end, memo).get(activity_id, counting.Tally()).contacts
+    return whole(scope, start, end, memo).contacts
 
 
 def people_with_setback(
@@ -108,7 +140,7 @@ def people_with_setback(
 ) -> int:
     """Distinct people with at least one effective setback in [start, end)."""
     query = select(func.count(distinct(Entry.person_id))).where(
-        *scope.conditions(), *within(start, end), Entry.kind == "setback"
+        *scope.conditions(), *within(start, end), Entry.kind.in_(counting.SETBACK_KINDS)
     )
     if outcome_id:
         query = query.where(Entry.outcome_id == outcome_id)
@@ -123,7 +155,7 @@ def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) ->
         .where(
             *scope.conditions(),
             *within(start, end),
-            Entry.kind == "step",
+            Entry.kind.in_(counting.STEP_KINDS),
             Rung.outcome_id == rung.outcome_id,
             Rung.position >= rung.position,
         )
@@ -175,7 +207,8 @@ def journeys(
         if key not in memo:
             memo[key] = journeys(scope, start, end)
         return [j for j in memo[key] if not outcome_id or j.outcome_id == outcome_id]
-    conditions = [*scope.conditions(), Entry.kind == "step"]
+    # Steps and goings back: a person who went back a rung has climbed one fewer.
+    conditions = [*scope.conditions(), counting.moves_on_ladder()]
     if outcome_id:
         conditions.append(Entry.outcome_id == outcome_id)
     found: dict[tuple, Journey] = {}
@@ -301,9 +334,11 @@ class Kind:
 KINDS = {
     "people_supported": Kind("People supported"),
     "new_people": Kind("New people started"),
-    "contacts": Kind("Sessions and contacts delivered", ("activity_id",)),
+    "contacts": Kind("Contacts delivered (visits: one person on one day)", ("activity_id",)),
     "climbed": Kind(
-        "People who climbed at least K rungs", ("outcome_id", "rungs"), ("outcome_id", "rungs")
+        "People who climbed at least a given number of rungs",
+        ("outcome_id", "rungs"),
+        ("outcome_id", "rungs"),
     ),
     "reached_rung": Kind("People who reached a given rung", ("rung_id",), ("rung_id",)),
     "average_climbed": Kind("Average rungs climbed (distance travelled)", ("outcome_id",)),
@@ -369,11 +404,11 @@ def evaluate(
     params = indicator.params or {}
     kind = indicator.kind
     if kind == "people_supported":
-        return Value(people_supported(scope, start, end))
+        return Value(people_supported(scope, start, end, memo))
     if kind == "new_people":
         return Value(new_people(scope, start, end))
     if kind == "contacts":
-        return Value(contacts(scope, start, end, params.get("activity_id")))
+        return Value(contacts(scope, start, end, params.get("activity_id"), memo))
     if kind == "setback":
         return Value(people_with_setback(scope, start, end, params.get("outcome_id")))
     if kind == "reached_rung":
@@ -416,9 +451,8 @@ def describe(indicator: Indicator) -> str:
         activity = db.session.get(Activity, activity_id)
         words += f" · {activity.name}" if activity else ""
     if params.get("rungs"):
-        words = words.replace(
-            "K rungs", f"{params['rungs']} rung{'s' if int(params['rungs']) != 1 else ''}"
-        )
+        rungs = int(params["rungs"])
+        words = words.replace("a given number of rungs", f"{rungs} rung{'s' if rungs != 1 else ''}")
     return words
 
 

@@ -19,12 +19,16 @@ from app.models import Entry, Outcome, Person, Plan, Rung, caseload
 _amender = aliased(Entry)
 
 # An entry that reached the server this long after it happened was made offline and synced
-# later: every screen flags it the same way ("arrived late").
+# later: every screen flags it the same way ("sent later from an offline phone").
 LATE_ARRIVAL = timedelta(minutes=15)
 
 
 def arrived_late(entry: Entry) -> bool:
-    """True when the entry reached the server well after it was recorded (an offline phone)."""
+    """True when the entry reached the server well after it was recorded (an offline phone).
+    A correction or removal is never flagged: it keeps the time of the event it corrects, so
+    an office correction made days later is not a phone that was offline."""
+    if entry.amends_id is not None:
+        return False
     return entry.received_at is not None and entry.received_at - entry.recorded_at > LATE_ARRIVAL
 
 
@@ -146,6 +150,13 @@ class Ladder:
     reached: dict  # rung id -> first time it was reached
 
     @property
+    def lower_rungs(self) -> list[Rung]:
+        """The rungs below the current one: tapping one asks before going back."""
+        if self.current is None:
+            return []
+        return [r for r in self.rungs if r.position < self.current.position]
+
+    @property
     def next_rungs(self) -> list[Rung]:
         if self.current is None:
             return self.rungs
@@ -188,6 +199,9 @@ def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
     if entries is None:
         entries = ladder_entries(person.id)
     steps = [e for e in entries if e.kind == "step"]
+    # Where a person stands: their latest step, or a later going back to a lower rung (a
+    # setback that names the rung).
+    moves = [e for e in entries if e.kind == "step" or (e.kind == "setback" and e.rung_id)]
     rungs_by_id = {}
     # Plans, their outcomes and every rung in one statement, not a query per plan and outcome.
     person_plans = db.session.scalars(
@@ -207,7 +221,8 @@ def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
         reached: dict = {}
         for s in mine:
             reached.setdefault(s.rung_id, s.recorded_at)
-        current = rungs_by_id.get(mine[-1].rung_id) if mine else None
+        placed = [m for m in moves if m.outcome_id == outcome.id]
+        current = rungs_by_id.get(placed[-1].rung_id) if placed else None
         first = rungs_by_id.get(mine[0].rung_id) if mine else None
         result.append(Ladder(plan, outcome, outcome.live_rungs, current, first, reached))
     return result
@@ -252,34 +267,11 @@ def amender_of(entry_id) -> Entry | None:
     return db.session.scalar(select(Entry).where(Entry.amends_id == entry_id).limit(1))
 
 
-# --- counts ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    steps: int
-    contacts: int
-    people: int
-
-
-def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> Counts:
-    """Steps, contacts (effective entries but notes) and distinct people seen in [start, end)."""
-    query = select(
-        func.count().filter(Entry.kind == "step"),
-        func.count().filter(Entry.kind != "note"),
-        func.count(func.distinct(Entry.person_id)),
-    ).where(
-        Entry.organisation_id == organisation_id,
-        Entry.recorded_at >= start,
-        Entry.recorded_at < end,
-        effective(),
-        *_filters(**filters),
-    )
-    steps, contacts, people = db.session.execute(query).one()
-    return Counts(steps, contacts, people)
+# --- filters ---------------------------------------------------------------------------------
 
 
 def _filters(worker_id=None, activity_id=None, outcome_id=None) -> list:
+    """SQL conditions narrowing entries to a worker, activity or outcome (those given)."""
     conditions = []
     if worker_id:
         conditions.append(Entry.worker_id == worker_id)

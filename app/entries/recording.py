@@ -96,6 +96,12 @@ def build_entry(
         if rung.retired:
             raise EntryError("That step has been retired from its ladder.")
         outcome_id = rung.outcome_id
+    elif kind == "setback" and rung_id is not None:
+        # Going back to a lower rung: a setback on its outcome that says where they are now.
+        rung = _org_row(Rung, rung_id, org, "step")
+        if rung.retired:
+            raise EntryError("That step has been retired from its ladder.")
+        outcome_id = rung.outcome_id
     elif kind == "setback":
         _org_row(Outcome, outcome_id, org, "outcome")
         rung_id = None

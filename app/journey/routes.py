@@ -1,15 +1,17 @@
 """A person's journey for supervisors: ladders with charts, days since last seen, the timeline."""
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import charts
 from app.access import OFFICE, allow, person_or_404
-from app.entries import queries, timeline
+from app.entries import counting, queries, timeline
 from app.extensions import db
 from app.journey.rules import may_change
-from app.models import KINDS, Outcome, User
+from app.models import KINDS, Entry, Outcome, User
 from app.models.clock import utcnow
 from app.models.entry import KIND_LABELS
 
@@ -64,6 +66,11 @@ def person(person_id: int):
         filters=filters,
         last_seen=last,
         days_since=queries.local_days_since(last, today) if last else None,
+        # Counted by the same layer as the dashboard and the reports.
+        recent=counting.tally(
+            [Entry.person_id == person.id],
+            *queries.day_bounds(today - timedelta(days=89), today),
+        ),
         kinds=[(k, KIND_LABELS[k]) for k in KINDS],
         outcomes=db.session.scalars(
             select(Outcome).where(Outcome.organisation_id == org).order_by(Outcome.position)

@@ -3,7 +3,14 @@
 from app.models.attempt import Attempt
 from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
-from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
+from app.models.funding import (
+    Funder,
+    Indicator,
+    IndicatorChange,
+    funder_activity,
+    funder_outcome,
+    funder_viewer,
+)
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
@@ -34,4 +41,5 @@ __all__ = [
     "funder_activity",
     "funder_outcome",
     "funder_viewer",
+    "IndicatorChange",
 ]

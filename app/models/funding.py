@@ -37,6 +37,10 @@ class Funder(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # What the indicators' targets cover: the whole funding period, or each year of it.
+    target_basis: Mapped[str] = mapped_column(
+        String(10), default="funding", server_default="funding"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activities: Mapped[list[Activity]] = relationship(secondary=funder_activity)
@@ -60,3 +64,24 @@ class Indicator(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     funder: Mapped[Funder] = relationship(back_populates="indicators")
+    changes: Mapped[list["IndicatorChange"]] = relationship(
+        order_by="IndicatorChange.changed_at.desc()", cascade="all, delete-orphan"
+    )
+
+
+class IndicatorChange(db.Model):
+    """One edit of an indicator's label or target, kept so that its history is never lost:
+    the indicator keeps its identity (and every period's figures, which come from the log),
+    and what it was called and aimed at before stays readable."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_label: Mapped[str] = mapped_column(String(200))
+    new_label: Mapped[str] = mapped_column(String(200))
+    old_target: Mapped[float | None]
+    new_target: Mapped[float | None]

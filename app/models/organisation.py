@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -20,9 +20,16 @@ class Organisation(db.Model):
     workers_see_everyone: Mapped[bool] = mapped_column(default=False)
     # Which demographic fields this organisation collects (funder reports need a few).
     demographic_fields: Mapped[str] = mapped_column(String(500), default="age band,gender")
+    # The answers each demographic field is chosen from ({"gender": ["Woman", "Man", ...]}), so
+    # a report's table groups like with like; a field with no list is typed in.
+    demographic_options: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     setup_done: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def demographic_field_list(self) -> list[str]:
         return [f.strip() for f in self.demographic_fields.split(",") if f.strip()]
+
+    def demographic_choices(self, name: str) -> list[str]:
+        """The answers the admin set for field `name` (empty: typed in)."""
+        return list((self.demographic_options or {}).get(name, []))

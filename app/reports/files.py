@@ -7,7 +7,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.export.cells import csv_stream, safe_cell
-from app.reports.report import HEADER, Report, rows, tidy
+from app.reports.report import HEADER, Report, reasons, rows, tidy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUMMARY_HEADER = ["Indicator", "Counts", "This period", "Previous period", "Target", "Note"]
@@ -44,10 +44,14 @@ def to_xlsx(report: Report) -> bytes:
             [
                 safe_cell(row.label),
                 safe_cell(row.counts),
-                _number(row.value.number),
-                _number(row.previous.number),
+                row.now.shown,
+                row.before.shown,
                 tidy(row.target),
-                safe_cell(row.value.problem or row.value.note),
+                safe_cell(
+                    "; ".join(
+                        n for n in (row.note, row.target_note, reasons(row.now, row.before)) if n
+                    )
+                ),
             ]
         )
     data = book.create_sheet("Data")
@@ -55,7 +59,8 @@ def to_xlsx(report: Report) -> bytes:
     for cell in data[1]:
         cell.font = Font(bold=True)
     for values in rows(report):
-        data.append([safe_cell(v) for v in values])
+        # A hidden figure is an empty cell (its reason is in Note), never text in a number column.
+        data.append([None if v == "" else safe_cell(v) for v in values])
     for sheet, widths in (
         (summary, (44, 50, 14, 16, 10, 60)),
         (data, (24, 36, 28, 16, 16, 10, 60)),
@@ -65,7 +70,3 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _number(value):
-    return "" if value is None else value

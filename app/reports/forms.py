@@ -44,6 +44,14 @@ class FunderForm(FlaskForm):
     description = TextAreaField("What the funding is for (optional)", validators=[Length(max=2000)])
     starts_on = DateField("Funding starts (optional)", validators=[Optional()])
     ends_on = DateField("Funding ends (optional)", validators=[Optional()])
+    target_basis = SelectField(
+        "Indicators' targets are for",
+        choices=[
+            SelectChoice("funding", "The whole funding period"),
+            SelectChoice("year", "Each year of funding"),
+        ],
+        default="funding",
+    )
     activities = CheckboxesField("Activities it funds", coerce=int)
     outcomes = CheckboxesField("Outcomes it funds (none ticked: every outcome)", coerce=int)
     viewers = CheckboxesField("Funder viewers who may see its reports", coerce=int)
@@ -62,8 +70,17 @@ class IndicatorForm(FlaskForm):
     rung = SelectField("Rung", coerce=int, validate_choice=False)
     activity = SelectField("Activity", coerce=int, validate_choice=False)
     rungs = IntegerField(
-        "Rungs to climb (K)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
+        "Rungs to climb (at least)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
     )
+    target = DecimalField(
+        "Target (optional)", places=None, validators=[Optional(), finite, NumberRange(min=0)]
+    )
+
+
+class IndicatorEditForm(FlaskForm):
+    """An indicator's name and target, changed without losing what they were (its history)."""
+
+    label = StringField("Name in the report", validators=[DataRequired(), Length(max=200)])
     target = DecimalField(
         "Target (optional)", places=None, validators=[Optional(), finite, NumberRange(min=0)]
     )

@@ -137,8 +137,27 @@ def parse(text: str | None) -> Period:
     )
 
 
-def choices(today: date) -> list[tuple[str, list[Period]]]:
-    """Recent periods to pick from, newest first, grouped by kind."""
+def choices(today: date, offered=None) -> list[tuple[str, list[Period]]]:
+    """Recent periods to pick from, newest first, grouped by kind; only those `offered`
+    (a test of a period) says may be, when given."""
+    found = _recent(today)
+    if offered is None:
+        return found
+    return [(kind, [p for p in options if offered(p)]) for kind, options in found]
+
+
+def last_complete(today: date, offered=None) -> Period:
+    """The default period: the last complete quarter that may be offered, else the last
+    complete month, else (nothing complete yet) this quarter."""
+    for _, options in _recent(today)[:2]:
+        for period in options:
+            if period.last < today and (offered is None or offered(period)):
+                return period
+    return quarter(today)
+
+
+def _recent(today: date) -> list[tuple[str, list[Period]]]:
+    """Recent periods, newest first, grouped by kind."""
     quarters, day = [], today
     for _ in range(8):
         quarters.append(quarter(day))

@@ -1,9 +1,10 @@
 """A funder's period report: every figure worked out once, for the page, Excel and CSV.
 
-The page, the Excel file and the CSV all draw from `build()` and `rows()`, so they cannot
-disagree. Small numbers of people in breakdowns are suppressed: a count from 1 to 4 is shown
-as "fewer than 5", so that nobody can be recognised from a funder's report (0 is shown, since
-it identifies nobody). Headline indicator values are totals and are shown as they are.
+The page, the print, the Excel file and the CSV all draw from `build()` and `rows()`, so they
+cannot disagree. The figures are counted by the counting layer (`app/entries/counting.py`,
+through `indicators`), and every figure a funder sees passes through disclosure control
+(`disclosure.py`: small numbers hidden, hidden cells not recoverable from the totals).
+Targets are compared pro rata for the period (`targets.py`).
 """
 
 import re
@@ -12,36 +13,59 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 
-from app.entries import indicators
+from app.entries import counting, indicators
 from app.entries.indicators import Scope, within
 from app.entries.queries import day_bounds, to_local
 from app.extensions import db
 from app.models import Entry, Funder, Organisation, Outcome, Person
+from app.reports import disclosure, targets
+from app.reports.disclosure import Figure
 from app.reports.periods import Period
 
-SMALL = 5
-FEWER = f"fewer than {SMALL}"
 STORIES = 10
 
+# Which figure each kind of indicator shows, so that an indicator and a table cell counting
+# the same thing are one Figure (hidden together, never shown in one place and hidden in
+# another): kind -> the parameter that narrows it.
+SHARED = {
+    "people_supported": ("people", None),
+    "new_people": ("new_people", None),
+    "contacts": ("contacts", "activity_id"),
+    "setback": ("setback_people", "outcome_id"),
+    "reached_rung": ("reached", "rung_id"),
+}
 
-def suppress(count: int) -> int | str:
-    """A count of people, with 1 to 4 shown as "fewer than 5" (see the module docstring)."""
-    return FEWER if 0 < count < SMALL else count
+
+class Pool:
+    """The report's figures by what they count and when, each made once and shared."""
+
+    def __init__(self):
+        self.figures = {}
+
+    def count(self, key: tuple, value: int | None) -> Figure:
+        """The Figure for `key` (made from `value` the first time it is asked for)."""
+        if key not in self.figures:
+            self.figures[key] = disclosure.count(value)
+        return self.figures[key]
 
 
 @dataclass
 class IndicatorRow:
     label: str
     counts: str  # what it counts, in plain words
-    value: indicators.Value
+    value: indicators.Value  # the true values: never written out as they are
     previous: indicators.Value
-    target: float | None
+    target: float | None  # the target for this period (the pro-rata share)
+    now: Figure = field(default_factory=lambda: Figure(None))  # as the funder sees them
+    before: Figure = field(default_factory=lambda: Figure(None))
+    note: str = ""  # what is said beside the figure, through disclosure control
+    target_note: str = ""  # how the period's target was worked out
 
     @property
     def met(self) -> bool | None:
-        if self.target is None or self.value.number is None:
+        if self.target is None or self.now.shown is None:
             return None
-        return self.value.number >= self.target
+        return self.now.shown >= self.target
 
 
 @dataclass
@@ -51,14 +75,16 @@ class Breakdown:
     title: str
     group: str  # what the rows are, e.g. "Activity"
     measures: list[str]
-    rows: list[tuple[str, list, list]] = field(default_factory=list)  # (group, now, before)
+    # (group, this period's Figures, the previous period's Figures)
+    rows: list[tuple[str, list[Figure], list[Figure]]] = field(default_factory=list)
     chart: str = ""  # the bar chart's title, if this period's figures are drawn
     chart_measure: int = 0  # which measure the chart draws
 
     def chart_items(self) -> list[tuple[str, int | float]]:
-        """(group, figure) for the chart: this period's figure, 0 where it is not a number."""
-        figures = [(group, now[self.chart_measure]) for group, now, _ in self.rows]
-        return [(g, v if isinstance(v, int | float) else 0) for g, v in figures]
+        """(group, figure) for the chart: this period's figures that are shown; a hidden one
+        is left out (drawn as nothing), as the table beside the chart says."""
+        figures = [(group, now[self.chart_measure].shown) for group, now, _ in self.rows]
+        return [(g, v) for g, v in figures if v is not None]
 
 
 @dataclass
@@ -70,6 +96,7 @@ class Story:
 @dataclass
 class Report:
     funder: Funder
+    organisation: Organisation
     period: Period
     previous: Period
     problems: list[str]
@@ -87,58 +114,119 @@ def build(funder: Funder, period: Period) -> Report:
     """Work out every figure of `funder`'s report for `period` and the period before it."""
     previous = period.previous()
     scope = Scope.for_funder(funder)
-    now = day_bounds(period.first, period.last)
-    before = day_bounds(previous.first, previous.last)
+    bounds = {"now": day_bounds(period.first, period.last)}
+    bounds["before"] = day_bounds(previous.first, previous.last)
     problems, notes = [], []
-    memo = {}  # journeys worked out once per period, shared by indicators and breakdowns
+    memo = {}  # tallies and journeys worked out once per period, shared by every figure
+    pool = Pool()
     if not funder.activities:
         problems.append(
             f"{funder.name} has no activities chosen, so there is nothing to count. An admin can "
             "choose the funded activities in the funder's set-up."
         )
     rows = [
-        IndicatorRow(
-            ind.label,
-            indicators.describe(ind),
-            _value(ind, scope, now, problems, memo),
-            _value(ind, scope, before, problems, memo),
-            ind.target,
-        )
+        _indicator_row(ind, scope, bounds, problems, memo, pool, period)
         for ind in funder.indicators
     ]
     if not funder.indicators:
         notes.append(
             f"{funder.name} has no indicators yet; the breakdowns below are still counted."
         )
-    report = Report(funder, period, previous, problems, notes, rows, [], [])
+    organisation = db.session.get(Organisation, funder.organisation_id)
+    report = Report(funder, organisation, period, previous, problems, notes, rows, [], [])
     if problems:
         return report
-    if indicators.people_supported(scope, *now) == 0:
+    if indicators.people_supported(scope, *bounds["now"], memo) == 0:
         notes.append(
             f"Nothing was recorded for {funder.name}'s activities in {period.label}: every figure "
             "below is a true zero, not missing data."
         )
-    report.breakdowns = _breakdowns(funder, scope, now, before, memo)
-    report.stories = _stories(funder, scope, now)
+    report.breakdowns = _breakdowns(funder, organisation, scope, bounds, memo, pool)
+    report.stories = _stories(funder, scope, bounds["now"])
     return report
 
 
-def _value(ind, scope: Scope, bounds, problems: list[str], memo: dict) -> indicators.Value:
-    if problems:
-        return indicators.Value(None, problem=problems[0])
-    return indicators.evaluate(ind, scope, *bounds, memo)
+def _indicator_row(ind, scope: Scope, bounds: dict, problems, memo, pool: Pool, period):
+    """One indicator's row: true values, the figures a funder may see, its period's target."""
+    values = {
+        when: (
+            indicators.Value(None, problem=problems[0])
+            if problems
+            else indicators.evaluate(ind, scope, *bounds[when], memo)
+        )
+        for when in bounds
+    }
+    shown = {when: _shown(ind, values[when], pool, when) for when in bounds}
+    share = targets.share(ind.funder, period, ind.target)
+    row = IndicatorRow(
+        ind.label,
+        indicators.describe(ind),
+        values["now"],
+        values["before"],
+        share.target,
+        shown["now"],
+        shown["before"],
+        _note(ind, values["now"]),
+        share.note,
+    )
+    return row
 
 
-def _breakdowns(funder: Funder, scope: Scope, now, before, memo: dict) -> list[Breakdown]:
+def _shown(ind, value: indicators.Value, pool: Pool, when: str) -> Figure:
+    """The indicator's value as a funder may see it (the same Figure as a table cell that
+    counts the same thing)."""
+    if value.number is None:
+        return Figure(None)
+    if ind.kind == "average_climbed":
+        return disclosure.average(value.number, value.extra.get("people", 0))
+    params = ind.params or {}
+    if ind.kind in SHARED:
+        name, param = SHARED[ind.kind]
+        key = (name, params.get(param) if param else None, when)
+    else:
+        key = (ind.kind, tuple(sorted(params.items())), when)
+    return pool.count(key, value.number)
+
+
+def _note(ind, value: indicators.Value) -> str:
+    """What is said beside an indicator, with any number of people in it protected."""
+    if value.problem:
+        return value.problem
+    if ind.kind != "average_climbed" or not value.extra:
+        return value.note
+    people, single = value.extra["people"], value.extra["single_step"]
+    note = f"Across {disclosure.count_words(people, 'person', 'people')}"
+    if people < disclosure.SMALL:
+        return note + ": too few for an average to be shown."
+    if single:
+        words = disclosure.count_words(single, "person", "people")
+        note += f", including {words} with only their first step so far (counted as 0)"
+    return note + "."
+
+
+def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, pool: Pool):
+    """The report's tables, every cell a Figure; then rule 2 over the lines that add up."""
+    lines = []
     by_activity = Breakdown(
         "By activity",
         "Activity",
         ["Contacts", "Steps", "People"],
         chart="Contacts by activity this period",
     )
-    current, earlier = _activity_figures(scope, now), _activity_figures(scope, before)
-    for activity in sorted(funder.activities, key=lambda a: (a.position, a.name)):
-        by_activity.rows.append((activity.name, current[activity.id], earlier[activity.id]))
+    tallies = {when: indicators.activity_tallies(scope, *bounds[when], memo) for when in bounds}
+    activities = sorted(funder.activities, key=lambda a: (a.position, a.name))
+    cells = {}
+    for activity in activities:
+        for when in bounds:
+            part = tallies[when].get(activity.id, counting.Tally())
+            cells[activity.id, when] = [
+                pool.count(("contacts", activity.id, when), part.contacts),
+                pool.count(("steps", activity.id, when), part.steps),
+                pool.count(("people_activity", activity.id, when), len(part.people)),
+            ]
+        by_activity.rows.append(
+            (activity.name, cells[activity.id, "now"], cells[activity.id, "before"])
+        )
     by_outcome = Breakdown(
         "By outcome",
         "Outcome",
@@ -150,31 +238,44 @@ def _breakdowns(funder: Funder, scope: Scope, now, before, memo: dict) -> list[B
         "Outcome",
         ["Average rungs climbed", "People counted", "With only their first step"],
     )
-    for outcome in _outcomes(funder):
-        by_outcome.rows.append(
-            (
-                outcome.name,
-                _outcome_figures(scope, now, outcome),
-                _outcome_figures(scope, before, outcome),
-            )
+    outcomes = _outcomes(funder)
+    for outcome in outcomes:
+        figures = {
+            when: _outcome_figures(scope, bounds[when], outcome, pool, when) for when in bounds
+        }
+        by_outcome.rows.append((outcome.name, figures["now"], figures["before"]))
+        far = {when: _distance_figures(scope, bounds[when], outcome, memo) for when in bounds}
+        distance.rows.append((outcome.name, far["now"], far["before"]))
+    for when in bounds:
+        # Every step has a funded activity and an outcome, so both columns of steps add up to
+        # the period's steps: a hidden cell in one must not be worked out from the other.
+        steps = pool.count(
+            ("steps", None, when), indicators.whole(scope, *bounds[when], memo).steps
         )
-        distance.rows.append(
-            (
-                outcome.name,
-                _distance_figures(scope, now, outcome, memo),
-                _distance_figures(scope, before, outcome, memo),
-            )
-        )
+        lines.append(([cells[a.id, when][1] for a in activities], steps))
+        if not funder.outcomes:
+            continue  # every outcome counts, retired ones too: the outcome rows need not add up
+        lines.append(([row[1 if when == "now" else 2][0] for row in by_outcome.rows], steps))
     result = [by_activity, by_outcome, distance]
-    org = db.session.get(Organisation, funder.organisation_id)
     fields = org.demographic_field_list
-    answers_now, answers_before = _answers(scope, now, fields), _answers(scope, before, fields)
+    answers = {when: _answers(scope, bounds[when], fields) for when in bounds}
     for name in fields:
         table = Breakdown(f"People supported by {name}", name.capitalize(), ["People"])
-        current, earlier = answers_now[name], answers_before[name]
-        for answer in sorted(set(current) | set(earlier), key=lambda a: (a == "Not recorded", a)):
-            table.rows.append((answer, [suppress(current[answer])], [suppress(earlier[answer])]))
+        found = set(answers["now"][name]) | set(answers["before"][name])
+        column = {when: [] for when in bounds}
+        for answer in sorted(found, key=lambda a: (a == "Not recorded", a)):
+            row = {when: [disclosure.count(answers[when][name][answer])] for when in bounds}
+            for when in bounds:
+                column[when].append(row[when][0])
+            table.rows.append((answer, row["now"], row["before"]))
+        for when in bounds:
+            # The people supported split by one answer each: the column adds up to the total.
+            total = pool.count(
+                ("people", None, when), indicators.people_supported(scope, *bounds[when], memo)
+            )
+            lines.append((column[when], total))
         result.append(table)
+    disclosure.protect(lines)
     return result
 
 
@@ -206,40 +307,31 @@ def _outcomes(funder: Funder) -> list[Outcome]:
     return sorted(chosen, key=lambda o: (o.position, o.name))
 
 
-def _activity_figures(scope: Scope, bounds) -> dict[int, list]:
-    """[contacts, steps, people] per funded activity in one grouped query (the dashboard's
-    breakdown counts the same way); an activity with nothing recorded counts zeros."""
-    grouped = db.session.execute(
-        select(
-            Entry.activity_id,
-            func.count().filter(Entry.kind != "note"),
-            func.count().filter(Entry.kind == "step"),
-            func.count(distinct(Entry.person_id)),
-        )
-        .where(*scope.conditions(), *within(*bounds))
-        .group_by(Entry.activity_id)
-    )
-    found = {row[0]: [row[1], row[2], suppress(row[3])] for row in grouped}
-    return {a: found.get(a, [0, 0, 0]) for a in scope.activity_ids or ()}
-
-
-def _outcome_figures(scope: Scope, bounds, outcome: Outcome) -> list:
+def _outcome_figures(scope: Scope, bounds, outcome: Outcome, pool: Pool, when: str) -> list:
+    """[steps, people who took a step, people with a setback] on one outcome."""
     steps, people = db.session.execute(
         select(func.count(), func.count(distinct(Entry.person_id))).where(
             *scope.conditions(),
-            Entry.kind == "step",
+            Entry.kind.in_(counting.STEP_KINDS),
             Entry.outcome_id == outcome.id,
             *within(*bounds),
         )
     ).one()
     setbacks = indicators.people_with_setback(scope, *bounds, outcome.id)
-    return [steps, suppress(people), suppress(setbacks)]
+    return [
+        pool.count(("steps_outcome", outcome.id, when), steps),
+        pool.count(("step_people", outcome.id, when), people),
+        pool.count(("setback_people", outcome.id, when), setbacks),
+    ]
 
 
 def _distance_figures(scope: Scope, bounds, outcome: Outcome, memo: dict) -> list:
     found = indicators.distance(scope, *bounds, outcome.id, memo)
-    average = found.average if found.people >= SMALL else (None if not found.people else FEWER)
-    return [average, suppress(found.people), suppress(found.single_step)]
+    return [
+        disclosure.average(found.average, found.people),
+        disclosure.count(found.people),
+        disclosure.count(found.single_step),
+    ]
 
 
 def _stories(funder: Funder, scope: Scope, bounds) -> list[Story]:
@@ -292,7 +384,8 @@ HEADER = ["Section", "Item", "Measure", "This period", "Previous period", "Targe
 
 
 def rows(report: Report) -> list[list]:
-    """Every figure of the report as one flat table, the same for the CSV and the Excel file."""
+    """Every figure of the report as one flat table, the same for the CSV and the Excel file:
+    numbers or nothing in the figure columns, and the reason for anything hidden in Note."""
     result = [
         [
             "Report",
@@ -309,33 +402,49 @@ def rows(report: Report) -> list[list]:
     for note in report.notes:
         result.append(["Report", report.funder.name, "Note", "", "", "", note])
     for row in report.indicators:
+        note = "; ".join(n for n in (row.note, row.target_note, reasons(row.now, row.before)) if n)
         result.append(
             [
                 "Indicator",
                 row.label,
                 row.counts,
-                _cell(row.value),
-                _cell(row.previous),
+                _blank(row.now.shown),
+                _blank(row.before.shown),
                 "" if row.target is None else tidy(row.target),
-                row.value.problem or row.value.note,
+                note,
             ]
         )
     for table in report.breakdowns:
         for group, now, before in table.rows:
             for measure, a, b in zip(table.measures, now, before, strict=True):
-                result.append([table.title, group, measure, _blank(a), _blank(b), "", ""])
+                result.append(
+                    [
+                        table.title,
+                        group,
+                        measure,
+                        _blank(a.shown),
+                        _blank(b.shown),
+                        "",
+                        reasons(a, b),
+                    ]
+                )
     for story in report.stories:
         result.append(["Story", story.month, "", story.text, "", "", ""])
     return [[tidy(v) for v in row] for row in result]
 
 
+def reasons(now: Figure, before: Figure) -> str:
+    """Why a figure of this period or the previous one is not shown, in plain words."""
+    parts = []
+    for when, figure in (("This period", now), ("Previous period", before)):
+        if figure.hidden:
+            parts.append(f"{when}: {figure.reason}")
+    return "; ".join(parts)
+
+
 def tidy(number):
     """A whole number as an int (a target of 4.0 reads "4"), anything else as it is."""
     return int(number) if isinstance(number, float) and number.is_integer() else number
-
-
-def _cell(value: indicators.Value):
-    return "" if value.number is None else value.number
 
 
 def _blank(value):

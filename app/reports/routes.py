@@ -1,5 +1,7 @@
 """Funder reports: the list, a funder's period report and its downloads, and funder set-up."""
 
+from decimal import Decimal
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -10,11 +12,21 @@ from app.access import OFFICE, allow, scoped
 from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
-from app.models import Activity, Funder, Indicator, Outcome, Rung, User, funder_viewer
+from app.models import (
+    Activity,
+    Funder,
+    Indicator,
+    IndicatorChange,
+    Outcome,
+    Rung,
+    User,
+    funder_viewer,
+)
+from app.models.clock import utcnow
 from app.replica import replica_reads
-from app.reports import files, periods
-from app.reports.forms import FunderForm, IndicatorForm
-from app.reports.report import build
+from app.reports import files, periods, targets
+from app.reports.forms import FunderForm, IndicatorEditForm, IndicatorForm
+from app.reports.report import build, tidy
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -53,8 +65,29 @@ def index():
     return render_template("reports/index.html", funders=_funders())
 
 
-def _chosen_period() -> periods.Period:
-    """The period asked for: a named one, custom dates, or this quarter when none is given."""
+def _offered(funder: Funder):
+    """The test of which periods this funder's report offers (those inside its funding)."""
+    today = local_today()
+    return lambda period: targets.within_funding(funder, period, today)
+
+
+def _chosen_period(funder: Funder) -> periods.Period:
+    """The period asked for: a named one, custom dates, or the last complete one when none is
+    given; a period wholly outside the funding is refused with the reason."""
+    period = _asked_period(funder)
+    if not _offered(funder)(period):
+        dates = " to ".join(
+            f"{d:%-d %b %Y}" for d in (funder.starts_on, funder.ends_on) if d is not None
+        )
+        raise periods.PeriodError(
+            f"{period.label} is outside {funder.name}'s funding ({dates or 'not started'}): "
+            "choose a period within it."
+        )
+    return period
+
+
+def _asked_period(funder: Funder) -> periods.Period:
+    """The period the query string names, or the default."""
     code = request.args.get("period", "").strip()
     first, last = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     if code == "custom" or (not code and (first or last)):
@@ -62,7 +95,7 @@ def _chosen_period() -> periods.Period:
             raise periods.PeriodError("Give both the first and the last day of the custom period.")
         code = f"{first}..{last}"
     if not code and not request.args:
-        return periods.quarter(local_today())
+        return periods.last_complete(local_today(), _offered(funder))
     return periods.parse(code)
 
 
@@ -74,17 +107,17 @@ def report(funder_id: int):
     funder = funder_or_404(funder_id)
     context = dict(
         funder=funder,
-        choices=periods.choices(local_today()),
+        choices=periods.choices(local_today(), _offered(funder)),
         report=None,
         problem=None,
         bars=charts.bars,
     )
     try:
-        period = _chosen_period()
+        period = _chosen_period(funder)
     except periods.PeriodError as problem:
         context.update(problem=str(problem), chosen=request.args.get("period", ""))
         return render_template("reports/report.html", **context), 422
-    context.update(report=build(funder, period), chosen=period.code)
+    context.update(report=build(funder, period), chosen=period.code, produced_at=utcnow())
     audit.record("report.view", f"funder:{funder.id}", period.code)
     return render_template("reports/report.html", **context)
 
@@ -96,7 +129,7 @@ def download(funder_id: int, fmt: str):
     """The report as an Excel workbook or a CSV file, with the same figures as the page."""
     funder = funder_or_404(funder_id)
     try:
-        period = _chosen_period()
+        period = _chosen_period(funder)
     except periods.PeriodError as problem:
         return Response(str(problem), status=400, mimetype="text/plain")
     result = build(funder, period)
@@ -156,6 +189,7 @@ def _save_funder(form: FunderForm, funder: Funder) -> None:
     funder.name = form.name.data.strip()
     funder.description = (form.description.data or "").strip()
     funder.starts_on, funder.ends_on = form.starts_on.data, form.ends_on.data
+    funder.target_basis = form.target_basis.data
     funder.activities = [
         db.session.get(Activity, i) for i in form.activities.data if i in offered["activities"]
     ]
@@ -218,6 +252,7 @@ def edit_funder(funder_id: int):
         form=form,
         funder=funder,
         indicator_form=_indicator_form(),
+        edit_forms=edit_forms(funder),
         describe=indicators.describe,
     ), status
 
@@ -299,8 +334,65 @@ def add_indicator(funder_id: int):
         form=_funder_form(funder),
         funder=funder,
         indicator_form=form,
+        edit_forms=edit_forms(funder),
         describe=indicators.describe,
     ), 422
+
+
+def edit_forms(funder: Funder) -> dict:
+    """One edit form per indicator, filled with its name and target (ids kept apart by prefix)."""
+    forms = {}
+    for ind in funder.indicators:
+        form = IndicatorEditForm(formdata=None, prefix=f"indicator-{ind.id}")
+        form.label.data = ind.label
+        form.target.data = None if ind.target is None else Decimal(str(tidy(ind.target)))
+        forms[ind.id] = form
+    return forms
+
+
+@bp.post("/<int:funder_id>/indicators/<int:indicator_id>")
+@allow("admin")
+def edit_indicator(funder_id: int, indicator_id: int):
+    """Change an indicator's name or target, keeping what it was as its history."""
+    funder = funder_or_404(funder_id)
+    indicator = scoped(Indicator, indicator_id)
+    if indicator.funder_id != funder.id:
+        abort(404)
+    form = IndicatorEditForm(prefix=f"indicator-{indicator.id}")
+    if not form.validate():
+        problem = "; ".join(
+            f"{getattr(form, n).label.text}: {e[0]}" for n, e in form.errors.items()
+        )
+        flash(f"The indicator was not changed. {problem}", "error")
+        forms = edit_forms(funder)
+        forms[indicator.id] = form
+        return render_template(
+            "reports/funder.html",
+            form=_funder_form(funder),
+            funder=funder,
+            indicator_form=_indicator_form(),
+            edit_forms=forms,
+            describe=indicators.describe,
+        ), 422
+    label = form.label.data.strip()
+    target = float(form.target.data) if form.target.data is not None else None
+    if (label, target) != (indicator.label, indicator.target):
+        db.session.add(
+            IndicatorChange(
+                organisation_id=indicator.organisation_id,
+                indicator_id=indicator.id,
+                user_id=current_user.id,
+                old_label=indicator.label,
+                new_label=label,
+                old_target=indicator.target,
+                new_target=target,
+            )
+        )
+        indicator.label, indicator.target = label, target
+        audit.record("indicator.change", f"indicator:{indicator.id}", label)
+        db.session.commit()
+        flash(f"Changed the indicator “{label}”; what it was is kept in its history.", "info")
+    return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
 
 
 @bp.post("/<int:funder_id>/indicators/<int:indicator_id>/delete")

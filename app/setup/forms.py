@@ -144,6 +144,11 @@ class SettingsForm(FlaskForm):
     demographic_fields = StringField(
         "Demographic fields collected", [Length(max=500)], filters=[strip]
     )
+    demographic_options = TextAreaField(
+        "Answers to choose from",
+        [Length(max=4000)],
+        filters=[strip],
+    )
     workers_see_everyone = BooleanField(
         "Workers can find anyone in the organisation, not only their caseload"
     )

@@ -3,7 +3,8 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import StringField
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from app.access import allow, scoped
@@ -28,7 +29,18 @@ def person_form(org: Organisation, person: Person | None) -> PersonForm:
 
     for i, name in enumerate(org.demographic_field_list):
         label = name[:1].upper() + name[1:]
-        setattr(Form, demographic_key(i), StringField(label, [Length(max=100)], filters=[strip]))
+        answers = org.demographic_choices(name)
+        if answers:
+            # Chosen from the admin's list; an answer recorded before the list is kept.
+            given = (person.demographics or {}).get(name, "") if person else ""
+            kept = [given] if given and given not in answers else []
+            choices = [SelectChoice("", "Not recorded")]
+            choices += [SelectChoice(a, a) for a in [*answers, *kept]]
+            setattr(Form, demographic_key(i), SelectField(label, choices=choices))
+        else:
+            setattr(
+                Form, demographic_key(i), StringField(label, [Length(max=100)], filters=[strip])
+            )
     for outcome in outcomes:
         setattr(
             Form,

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from app.access import STAFF, allow
-from app.entries import queries, timeline
+from app.entries import counting, queries, timeline
 from app.journey.rules import may_change
 from app.models.clock import utcnow
 
@@ -30,7 +30,7 @@ def index():
         days=days,
         amended=amended,
         changeable={e.id for e in entries if may_change(e, current_user, amended, now)},
-        counts=queries.counts(current_user.organisation_id, start, end, worker_id=current_user.id),
+        counts=counting.counts(current_user.organisation_id, start, end, worker_id=current_user.id),
         window_hours=int(current_app.config["UNDO_WINDOW"].total_seconds() // 3600),
         now=now,
     )

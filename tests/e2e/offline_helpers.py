@@ -15,7 +15,9 @@ from tests.e2e.conftest import sign_in
 
 def ready_for_offline(page: Page, email: str, person_index: int) -> str:
     """Sign in, let the service worker take control, open one person of the caseload so that
-    the page is kept on the phone; return the person's page path."""
+    the page is kept on the phone; return the person's page path. A tap on a rung below the
+    current one asks "Back to ...?" first; these tests answer yes (it is kept as going back)."""
+    page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, email)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     people = page.get_by_role("list", name="My people")

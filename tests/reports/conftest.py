@@ -6,8 +6,11 @@ is UTC+1 then); the previous period is 2025-Q1. Worked out by hand, for the fund
 
 - Ada: a step on rung 1 in February (before the period); rung 2 at 00:30 local on 1 April
   (23:30 UTC on 31 March: inside); rung 4 in May; a setback in May.  Climbed 1 -> 4 = 3.
-- Ben: one step on rung 1 in April, his first ever entry.  New; a single step, 0 climbed.
-- Cas: rung 1 in April; rung 3 in May, corrected to rung 2.  New; climbed 1 -> 2 = 1.
+- Ben: one step on rung 1 in April, his first ever entry, and "seen today" that afternoon.
+  New; a single step, 0 climbed; one visit, so one contact.
+- Cas: "seen" at 00:30 local on 20 April (23:30 UTC on the 19th) and rung 1 at 11:00 local the
+  same day; rung 3 in May, corrected to rung 2.  New; climbed 1 -> 2 = 1; two visits (one
+  local day in April, whatever the UTC dates say, and one in May).
 - Dee: a step on rung 2 in May, voided; seen in May.  New; no steps; one contact.
 - Eve: seen at 23:30 local on 31 March (Q1) and at 00:30 local on 1 July (Q3): never in Q2.
 - Fin: seen in May under "Drop-in", an activity the funder does not fund: not counted.
@@ -15,7 +18,8 @@ is UTC+1 then); the previous period is 2025-Q1. Worked out by hand, for the fund
 - Hilltop (another organisation): a step and a contact in May: never counted.
 
 So in 2025-Q2: people supported 5 (Ada, Ben, Cas, Dee, Gus); new people 4 (Ben, Cas, Dee,
-Gus); contacts 7 (Ada 3, Ben 1, Cas 2, Dee 1); climbed at least 1 rung: 2 (Ada, Cas); at
+Gus); contacts (visits: one person on one local day) 7 (Ada 3, Ben 1, Cas 2, Dee 1), where
+counting every entry but notes would say 9; climbed at least 1 rung: 2 (Ada, Cas); at
 least 2 rungs: 1 (Ada); reached rung 2 or higher: 2 (Ada, Cas); average rungs climbed
 (3 + 0 + 1) / 3 = 1.33 with 1 person on a single step; people with a setback 1 (Ada).
 In 2025-Q1: people supported 2 (Ada, Eve).
@@ -81,6 +85,8 @@ def history(w):
     )
     entry(p["Ada"], "setback", "2025-05-20T10:00", outcome_id=outcome.id)
     entry(p["Ben"], "step", "2025-04-15T10:00", rung=r1, rung_id=r1.id)
+    entry(p["Ben"], "seen", "2025-04-15T14:00")
+    entry(p["Cas"], "seen", "2025-04-19T23:30")
     entry(p["Cas"], "step", "2025-04-20T10:00", rung=r1, rung_id=r1.id)
     wrong = entry(p["Cas"], "step", "2025-05-01T10:00", rung=r3, rung_id=r3.id)
     entry(

@@ -27,7 +27,12 @@ def test_report_command_writes_excel_with_the_right_figures(runner, history, tmp
     }
     assert figures["People supported"] == 5
     assert figures["Contacts"] == 7
-    assert figures["Distance travelled"] == 1.33
+    # An average over three people is withheld, and says why, rather than written as a number.
+    assert figures["Distance travelled"] is None
+    notes = {
+        summary.cell(r, 1).value: summary.cell(r, 6).value for r in range(1, summary.max_row + 1)
+    }
+    assert "withheld" in notes["Distance travelled"]
 
 
 def test_report_command_writes_csv(runner, history, tmp_path):
@@ -46,7 +51,9 @@ def test_report_command_writes_csv(runner, history, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = {r[1]: r for r in csv.reader(io.StringIO(output.read_text())) if r[0] == "Indicator"}
-    assert rows["New people"][3] == "4" and rows["Setbacks"][3] == "1"
+    # Four new people and one setback are hidden: the cells are empty and the note says why.
+    assert rows["New people"][3] == "" and rows["Setbacks"][3] == ""
+    assert "fewer than 5" in rows["New people"][6] and "fewer than 5" in rows["Setbacks"][6]
 
 
 def test_report_command_refuses_an_unknown_period_or_funder(runner, history, tmp_path):

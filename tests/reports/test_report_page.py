@@ -12,6 +12,8 @@ from tests.conftest import csrf_from
 from tests.fixtures.factories import make_user
 
 EXPECTED = [5, 4, 7, 2, 1, 2, 1.33, 1]  # conftest.py works these out by hand
+# What a funder sees of them: counts of 1-4 hidden, the average over 3 people withheld.
+SHOWN = [5, None, 7, None, None, None, None, None]
 LABELS = [
     "People supported",
     "New people",
@@ -25,7 +27,14 @@ LABELS = [
 
 
 def page_figures(html: str) -> list:
-    return [float(v) if "." in v else int(v) for v in re.findall(r'data-figure="([^"]*)"', html)]
+    return [number(v) for v in re.findall(r'data-figure="([^"]*)"', html)]
+
+
+def number(text: str):
+    """A figure cell's text as a number, None when empty (hidden)."""
+    if text == "":
+        return None
+    return float(text) if "." in text else int(text)
 
 
 def csv_figures(body: str) -> dict:
@@ -54,7 +63,7 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
     page = client.get(f"/reports/{fid}?period=2025-Q2")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert page_figures(html) == EXPECTED
+    assert page_figures(html) == SHOWN
     assert "Download Excel" in html and "Download CSV" in html
     assert "Apr–Jun 2025" in html and "Jan–Mar 2025" in html
 
@@ -62,11 +71,10 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     by_label = csv_figures(response.get_data(as_text=True))
-    assert [
-        float(by_label[label][3]) if "." in by_label[label][3] else int(by_label[label][3])
-        for label in LABELS
-    ] == EXPECTED
-    assert by_label["People supported"][4] == "2"  # the previous quarter, beside this one
+    assert [number(by_label[label][3]) for label in LABELS] == SHOWN
+    # The previous quarter's 2 people are hidden too, and the note says so.
+    assert by_label["People supported"][4] == ""
+    assert "Previous period: fewer than 5" in by_label["People supported"][6]
     assert by_label["People supported"][5] == "4"  # the target
 
     workbook = load_workbook(
@@ -82,8 +90,8 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
         summary.cell(r, 1).value: [summary.cell(r, c).value for c in range(1, 7)]
         for r in range(header + 1, summary.max_row + 1)
     }
-    assert [sheet_rows[label][2] for label in LABELS] == EXPECTED
-    assert sheet_rows["People supported"][3] == 2 and sheet_rows["People supported"][4] == 4
+    assert [sheet_rows[label][2] for label in LABELS] == SHOWN
+    assert sheet_rows["People supported"][3] is None and sheet_rows["People supported"][4] == 4
     data = workbook["Data"]
     data_rows = [[c.value for c in row] for row in data.iter_rows()]
     assert data_rows[0][:5] == ["Section", "Item", "Measure", "This period", "Previous period"]
@@ -105,8 +113,10 @@ def test_breakdowns_suppress_small_numbers_of_people(client, auth, history):
         as_text=True
     )
     rows = list(csv.reader(io.StringIO(body)))
-    gender = {r[1]: r[3] for r in rows if r[0] == "People supported by gender"}
-    assert gender == {"Man": "fewer than 5", "Woman": "fewer than 5"}  # 2 men, 3 women
+    gender = {r[1]: (r[3], r[6]) for r in rows if r[0] == "People supported by gender"}
+    # 2 men, 3 women: both hidden, the cells empty and the note saying why.
+    assert {k: v[0] for k, v in gender.items()} == {"Man": "", "Woman": ""}
+    assert all(note.startswith("This period: fewer than 5") for _, note in gender.values())
     activity = {r[2]: r[3] for r in rows if r[0] == "By activity" and r[1] == "Travel training"}
     assert activity == {"Contacts": "7", "Steps": "5", "People": "5"}
 

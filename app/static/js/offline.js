@@ -101,7 +101,8 @@
 
   function moveLadder(submitter) {
     var ladder = submitter && submitter.closest ? submitter.closest(".rungs") : null;
-    if (!ladder || !/^step:/.test(submitter.value || "")) return null;
+    // A step up or, once confirmed, going back down: either way the tapped rung is current.
+    if (!ladder || !/^(step|goback):/.test(submitter.value || "")) return null;
     var buttons = Array.prototype.slice.call(ladder.querySelectorAll("button.rung"));
     var before = buttons.map(rungState);
     var tapped = buttons.indexOf(submitter);

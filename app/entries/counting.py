@@ -1,0 +1,203 @@
+"""The one counting layer: what a step, a contact and a person supported are, defined once.
+
+Every figure that counts entries — the dashboard, My week, the person's journey, the funder
+reports and their indicators, the checks on the export — counts through this module, so no
+two screens can disagree about what happened.
+
+Definitions
+- An **effective entry** counts: not a void and not amended by a later entry
+  (`queries.effective()`); it belongs to a period by its `recorded_at`, in local days.
+- A **step** is an effective entry of a kind that counts as a step (`KIND_COUNTS` below).
+- A **contact** is a visit: one person seen by the service on one local day counts once,
+  however many steps, "seen today" taps or setbacks were made that day
+  (`CONTACT_KEY`). A note alone is not a contact. A group session attended counts once
+  for each person who attended it (add the entry's session column to `CONTACT_KEY`, and
+  attendances of different sessions on one day are different contacts).
+- A **person supported** is a distinct person with at least one effective entry of any kind
+  in the period (PRODUCT.md's contract: notes included).
+
+Public functions
+- `Tally` — steps, visits, setbacks and people for a set of entries, built row by row with
+  `Tally.add`; the dashboard's cached history and live part are both Tallies.
+- `LocalDays` — turns a UTC time into its local day quickly, for a range of days.
+- `tally(conditions, start, end)` — one Tally for the effective entries matching the SQL
+  conditions in [start, end).
+- `tally_by(column, conditions, start, end)` — the same, one Tally per value of `column`.
+- `moves_on_ladder()` — SQL: the entries that set where a person stands on a ladder (a step,
+  or a setback going back to a named lower rung); distance travelled follows them.
+- `counts(organisation_id, start, end, **filters)` — steps, contacts and people for an
+  organisation, optionally narrowed to a worker, activity or outcome (My week, tests).
+"""
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from app.entries.queries import _filters, day_bounds, effective, to_local
+from app.extensions import db
+from app.models import Entry
+
+STEP, CONTACT, SETBACK, DID_NOT_ATTEND = "step", "contact", "setback", "did_not_attend"
+
+# What each kind of entry counts as. A new kind is one line here: a completed questionnaire
+# (`measure`) is a contact; a did-not-attend (`dna`) is not a contact but counts as one
+# did-not-attend; a group attendance is a `seen` with a session. A kind missing from this
+# table counts as nothing but still makes its person "supported" (as a note does).
+KIND_COUNTS: dict[str, frozenset] = {
+    "step": frozenset({STEP, CONTACT}),
+    "seen": frozenset({CONTACT}),
+    "setback": frozenset({SETBACK, CONTACT}),
+    "note": frozenset(),
+}
+
+CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)
+STEP_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if STEP in counts)
+SETBACK_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if SETBACK in counts)
+
+
+def moves_on_ladder():
+    """SQL: entries that set where a person stands on a ladder — a step, or a setback that
+    names the lower rung they went back to."""
+    return or_(
+        Entry.kind.in_(STEP_KINDS),
+        and_(Entry.kind.in_(SETBACK_KINDS), Entry.rung_id.is_not(None)),
+    )
+
+
+# The columns, besides the local day, that tell one contact from another: a person seen
+# twice on one day is one contact. (A group session column joins this tuple, so that
+# attending a session is a contact of its own.)
+CONTACT_KEY = (Entry.person_id,)
+
+
+def counts_as(kind: str, what: str) -> bool:
+    """True when an entry of `kind` counts as `what` (STEP, CONTACT, SETBACK, ...)."""
+    return what in KIND_COUNTS.get(kind, ())
+
+
+class LocalDays:
+    """The local days that cover [start, end): maps a naive-UTC time to its local day by a
+    binary search over the days' UTC starts (clock changes included), much cheaper per row
+    than a time-zone conversion."""
+
+    def __init__(self, start: datetime, end: datetime):
+        first = to_local(start).date() - timedelta(days=1)
+        last = to_local(end).date() + timedelta(days=1)
+        self.days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        self.starts = [day_bounds(day, day)[0] for day in self.days]
+
+    def day_of(self, when: datetime) -> date:
+        """The local day `when` (naive UTC) falls on."""
+        index = bisect.bisect_right(self.starts, when) - 1
+        return self.days[max(index, 0)]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The three headline figures: steps, contacts (visits) and distinct people."""
+
+    steps: int
+    contacts: int
+    people: int
+
+
+@dataclass
+class Tally:
+    """Steps, visits (contacts), setbacks and the people counted, for a set of entries."""
+
+    steps: int = 0
+    visits: set = field(default_factory=set)  # (contact key..., local day)
+    setbacks: int = 0
+    people: set = field(default_factory=set)
+    setback_people: set = field(default_factory=set)
+    step_people: set = field(default_factory=set)
+
+    @property
+    def contacts(self) -> int:
+        return len(self.visits)
+
+    def add(self, kind: str, person_id: int, day: date, key: tuple = ()) -> None:
+        """Count one effective entry of `kind`, made for `person_id` on local `day`; `key`
+        is the rest of its contact key (see CONTACT_KEY) beyond the person."""
+        counted = KIND_COUNTS.get(kind, frozenset())
+        self.people.add(person_id)
+        if STEP in counted:
+            self.steps += 1
+            self.step_people.add(person_id)
+        if SETBACK in counted:
+            self.setbacks += 1
+            self.setback_people.add(person_id)
+        if CONTACT in counted:
+            self.visits.add((person_id, *key, day))
+
+    def counts(self) -> Counts:
+        """The headline figures of this tally."""
+        return Counts(self.steps, self.contacts, len(self.people))
+
+    def combined(self, other: "Tally | None") -> Counts:
+        """The headline figures of this tally with another on top, without copying the
+        (large, cached) sets of this one."""
+        if other is None:
+            return self.counts()
+        visits = sum(1 for v in other.visits if v not in self.visits)
+        people = sum(1 for p in other.people if p not in self.people)
+        return Counts(
+            self.steps + other.steps, len(self.visits) + visits, len(self.people) + people
+        )
+
+    def plus(self, other: "Tally | None") -> "Tally":
+        """A new Tally of both (sets united, so a visit or person in both counts once)."""
+        if other is None:
+            return self
+        return Tally(
+            self.steps + other.steps,
+            self.visits | other.visits,
+            self.setbacks + other.setbacks,
+            self.people | other.people,
+            self.setback_people | other.setback_people,
+            self.step_people | other.step_people,
+        )
+
+
+# The columns every counting read fetches, in the order `add_row` takes them.
+ROW_COLUMNS = (Entry.kind, Entry.recorded_at, *CONTACT_KEY)
+
+
+def _rows(conditions: list, start: datetime, end: datetime, *extra):
+    """Effective entries matching `conditions` in [start, end): the counting columns only."""
+    return db.session.execute(
+        select(*ROW_COLUMNS, *extra).where(
+            *conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective()
+        )
+    )
+
+
+def add_row(tally: Tally, days: LocalDays, kind: str, at: datetime, person_id, *key) -> None:
+    """Count one fetched row (kind, recorded_at, contact key...) into `tally`."""
+    tally.add(kind, person_id, days.day_of(at), key)
+
+
+def tally(conditions: list, start: datetime, end: datetime) -> Tally:
+    """One Tally of the effective entries matching the SQL `conditions` in [start, end)."""
+    days, found = LocalDays(start, end), Tally()
+    for kind, at, person_id, *key in _rows(conditions, start, end):
+        add_row(found, days, kind, at, person_id, *key)
+    return found
+
+
+def tally_by(column, conditions: list, start: datetime, end: datetime) -> dict:
+    """One Tally per value of `column` (e.g. Entry.activity_id) for the same entries."""
+    days, found = LocalDays(start, end), {}
+    for kind, at, person_id, *rest in _rows(conditions, start, end, column):
+        *key, group = rest
+        add_row(found.setdefault(group, Tally()), days, kind, at, person_id, *key)
+    return found
+
+
+def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> Counts:
+    """Steps, contacts and distinct people of an organisation's effective entries in
+    [start, end), narrowed by worker_id, activity_id or outcome_id when given."""
+    conditions = [Entry.organisation_id == organisation_id, *_filters(**filters)]
+    return tally(conditions, start, end).counts()

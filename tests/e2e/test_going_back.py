@@ -1,0 +1,126 @@
+"""On a phone: tapping a rung below the current one asks "Back to '<rung>'?" and only "Yes"
+records going back (a setback) — with JavaScript (the browser's own question, online and
+offline alike) and without it (a confirm step drawn by the server)."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE, LiveServer, sign_in
+from tests.e2e.offline_helpers import (
+    export_rows,
+    outbox,
+    ready_for_offline,
+    sync_region,
+    wait_until_outbox_empty,
+)
+from tests.fixtures.databases import fresh_database
+
+AXE = Axe()
+TOP = "Came through the centre's doors on my own"
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A demo server of this file's own: going back leaves people on other rungs, which must
+    not move the ground under the other browser tests' taps."""
+    with fresh_database(tmp_path_factory.mktemp("going-back-db")) as url:
+        server = LiveServer(url, str(tmp_path_factory.mktemp("going-back-instance"))).start()
+        yield server
+        server.stop()
+
+
+def _phone(browser, server, **options):
+    context = browser.new_context(base_url=server.url, service_workers="allow", **PHONE, **options)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone(browser, own_server):
+    """A phone-sized page (360 × 740) on this file's server."""
+    context, page = _phone(browser, own_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser, own_server):
+    context, page = _phone(browser, own_server, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+def _serious(page) -> list[str]:
+    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    return [
+        v["id"] for v in violations.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _button(ladder, text: str, state: str = ""):
+    return ladder.get_by_role("button", name=re.compile(rf"^{re.escape(text)}.*{state}"))
+
+
+def _stand_on_top(page):
+    """Tap the top rung of Getting out and about, so that every other rung is below."""
+    ladder = page.get_by_role("region", name="Getting out and about")
+    _button(ladder, TOP).click()
+    expect(_button(ladder, TOP, "Current step")).to_be_visible()
+    return ladder
+
+
+def test_with_javascript_a_lower_rung_asks_and_yes_goes_back(phone):
+    sign_in(phone, "worker@example.org")
+    phone.get_by_role("list", name="My people").get_by_role("link").first.click()
+    ladder = _stand_on_top(phone)
+    status = phone.get_by_role("status")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    phone.on("dialog", answer)
+    _button(ladder, "Took the bus with support").click()  # asked, and "No"
+    expect(_button(ladder, TOP, "Current step")).to_be_visible()
+    _button(ladder, "Took the bus with support").click()  # asked again, and "Yes"
+    expect(status).to_contain_text("Went back to Took the bus with support")
+    assert asked == ["Back to ‘Took the bus with support’?"] * 2
+    expect(_button(ladder, "Took the bus with support", "Current step")).to_be_visible()
+    assert _serious(phone) == []
+
+
+def test_without_javascript_the_server_asks_first(phone_without_javascript):
+    page = phone_without_javascript
+    sign_in(page, "worker2@example.org")
+    page.get_by_role("list", name="My people").get_by_role("link").first.click()
+    ladder = _stand_on_top(page)
+    _button(ladder, "Left home with support").click()
+    question = page.get_by_role("region", name="Back to ‘Left home with support’?")
+    expect(question).to_be_visible()
+    expect(page.get_by_role("status")).not_to_contain_text("Saved")
+    question.get_by_role("button", name="Yes, back to ‘Left home with support’").click()
+    expect(page.get_by_role("status")).to_contain_text("Went back to Left home with support")
+    expect(_button(ladder, "Left home with support", "Current step")).to_be_visible()
+
+
+def test_offline_a_lower_rung_asks_and_is_kept_as_going_back(phone, browser, own_server):
+    ready_for_offline(phone, "worker@example.org", 1)
+    _stand_on_top(phone)
+    phone.context.set_offline(True)
+    phone.reload()
+    asked = []
+    # ready_for_offline answers each question yes; note what was asked.
+    phone.on("dialog", lambda dialog: asked.append(dialog.message))
+    ladder = phone.get_by_role("region", name="Getting out and about")
+    _button(ladder, "Opened the door").click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved on this phone")
+    assert asked == ["Back to ‘Opened the door’?"]
+    expect(sync_region(phone)).to_contain_text("1 waiting to send")
+    [kept] = outbox(phone)
+    phone.context.set_offline(False)
+    wait_until_outbox_empty(phone)
+    [row] = [r for r in export_rows(browser, own_server.url) if r["entry_id"] == kept["id"]]
+    assert (row["kind"], row["rung"], row["status"]) == ("setback", "Opened the door", "")

@@ -1,0 +1,192 @@
+"""On the demo: every surface that counts — the dashboard, My week, the funder report and the
+export — gives the same figures, because they all count through app/entries/counting.py; and
+what the demo's funder viewer can download, for every period offered, gives nobody away."""
+
+import csv
+import io
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.entries import indicators, queries
+from app.extensions import db
+from app.models import Activity, Funder, Indicator, User
+from app.reports import periods, report
+from app.reports.disclosure import FEWER, HIDDEN, Figure
+from tests.reports.test_disclosure import possible_values
+
+DEMO_PASSWORD = "stepladder-demo"
+
+
+@pytest.fixture
+def demo(runner, app):
+    result = runner.invoke(args=["load-demo"])
+    assert result.exit_code == 0, result.output
+    return db.session.scalar(select(User).where(User.email == "worker@example.org"))
+
+
+def exported(client, first, last) -> list[dict]:
+    response = client.get(f"/export/entries.csv?from={first}&to={last}")
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def by_hand(rows: list[dict], **match) -> tuple[int, int, int]:
+    """Steps, contacts and people worked out from the export's rows, independently of the
+    app: entries not voided or corrected; a contact is one person on one local day."""
+    live = [
+        r
+        for r in rows
+        if r["status"] == "" and r["kind"] != "void" and all(r[k] == v for k, v in match.items())
+    ]
+    zone = queries.local_zone()
+
+    def day(row):
+        when = datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00"))
+        return when.astimezone(zone).date()
+
+    visits = {(r["person_reference"], day(r)) for r in live if r["kind"] != "note"}
+    steps = sum(r["kind"] == "step" for r in live)
+    return steps, len(visits), len({r["person_reference"] for r in live})
+
+
+def dashboard_totals(client, **args) -> tuple[int, int, int]:
+    html = client.get("/overview/", query_string=args).get_data(as_text=True)
+    found = re.search(r"<p>(\d+) steps · (\d+) contacts · (\d+) people seen</p>", html)
+    assert found, "the chosen range's totals are missing"
+    return tuple(map(int, found.groups()))
+
+
+def test_my_week_the_dashboard_and_the_export_agree_for_a_worker(client, auth, demo):
+    today = queries.local_today()
+    first = today - timedelta(days=6)
+    auth.sign_in("worker@example.org", DEMO_PASSWORD)
+    week = client.get("/week").get_data(as_text=True)
+    found = re.search(
+        r"<strong>(\d+)</strong> steps · <strong>(\d+)</strong> contacts · "
+        r"<strong>(\d+)</strong> people seen",
+        week,
+    )
+    my_week = tuple(map(int, found.groups()))
+    client.post("/sign-out", data={"csrf_token": auth.csrf("/week")})
+    auth.sign_in("supervisor@example.org", DEMO_PASSWORD)
+    range_args = {"from": first.isoformat(), "to": today.isoformat()}
+    on_dashboard = dashboard_totals(client, worker=str(demo.id), **range_args)
+    from_export = by_hand(exported(client, first, today), worker=demo.name)
+    assert my_week == on_dashboard == from_export
+    assert my_week[1] > 0  # the demo's worker has visits this week: nothing vacuous
+
+
+def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client, auth, demo):
+    """A funder of every activity and every outcome counts what the dashboard counts, activity
+    by activity and in total, over the last three months."""
+    org_id = demo.organisation_id
+    activities = list(
+        db.session.scalars(select(Activity).where(Activity.organisation_id == org_id))
+    )
+    funder = Funder(organisation_id=org_id, name="Whole Service", activities=activities)
+    db.session.add(funder)
+    db.session.flush()
+    for n, kind in enumerate(("people_supported", "contacts"), start=1):
+        db.session.add(
+            Indicator(
+                organisation_id=org_id, funder_id=funder.id, kind=kind, label=kind, position=n
+            )
+        )
+    db.session.commit()
+    today = queries.local_today()
+    first = today - timedelta(days=90)
+    built = report.build(db.session.get(Funder, funder.id), periods.custom(first, today))
+    auth.sign_in("supervisor@example.org", DEMO_PASSWORD)
+    rows = exported(client, first, today)
+    range_args = {"from": first.isoformat(), "to": today.isoformat()}
+    table = next(t for t in built.breakdowns if t.title == "By activity")
+    for name, now, _before in table.rows:
+        activity = next(a for a in activities if a.name == name)
+        contacts, steps, people = (f.value for f in now)
+        on_dashboard = dashboard_totals(client, activity=str(activity.id), **range_args)
+        assert (steps, contacts, people) == on_dashboard == by_hand(rows, activity=name)
+    whole = dashboard_totals(client, **range_args)
+    headline = {row.label: row.value.number for row in built.indicators}
+    assert (headline["contacts"], headline["people_supported"]) == whole[1:] == by_hand(rows)[1:]
+    scope = indicators.Scope.for_funder(db.session.get(Funder, funder.id))
+    assert indicators.whole(scope, *queries.day_bounds(first, today)).steps == whole[0]
+
+
+def offered_periods(client, funder_id: int) -> list[str]:
+    html = client.get(f"/reports/{funder_id}").get_data(as_text=True)
+    return [c for c in re.findall(r'<option value="([^"]+)"', html) if c != "custom"]
+
+
+def number_or_blank(text: str):
+    if text == "":
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def assert_nothing_recoverable(rows: list[list[str]]) -> int:
+    """Each demographic column beside its period's people supported: every hidden cell could
+    be at least two numbers, worked out from what the file shows. Returns the hidden cells
+    checked beside a total that is shown."""
+    checked = 0
+    supported = next((r for r in rows if r[0] == "Indicator" and r[1] == "People supported"), None)
+    if supported is None:
+        return checked
+    for column in (3, 4):
+        total = number_or_blank(supported[column])
+        if total is None:
+            continue
+        tables = {}
+        for r in rows:
+            if r[0].startswith("People supported by "):
+                tables.setdefault(r[0], []).append(r)
+        for table in tables.values():
+            which = "This period" if column == 3 else "Previous period"
+            cells = []
+            for r in table:
+                word = ""
+                if r[column] == "":  # hidden: the note says which way
+                    assert f"{which}:" in r[6], r
+                    word = FEWER if f"{which}: fewer than" in r[6] else HIDDEN
+                cells.append(Figure(number_or_blank(r[column]), word))
+            for options in possible_values(cells, Figure(total)).values():
+                assert len(options) >= 2
+                checked += 1
+    return checked
+
+
+def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, auth, demo):
+    auth.sign_in("funder@example.org", DEMO_PASSWORD)
+    listing = client.get("/reports/").get_data(as_text=True)
+    assert "City Council Mental Health Fund" in listing and "Community Lottery" not in listing
+    council = db.session.scalar(select(Funder).where(Funder.name.like("City Council%")))
+    codes = offered_periods(client, council.id)
+    assert len(codes) >= 3
+    checked = 0
+    for code in codes:
+        assert periods.parse(code).last >= council.starts_on
+        body = client.get(f"/reports/{council.id}/report.csv?period={code}").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(body)))
+        for r in rows[1:]:
+            if r[0] in ("Report", "Story"):
+                continue
+            for cell in (r[3], r[4]):
+                value = number_or_blank(cell)  # a number or nothing: never words
+                average = "Average" in r[2] or "average" in r[2]
+                if value is not None and not average:
+                    assert not 0 < value < 5, (code, r)
+        checked += assert_nothing_recoverable(rows)
+        book = load_workbook(
+            io.BytesIO(client.get(f"/reports/{council.id}/report.xlsx?period={code}").data)
+        )
+        for r in book["Data"].iter_rows(min_row=2, values_only=True):
+            if r[0] in ("Report", "Story"):
+                continue
+            for value in r[3:5]:
+                assert value is None or isinstance(value, int | float), (code, r)
+                if value is not None and "verage" not in r[2]:
+                    assert not 0 < value < 5, (code, r)
+    assert checked > 0  # hidden cells beside a shown total were there to be checked

@@ -1,0 +1,135 @@
+"""Disclosure control: no count of 1–4 is shown, and no hidden value can be worked out by
+subtraction from what is shown — across rows, columns, totals and the previous period."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.reports import disclosure
+from app.reports.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect
+
+# Derandomised: the same tables every run, so a failure is always reproducible.
+SETTINGS = settings(max_examples=400, deadline=None, derandomize=True)
+
+
+def possible_values(line: list[Figure], total: Figure) -> dict[int, set]:
+    """What an officer who knows the rules can tell of each hidden cell of one line whose total
+    is shown: every value it could take, given the cells shown, the total and the word on each
+    hidden cell ("fewer than 5": 1 to 4; "hidden": 5 or more). Worked out by enumerating the
+    sums the other hidden cells can make, independently of the module's own interval check."""
+    hidden = [i for i, c in enumerate(line) if c.hidden]
+    remainder = total.value - sum(c.value for c in line if not c.hidden)
+
+    def values(cell: Figure) -> range:
+        return range(1, 5) if cell.hidden == FEWER else range(5, max(remainder, 5) + 1)
+
+    result = {}
+    for i in hidden:
+        sums = {0}
+        for j in hidden:
+            if j != i:
+                sums = {s + v for s in sums for v in values(line[j]) if s + v <= remainder}
+        result[i] = {v for v in values(line[i]) if remainder - v in sums}
+    return result
+
+
+def assert_safe(lines: list[tuple[list[Figure], Figure]]) -> None:
+    """No figure shown is 1–4, and in each line with a total shown every hidden cell could
+    take at least two values (its true value among them)."""
+    for cells, total in lines:
+        for figure in [*cells, total]:
+            assert figure.shown is None or not 0 < figure.shown < 5
+        if total.hidden:
+            continue
+        for i, options in possible_values(cells, total).items():
+            assert cells[i].value in options
+            assert len(options) >= 2, (
+                f"cell {i} of {[c.value for c in cells]} (total {total.value}) is recoverable"
+            )
+
+
+def table_lines(values: list[list[int]]):
+    """A table's cells with row totals, column totals and a grand total, all protected."""
+    cells = [[count(v) for v in row] for row in values]
+    row_totals = [count(sum(row)) for row in values]
+    column_totals = [count(sum(column)) for column in zip(*values, strict=True)]
+    grand = count(sum(map(sum, values)))
+    lines = [(row, total) for row, total in zip(cells, row_totals, strict=True)]
+    lines += [
+        (list(col), total)
+        for col, total in zip(zip(*cells, strict=True), column_totals, strict=True)
+    ]
+    lines += [(row_totals, grand), (column_totals, grand)]
+    return lines
+
+
+small_counts = st.integers(min_value=0, max_value=14)
+
+
+@SETTINGS
+@given(
+    st.integers(min_value=1, max_value=3).flatmap(
+        lambda width: st.lists(
+            st.lists(small_counts, min_size=width, max_size=width), min_size=1, max_size=6
+        )
+    )
+)
+def test_no_hidden_cell_is_recoverable_from_rows_columns_or_totals(values):
+    lines = table_lines(values)
+    protect(lines)
+    assert_safe(lines)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(small_counts, small_counts), min_size=1, max_size=8),
+)
+def test_no_hidden_cell_is_recoverable_from_either_period_of_a_breakdown(pairs):
+    """A demographic table: this period's and the previous period's columns, each adding up to
+    that period's "People supported", which the report also shows."""
+    now = [count(a) for a, _ in pairs]
+    before = [count(b) for _, b in pairs]
+    lines = [
+        (now, count(sum(a for a, _ in pairs))),
+        (before, count(sum(b for _, b in pairs))),
+    ]
+    protect(lines)
+    assert_safe(lines)
+
+
+def test_one_hidden_band_beside_an_exact_total_hides_a_second_band():
+    """24 people, bands 12, 8 and 4: showing 12, 8 and 24 would give the 4 away."""
+    bands = [count(12), count(8), count(4)]
+    total = count(24)
+    protect([(bands, total)])
+    assert [b.text for b in bands] == ["12", HIDDEN, FEWER]
+    assert total.text == "24"
+
+
+def test_all_ones_with_a_total_hide_the_total():
+    """Five people, one in each of five bands: every band is 1, so the total goes instead."""
+    bands = [count(1) for _ in range(5)]
+    total = count(5)
+    protect([(bands, total)])
+    assert total.hidden == HIDDEN
+    assert all(b.hidden == FEWER for b in bands)
+
+
+def test_a_small_previous_period_is_protected_on_its_own():
+    now, before = [count(20), count(9)], [count(6), count(2)]
+    protect([(now, count(29)), (before, count(8))])
+    assert [f.text for f in now] == ["20", "9"]
+    assert [f.text for f in before] == [HIDDEN, FEWER]
+
+
+def test_an_average_over_fewer_than_five_is_withheld_never_written_as_a_count():
+    assert average(1.5, 4).hidden == WITHHELD
+    assert average(1.5, 4).shown is None
+    assert average(1.5, 4).text == WITHHELD
+    assert average(1.5, 5).text == "1.5"
+    assert average(None, 0).text == ""
+
+
+def test_zero_is_shown_and_one_to_four_are_not():
+    assert [count(n).text for n in (0, 1, 4, 5)] == ["0", FEWER, FEWER, "5"]
+    assert disclosure.count_words(1, "person", "people") == "fewer than 5 people"
+    assert disclosure.count_words(7, "person", "people") == "7 people"

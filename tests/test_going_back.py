@@ -1,0 +1,143 @@
+"""A tap never records a regression as progress: a rung below the current one asks first
+("Back to '<rung>'?"), and "Yes" records going back — a setback on that outcome, not a step."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.entries import counting, queries
+from app.extensions import db
+from app.models import Entry
+from app.models.clock import utcnow
+from tests.fixtures.factories import make_entry
+
+
+def _post(client, person, token, action, headers=None, **fields):
+    data = {"csrf_token": token, "id": str(uuid.uuid4()), "action": action, **fields}
+    return client.post(f"/people/{person.id}/entries", data=data, headers=headers or {})
+
+
+def _entries(person):
+    return list(db.session.scalars(select(Entry).where(Entry.person_id == person.id)))
+
+
+@pytest.fixture
+def on_the_top_rung(client, auth, w):
+    """Ada has climbed to the third rung; the worker is signed in on her page."""
+    first, second, third = w["outcome"].rungs
+    for n, rung in enumerate((first, third)):
+        make_entry(
+            w["person"],
+            w["worker"],
+            "step",
+            utcnow() - timedelta(days=3 - n),
+            rung=rung,
+            rung_id=rung.id,
+            activity_id=w["activity"].id,
+        )
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    return auth.csrf(f"/people/{w['person'].id}")
+
+
+def test_tapping_a_lower_rung_asks_first_and_stores_nothing(client, w, on_the_top_rung):
+    second = w["outcome"].rungs[1]
+    before = len(_entries(w["person"]))
+    response = _post(client, w["person"], on_the_top_rung, f"back:{second.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Back to ‘Left home with support’?" in html
+    assert f'value="goback:{second.id}"' in html and "Yes, back to ‘Left home with support’" in html
+    assert "No, keep ‘Took the bus alone’" in html
+    assert len(_entries(w["person"])) == before
+
+
+def test_yes_records_going_back_as_a_setback_on_that_rung(client, w, on_the_top_rung):
+    first, second, third = w["outcome"].rungs
+    response = _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
+    assert response.status_code == 303
+    [back] = [e for e in _entries(w["person"]) if e.kind != "step"]
+    assert (back.kind, back.rung_id, back.outcome_id) == ("setback", second.id, w["outcome"].id)
+    [ladder] = queries.ladders(w["person"])
+    assert ladder.current.id == second.id
+    assert [r.id for r in ladder.lower_rungs] == [first.id]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Went back to Left home with support" in page
+    # Counted as a setback, never as a step up: two steps, one setback.
+    today = queries.local_today()
+    found = counting.tally(
+        [Entry.organisation_id == w["org"].id],
+        *queries.day_bounds(today - timedelta(days=7), today),
+    )
+    assert (found.steps, found.setbacks) == (2, 1)
+
+
+def test_htmx_gets_the_question_in_the_recorder_and_the_status_region(client, w, on_the_top_rung):
+    first = w["outcome"].rungs[0]
+    response = _post(
+        client, w["person"], on_the_top_rung, f"back:{first.id}", headers={"HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<h2 id="confirm-back-question">Back to ‘Opened the door’?</h2>' in html
+    assert "<p>Back to ‘Opened the door’? Confirm below.</p>" in html  # the live region
+    assert 'id="recorder"' in html and 'hx-swap-oob="innerHTML"' in html
+
+
+def test_an_offline_replay_of_an_unconfirmed_going_back_is_set_aside(client, w, on_the_top_rung):
+    second = w["outcome"].rungs[1]
+    before = len(_entries(w["person"]))
+    response = _post(
+        client, w["person"], on_the_top_rung, f"back:{second.id}", {"X-Stepladder-Replay": "1"}
+    )
+    assert response.status_code == 422
+    assert "needs confirming" in response.get_json()["error"]
+    assert len(_entries(w["person"])) == before
+
+
+def test_a_rung_that_is_not_below_the_current_one_is_refused(client, w, on_the_top_rung):
+    third = w["outcome"].rungs[2]
+    response = _post(client, w["person"], on_the_top_rung, f"back:{third.id}")
+    assert response.status_code == 422
+    assert "not below where this person stands" in response.get_data(as_text=True)
+
+
+def test_lower_rungs_carry_the_question_for_the_offline_layer(client, w, on_the_top_rung):
+    first, second, third = w["outcome"].rungs
+    html = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    buttons = re.findall(r"<button[^>]*rung[^>]*>", html)
+    lower = [b for b in buttons if "data-confirm=" in b]
+    assert len(lower) == 2
+    assert any(f'value="back:{second.id}"' in b and f'"goback:{second.id}"' in b for b in lower)
+    assert 'data-confirm="Back to ‘Opened the door’?"' in html
+    assert f'value="step:{third.id}"' in html  # the current rung is no going back
+
+
+def test_going_back_shortens_the_distance_travelled(app, w, on_the_top_rung, client):
+    from app.entries import indicators
+    from app.entries.indicators import Scope
+
+    second = w["outcome"].rungs[1]
+    _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
+    today = queries.local_today()
+    scope = Scope(w["org"].id)
+    found = indicators.distance(scope, *queries.day_bounds(today - timedelta(days=7), today))
+    assert (found.people, found.total) == (1, 1)  # first rung to the second: one rung
+
+
+def test_the_journey_counts_steps_visits_and_setbacks_through_the_counting_layer(
+    client, auth, w, on_the_top_rung
+):
+    second = w["outcome"].rungs[1]
+    _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
+    _post(client, w["person"], on_the_top_rung, "seen")
+    client.post("/sign-out", data={"csrf_token": on_the_top_rung})
+    auth.sign_in(w["supervisor"])
+    html = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
+    line = re.search(r'aria-label="Last 90 days">(.*?)</p>', html, re.S).group(1)
+    # Two steps on two earlier days; going back and "seen" today: one visit today.
+    text = " ".join(re.sub(r"<[^>]+>", " ", line).split())
+    assert text == "In the last 90 days: 2 steps · 3 contacts (visits: days seen) · 1 setbacks"
