@@ -3,7 +3,9 @@
 from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
 from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
+from app.models.group_session import GroupSession, group_session_facilitator, group_session_member
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.next_visit import NextVisit
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
@@ -15,8 +17,10 @@ __all__ = [
     "Activity",
     "AuditEvent",
     "Funder",
+    "GroupSession",
     "Indicator",
     "Entry",
+    "NextVisit",
     "Organisation",
     "Outcome",
     "PendingImport",
@@ -30,4 +34,6 @@ __all__ = [
     "funder_activity",
     "funder_outcome",
     "funder_viewer",
+    "group_session_facilitator",
+    "group_session_member",
 ]
