@@ -61,6 +61,8 @@ def _person_context(
     if default not in {a.id for a in activities}:
         default = activities[0].id if activities else None
     form.activity.data = default
+    form.mode.data = current_user.last_mode
+    form.minutes.data = None
     timeline = queries.person_entries(person.id, limit=30)
     return dict(
         person=person,
@@ -152,6 +154,8 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
         activity_id=form.activity.data or None,
         note=form.note.data or "",
         shareable=form.shareable.data and person.consents_to_stories,
+        mode=form.mode.data or None,
+        minutes=form.minutes.data,
     )
     try:
         if kind == "step":
@@ -162,7 +166,7 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
             target = db.session.get(Entry, parse_uuid(arg))
             _check_may_void(target, person)
             fields.update(amends_id=target.id, reason=form.reason.data or "Undone straight away")
-            fields.update(activity_id=None, note="")
+            fields.update(activity_id=None, note="", mode=None, minutes=None)
     except EntryError:
         raise
     except ValueError:

@@ -81,7 +81,7 @@ class Entry(db.Model):
         unique=True,  # changed at most once
     )
     reason: Mapped[str] = mapped_column(Text, default="")
-    # How the contact happened and how long it took (app/sessions/modes.py), and the group
+    # How the contact happened and how long it took (app/entries/modes.py), and the group
     # session it was part of: all optional, so the two-tap step never waits for them.
     session_id: Mapped[int | None] = mapped_column(ForeignKey("group_session.id"), index=True)
     mode: Mapped[str | None] = mapped_column(String(20))
