@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         templating,
         week,
     )
+    from app import sessions as group_sessions
     from app.auth import sessions
 
     sessions.init_app(app)
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         export,
         privacy,
         audit,
+        group_sessions,
     ):
         app.register_blueprint(area.bp)
 

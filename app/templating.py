@@ -16,6 +16,7 @@ NAV = {
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("sessions.index", "Group sessions"),
         ("reports.index", "Reports"),
         ("accounts.account", "Account"),
     ],
