@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         group_sessions,
     ):
         app.register_blueprint(area.bp)
+    app.register_blueprint(group_sessions.mhsds.bp)
 
     from app.cli import register
 

@@ -30,6 +30,9 @@ COLUMNS = [
     "amends_entry_id",
     "reason",
     "note",
+    "session",
+    "mode",
+    "minutes",
 ]
 
 
@@ -66,6 +69,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
             Entry.amends_id,
             Entry.reason,
             Entry.note,
+            Entry.session_id,
+            Entry.mode,
+            Entry.minutes,
         )
         .select_from(Entry)
         .outerjoin(Person, Person.id == Entry.person_id)
@@ -95,6 +101,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
         amends_id,
         reason,
         note,
+        session_id,
+        mode,
+        minutes,
     ) in result:
         yield [
             str(entry_id),
@@ -111,6 +120,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
             str(amends_id) if amends_id else "",
             reason,
             note,
+            "" if session_id is None else str(session_id),
+            mode or "",
+            "" if minutes is None else str(minutes),
         ]
 
 

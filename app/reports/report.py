@@ -18,6 +18,7 @@ from app.entries.queries import day_bounds, to_local
 from app.extensions import db
 from app.models import Entry, Funder, Organisation, Outcome, Person, User
 from app.reports.periods import Period
+from app.sessions import report_section
 
 SMALL = 5
 FEWER = f"fewer than {SMALL}"
@@ -119,6 +120,10 @@ def build(funder: Funder, period: Period) -> Report:
             "below is a true zero, not missing data."
         )
     report.breakdowns = _breakdowns(funder, scope, now, before, memo)
+    sessions = report_section.rows(scope, now, before, suppress, FEWER)
+    report.breakdowns.append(
+        Breakdown(report_section.TITLE, report_section.GROUP, report_section.MEASURES, sessions)
+    )
     report.stories = _stories(funder, scope, now)
     return report
 
