@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         setup,
         templating,
+        visits,
         week,
     )
     from app import sessions as group_sessions
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         privacy,
         audit,
         group_sessions,
+        visits,
     ):
         app.register_blueprint(area.bp)
     app.register_blueprint(group_sessions.mhsds.bp)

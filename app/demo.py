@@ -11,6 +11,7 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import Activity, Entry, Funder, Indicator, Organisation, Outcome, Person, Plan, User
 from app.models.clock import utcnow
+from app.sessions import demo as sessions_demo
 
 ORGANISATION = "Demo Recovery Centre"
 PASSWORD = "stepladder-demo"
@@ -101,6 +102,7 @@ def load_demo(seed: int = 7) -> Organisation:
         _history(rng, person, worker, chosen, activities, now)
     users["worker@example.org"].last_activity_id = activities[0].id
     _funders(org, outcomes, activities)
+    sessions_demo.load(org, now)
     db.session.commit()
     return org
 

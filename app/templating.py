@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.entries import modes
 from app.entries.queries import arrived_late, local_days_since, to_local
+from app.visits import queries as visit_queries
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
 # worker reaches their account from the foot of My people.
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(ago)
     app.add_template_filter(modes.label, "mode_label")
+    app.add_template_global(visit_queries.state, "visit_state")
     app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
     # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.

@@ -22,6 +22,7 @@ from app.entries.recording import (
 from app.extensions import db
 from app.models import Activity, Entry, Person
 from app.models.clock import utcnow
+from app.visits import queries as visit_queries
 
 bp = Blueprint("caseload", __name__)
 
@@ -33,7 +34,12 @@ def my_people():
     search = request.args.get("q", "")[:100]
     everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
     people = queries.caseload_people(current_user, search, everyone=everyone)
-    context = dict(people=people, search=search, everyone=everyone, now=utcnow())
+    today = queries.local_today()
+    visits = {person.id: person.next_visit for person, _ in people if person.next_visit}
+    people = visit_queries.today_first(people, visits, today)
+    context = dict(
+        people=people, search=search, everyone=everyone, now=utcnow(), visits=visits, today=today
+    )
     if request.headers.get("HX-Target") == "people-list":
         return render_block("caseload/my_people.html", "people_list", **context)
     return render_template("caseload/my_people.html", **context)
@@ -94,7 +100,9 @@ def person(person_id: int):
     # sent to the worker's phone, not a person opening the page, and the trail says so.
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
     audit.record("person.offline_copy" if prefetch else "person.view", f"person:{person.id}")
-    return render_template("caseload/person.html", **_person_context(person, saved=saved))
+    context = _person_context(person, saved=saved)
+    context.update(next_visit=person.next_visit, today=queries.local_today())
+    return render_template("caseload/person.html", **context)
 
 
 @bp.post("/people/<int:person_id>/entries")
