@@ -33,7 +33,9 @@ class NewSessionForm(FlaskForm):
     )
     facilitators = CheckboxesField("Facilitators", coerce=int)
     people = CheckboxesField("People on the register", coerce=int)
-    regulars = BooleanField("Add the regular members (those on this activity's last register)")
+    regulars = BooleanField(
+        "Add the regular members (those on the last register of the same group)"
+    )
 
 
 class RegisterForm(FlaskForm):
