@@ -1,6 +1,7 @@
 """Group sessions: a register saves one entry per person, each with its own UUID, exactly once."""
 
 import re
+import threading
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from app.entries.queries import local_today, to_local
 from app.extensions import db
 from app.models import Entry, GroupSession
 from app.sessions.register import entry_id
+from tests.conftest import Auth
 from tests.fixtures.factories import make_group_session, make_person
 
 REPLAY = {"X-Stepladder-Replay": "1"}
@@ -243,3 +245,40 @@ def test_workers_reach_group_sessions_from_my_people(client, auth, w):
     auth.sign_in(w["worker"])
     page = client.get("/people").get_data(as_text=True)
     assert re.search(r'<a href="/sessions">Group sessions</a>', page)
+
+
+def test_a_worker_opens_only_sessions_they_started_or_ran(app, client, auth, w, group):
+    auth.sign_in(w["colleague"])
+    assert client.get(f"/sessions/{group.id}").status_code == 404
+    assert "Doorstep support" not in client.get("/sessions").get_data(as_text=True)
+    office = app.test_client()
+    Auth(office).sign_in(w["supervisor"])
+    assert "<legend>Ada L.</legend>" in office.get(f"/sessions/{group.id}").get_data(as_text=True)
+
+
+def test_concurrent_posts_of_one_register_store_each_entry_once(app, w, group):
+    """Four clients post the same register at once: one saves it, the others hear a repeat."""
+    register_id = uuid.uuid4()
+    marks = {w["person"]: "attended", w["person2"]: "dna"}
+    clients = []
+    for _ in range(4):
+        client = app.test_client()
+        auth = Auth(client)
+        auth.sign_in(w["worker"])
+        clients.append((client, auth.csrf(f"/sessions/{group.id}")))
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def post(client, token):
+        with app.app_context():
+            barrier.wait()
+            statuses.append(_post_register(client, token, group, marks, register_id).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 200, 200, 201]
+    assert sorted(e.kind for e in _entries(group.id)) == ["dna", "seen"]

@@ -13,7 +13,7 @@ from app.access import STAFF, allow, can_see_person, scoped
 from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
-from app.models import Activity, Entry, GroupSession, Person, User
+from app.models import Activity, Entry, GroupSession, Person, User, caseload
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
 
@@ -27,12 +27,53 @@ def _org_sessions():
     return select(GroupSession).where(GroupSession.organisation_id == current_user.organisation_id)
 
 
+def _sees_every_session() -> bool:
+    return current_user.role != "worker" or current_user.organisation.workers_see_everyone
+
+
+def _my_sessions():
+    """The sessions the user may open: a worker's own (run or started by them), unless the
+    service lets workers see everyone; office staff see the organisation's."""
+    query = _org_sessions()
+    if not _sees_every_session():
+        query = query.where(
+            (GroupSession.created_by_id == current_user.id)
+            | GroupSession.facilitators.any(User.id == current_user.id)
+        )
+    return query
+
+
+def _session_or_404(group_session_id: int) -> GroupSession:
+    """A session the signed-in user may open, or 404 (another organisation's, or for a
+    worker, one they neither started nor ran: its register names people off their caseload)."""
+    if not 0 < group_session_id < 2**31:
+        abort(404)
+    session = db.session.scalar(_my_sessions().where(GroupSession.id == group_session_id))
+    if session is None:
+        abort(404)
+    return session
+
+
+def _visible_ids(people: list[Person]) -> set[int]:
+    """Which of these people the user may open (for "Record a step"), in one query."""
+    ids = {p.id for p in people}
+    if _sees_every_session() or not ids:
+        return ids
+    return set(
+        db.session.scalars(
+            select(caseload.c.person_id).where(
+                caseload.c.user_id == current_user.id, caseload.c.person_id.in_(ids)
+            )
+        )
+    )
+
+
 @bp.get("")
 @allow(*STAFF)
 def index():
     """Recent and coming group sessions, with registers not yet saved marked as overdue."""
     sessions = db.session.scalars(
-        _org_sessions()
+        _my_sessions()
         .order_by(GroupSession.held_on.desc(), GroupSession.starts_at.desc(), GroupSession.id)
         .limit(60)
     ).all()
@@ -186,7 +227,7 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
         search=search,
         matches=matches,
         add_form=AddPersonForm(formdata=None),
-        step_links={p.id for p in session.members if can_see_person(current_user, p)},
+        step_links=_visible_ids(session.members),
         today=queries.local_today(),
         **extra,
     )
@@ -196,7 +237,7 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
 @allow(*STAFF)
 def show(group_session_id: int):
     """A session's register: one fieldset per person, Attended or Did not attend."""
-    session = scoped(GroupSession, group_session_id)
+    session = _session_or_404(group_session_id)
     audit.record("session.view", f"session:{session.id}")
     return render_template("sessions/register.html", **_register_context(session))
 
@@ -205,7 +246,7 @@ def show(group_session_id: int):
 @allow(*STAFF)
 def add_person(group_session_id: int):
     """Add someone found by search to a register not yet saved."""
-    session = scoped(GroupSession, group_session_id)
+    session = _session_or_404(group_session_id)
     form = AddPersonForm()
     if not form.validate():
         abort(400, "Choose who to add to the register.")
@@ -225,7 +266,7 @@ def add_person(group_session_id: int):
 @allow(*STAFF)
 def save_register(group_session_id: int):
     """Save the register: one entry per person marked, exactly once however often replayed."""
-    session = scoped(GroupSession, group_session_id)
+    session = _session_or_404(group_session_id)
     form = RegisterForm()
     replay = bool(request.headers.get("X-Stepladder-Replay"))
     try:
