@@ -5,6 +5,7 @@ activities) and a period as naive-UTC [start, end), as the other indicators do.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import distinct, func, select
@@ -19,25 +20,27 @@ from app.sessions.contacts import contacts
 NOT_RECORDED = "Not recorded"
 
 
-def contacts_by_mode(scope: Scope, start: datetime, end: datetime) -> dict[str, int]:
-    """Contacts (one person, one day) by how they happened, every mode listed, in order."""
-    counts = Counter(
-        modes.label(c.mode) or NOT_RECORDED for c in contacts(scope, start, end) if c.attended
+@dataclass
+class ContactFigures:
+    by_mode: dict[str, int]  # contacts by how they happened, every mode listed, in order
+    minutes: int  # minutes recorded on contacts (contacts without minutes add none)
+    did_not_attend: int  # days someone was expected and did not attend
+    expected: int  # contacts plus did-not-attends: the rate's denominator
+
+
+def contact_figures(scope: Scope, start: datetime, end: datetime) -> ContactFigures:
+    """Contacts (one person, one day) by mode, their minutes, and did-not-attends, from one
+    pass over the period's entries."""
+    found = contacts(scope, start, end)
+    attended = [c for c in found if c.attended]
+    counts = Counter(modes.label(c.mode) or NOT_RECORDED for c in attended)
+    labels = [m.label for m in modes.MODES.values()] + [NOT_RECORDED]
+    return ContactFigures(
+        by_mode={label: counts[label] for label in labels},
+        minutes=sum(c.minutes or 0 for c in attended),
+        did_not_attend=len(found) - len(attended),
+        expected=len(found),
     )
-    return {
-        label: counts[label] for label in [m.label for m in modes.MODES.values()] + [NOT_RECORDED]
-    }
-
-
-def total_minutes(scope: Scope, start: datetime, end: datetime) -> int:
-    """The minutes recorded on contacts in the period (contacts without minutes add none)."""
-    return sum(c.minutes or 0 for c in contacts(scope, start, end) if c.attended)
-
-
-def did_not_attend(scope: Scope, start: datetime, end: datetime) -> tuple[int, int]:
-    """(did-not-attends, contacts plus did-not-attends): a day someone was expected counts once."""
-    days = [c.attended for c in contacts(scope, start, end)]
-    return days.count(False), len(days)
 
 
 def _sessions(scope: Scope, start: datetime, end: datetime):

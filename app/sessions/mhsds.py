@@ -48,7 +48,7 @@ def _period() -> tuple[date, date]:
 
 def rows(organisation_id: int, start, end):
     """The CSV's rows: every contact and did-not-attend of the organisation in [start, end)."""
-    for c in contacts(Scope(organisation_id), start, end):
+    for c in contacts(Scope(organisation_id), start, end, references=True):
         yield [
             c.reference,
             c.day.isoformat(),

@@ -13,14 +13,12 @@ SMALL = 5  # a rate over fewer than this many expected contacts is withheld (as 
 
 def _figures(scope: Scope, bounds, suppress: Callable, fewer: str) -> list[tuple[str, object]]:
     """(label, value) of each figure for one period, in the order the report shows them."""
-    rows = [
-        (f"Contacts: {mode}", n) for mode, n in figures.contacts_by_mode(scope, *bounds).items()
-    ]
-    missed, expected = figures.did_not_attend(scope, *bounds)
+    contact = figures.contact_figures(scope, *bounds)
+    rows = [(f"Contacts: {mode}", n) for mode, n in contact.by_mode.items()]
     rows += [
-        ("Minutes of contact", figures.total_minutes(scope, *bounds)),
-        ("Did not attend", missed),
-        ("Did-not-attend rate (%)", _rate(missed, expected, fewer)),
+        ("Minutes of contact", contact.minutes),
+        ("Did not attend", contact.did_not_attend),
+        ("Did-not-attend rate (%)", _rate(contact.did_not_attend, contact.expected, fewer)),
         ("Group sessions delivered", figures.sessions_delivered(scope, *bounds)),
         ("Group session attendances", figures.attendances(scope, *bounds)),
         ("People who attended a group session", suppress(figures.unique_attendees(scope, *bounds))),

@@ -122,7 +122,8 @@ def _bounds(code: str):
 def test_contacts_are_counted_once_a_day_by_how_they_happened(nhs_history):
     scope = Scope.for_funder(nhs_history["funder"])
     q2 = _bounds("2025-Q2")
-    assert figures.contacts_by_mode(scope, *q2) == {
+    found = figures.contact_figures(scope, *q2)
+    assert found.by_mode == {
         "Face to face": 3,
         "Phone": 1,
         "Video": 1,
@@ -130,8 +131,8 @@ def test_contacts_are_counted_once_a_day_by_how_they_happened(nhs_history):
         "Other": 0,
         "Not recorded": 6,
     }
-    assert figures.total_minutes(scope, *q2) == 255
-    assert figures.did_not_attend(scope, *q2) == (2, 14)
+    assert found.minutes == 255
+    assert (found.did_not_attend, found.expected) == (2, 14)
 
 
 def test_group_sessions_count_once_and_attendances_once_a_person(nhs_history):
