@@ -29,13 +29,15 @@ def _serious(page) -> list[str]:
     ]
 
 
-def _start_register_of_four(phone) -> tuple[str, list[str]]:
+def _start_register_of_four(phone, check_axe: bool = False) -> tuple[str, list[str]]:
     """From My people: Group sessions → New session → Drop-in group with four of the
     worker's people → Start register. Returns the register's path and the four names."""
     sign_in(phone, "worker@example.org")
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
     phone.get_by_role("link", name="Group sessions").click()
     phone.get_by_role("link", name="New session").click()
+    if check_axe:
+        assert _serious(phone) == []
     phone.get_by_label("Activity").select_option(label="Drop-in group")
     phone.get_by_label("Add the regular members").uncheck()
     phone.get_by_text("Choose people for the register").click()
@@ -55,7 +57,7 @@ def _start_register_of_four(phone) -> tuple[str, list[str]]:
 def test_a_register_of_four_saved_offline_is_stored_once_when_back_online(
     phone, browser, live_server
 ):
-    path, names = _start_register_of_four(phone)
+    path, names = _start_register_of_four(phone, check_axe=True)
     session_id = path.rsplit("/", 1)[-1]
     assert _serious(phone) == []
 
