@@ -56,8 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_files,
         stories,
         templating,
+        visits,
         week,
     )
+    from app import sessions as group_sessions
     from app.auth import sessions
 
     sessions.init_app(app)
@@ -91,8 +93,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         stories,
         audit,
         help,
+        group_sessions,
+        visits,
     ):
         app.register_blueprint(area.bp)
+    app.register_blueprint(group_sessions.mhsds.bp)
     # After the blueprints: it wraps the static endpoints they (and Flask) define.
     compression.init_app(app)
 

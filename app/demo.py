@@ -23,6 +23,7 @@ from app.models import (
     funder_viewer,
 )
 from app.models.clock import utcnow
+from app.sessions import demo as sessions_demo
 
 ORGANISATION = "Demo Recovery Centre"
 PASSWORD = "stepladder-demo"
@@ -122,6 +123,7 @@ def load_demo(seed: int = 7) -> Organisation:
         _history(rng, person, worker, chosen, activities, now)
     users["worker@example.org"].last_activity_id = activities[0].id
     _funders(org, outcomes, activities, users["funder@example.org"], now.date())
+    sessions_demo.load(org, now)
     db.session.commit()
     return org
 

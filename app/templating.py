@@ -7,7 +7,9 @@ from flask import Flask
 from flask_login import current_user
 
 from app import replica
+from app.entries import modes
 from app.entries.queries import arrived_late, local_days_since, to_local
+from app.visits import queries as visit_queries
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
 # worker reaches their account from the foot of My people.
@@ -16,6 +18,7 @@ NAV = {
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("sessions.index", "Group sessions"),
         ("reports.index", "Reports"),
         ("stories.index", "Stories"),
         ("accounts.account", "Account"),
@@ -69,6 +72,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(ago)
+    app.add_template_filter(modes.label, "mode_label")
+    app.add_template_global(visit_queries.state, "visit_state")
     app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
     app.add_template_global(replica.freshness, "figures_freshness")

@@ -11,7 +11,7 @@ import pytest
 from app import params
 from app.extensions import db
 from app.models import Funder, PendingImport
-from tests.fixtures.factories import make_entry
+from tests.fixtures.factories import make_entry, make_group_session
 
 HOSTILE = [
     "²",
@@ -69,6 +69,7 @@ def rows(w):
         headers=["Name"],
         rows=[["Ada"]],
     )
+    group_session = make_group_session(w["activity"], w["worker"], [w["person"]])
     db.session.add_all([funder, pending])
     db.session.commit()
     return {
@@ -81,6 +82,7 @@ def rows(w):
         "token": [pending.token],
         "filename": ["css/app.css"],
         "fmt": ["csv", "xlsx"],
+        "group_session_id": [group_session.id],
     }
 
 

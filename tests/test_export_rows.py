@@ -119,6 +119,9 @@ def test_a_corrected_entry_and_its_correction_both_appear_with_their_status(clie
         "amends_entry_id": "",
         "reason": "",
         "note": "",
+        "session": "",
+        "mode": "",
+        "minutes": "",
     }
     assert (second["kind"], second["status"], second["amends_entry_id"], second["reason"]) == (
         "setback",

@@ -178,3 +178,26 @@ def test_setup_links_statements_do_not_grow_with_activities(client, auth, w):
         make_activity(w["org"], outcomes=[make_outcome(w["org"]), w["outcome"]])
     db.session.commit()
     assert _statements(client, "get", "/setup/links") == small
+
+
+def test_how_and_how_long_add_no_statement_to_recording(client, auth, w):
+    """The two-tap step costs the same with a mode and minutes as without; only a change of
+    mode updates the worker's default (one UPDATE, shared with a change of last activity)."""
+    _seen_once(w)
+    auth.sign_in(w["worker"])
+    path = f"/people/{w['person'].id}"
+    token = auth.csrf(path)
+    rung = w["outcome"].rungs[0]
+    headers = {"HX-Request": "true", "HX-Target": "recorder"}
+
+    def record(**detail):
+        data = {"csrf_token": token, "id": str(uuid.uuid4()), "action": f"step:{rung.id}"}
+        data["activity"] = w["activity"].id
+        return _statements(
+            client, "post", f"{path}/entries", data={**data, **detail}, headers=headers
+        )
+
+    record()  # the activity becomes the worker's last: later posts change nothing on the user
+    plain = record()
+    assert record(mode="phone", minutes="20") == plain + 1  # a new mode updates the user once
+    assert record(mode="phone", minutes="15") == plain

@@ -12,7 +12,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Funder, Indicator
 from tests.conftest import csrf_from
-from tests.fixtures.factories import make_entry
+from tests.fixtures.factories import make_entry, make_group_session
 
 
 def _other_funder(w):
@@ -56,6 +56,9 @@ ID_SOURCES = {
     "funder_id": lambda w: _other_funder(w).id,
     "indicator_id": lambda w: _other_indicator(w).id,
     "token": _other_import_token,
+    "group_session_id": lambda w: (
+        make_group_session(w["other_activity"], w["other_worker"], [w["other_person"]]).id
+    ),
 }
 # Route arguments that are not ids, with a value that makes the URL valid.
 NOT_IDS = {"filename": "x", "fmt": "csv"}

@@ -1,8 +1,17 @@
 """The one form on a person's page: every button records one kind of entry."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.entries import modes
 
 
 class EntryForm(FlaskForm):
@@ -10,12 +19,18 @@ class EntryForm(FlaskForm):
     # JavaScript on, a fresh one is made at the moment of the tap (see static/js/app.js).
     id = HiddenField(validators=[DataRequired()])
     recorded_at = HiddenField()
-    # Which button was pressed: "step:<rung>", "seen", "setback:<outcome>", "note", "void:<entry>".
+    # Which button was pressed: "step:<rung>", "seen", "dna", "setback:<outcome>", "note",
+    # "void:<entry>".
     action = StringField(validators=[DataRequired(), Length(max=60)])
     activity = RadioField("Activity", coerce=int, validate_choice=False, validators=[Optional()])
     note = TextAreaField("Note (optional)", validators=[Length(max=2000)])
     shareable = BooleanField("May be shared as an anonymised story")
     reason = StringField("Reason", validators=[Length(max=2000)])
+    # How and how long: optional, defaulted from the worker's last choice, never required.
+    mode = RadioField(
+        "How", choices=modes.choices(), validate_choice=False, validators=[Optional()]
+    )
+    minutes = IntegerField("Minutes", validators=[Optional()])
 
     def parsed_action(self) -> tuple[str, str | None]:
         kind, _, arg = (self.action.data or "").partition(":")

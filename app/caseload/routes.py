@@ -23,6 +23,7 @@ from app.entries.recording import (
 from app.extensions import db
 from app.models import Activity, Entry, Person
 from app.models.clock import utcnow
+from app.visits import queries as visit_queries
 
 bp = Blueprint("caseload", __name__)
 
@@ -37,6 +38,11 @@ def my_people():
     filters = lists.parse(request.args, current_user.organisation_id, office)
     now = utcnow()
     people = lists.people(current_user, filters, everyone, now)
+    today = queries.local_today()
+    visits = {person.id: person.next_visit for person, _ in people if person.next_visit}
+    if filters.order == "recent":
+        # A worker's day starts with who they said they would see today.
+        people = visit_queries.today_first(people, visits, today)
     context = dict(
         people=people,
         search=filters.search,
@@ -47,6 +53,8 @@ def my_people():
         orders=lists.ORDERS,
         statuses=lists.STATUSES,
         not_seen_choices=lists.NOT_SEEN_CHOICES,
+        visits=visits,
+        today=today,
     )
     # The ladder and key-worker choices cost two look-ups, so they are drawn only when asked
     # for (or in use): the page a worker's phone fetches ahead stays at its few statements.
@@ -75,6 +83,8 @@ def _person_context(
     form.id.data = str(uuid.uuid4())
     form.action.data = ""
     form.activity.choices = [(a.id, a.name) for a in activities]
+    form.mode.data = current_user.last_mode
+    form.minutes.data = None
     timeline = queries.person_entries(person.id, limit=30)
     form.activity.data = _default_activity(timeline, activities)
     ladders = queries.ladders(person)
@@ -137,7 +147,9 @@ def person(person_id: int):
     # sent to the worker's phone, not a person opening the page, and the trail says so.
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
     audit.record("person.offline_copy" if prefetch else "person.view", f"person:{person.id}")
-    return render_template("caseload/person.html", **_person_context(person, saved=saved))
+    context = _person_context(person, saved=saved)
+    context.update(next_visit=person.next_visit, today=queries.local_today())
+    return render_template("caseload/person.html", **context)
 
 
 @bp.post("/people/<int:person_id>/entries")
@@ -219,6 +231,8 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
         activity_id=form.activity.data or None,
         note=form.note.data or "",
         shareable=form.shareable.data and person.consents_to_stories,
+        mode=form.mode.data or None,
+        minutes=form.minutes.data,
     )
     try:
         if kind == "step":
@@ -232,7 +246,7 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
             target = db.session.get(Entry, parse_uuid(arg))
             _check_may_void(target, person)
             fields.update(amends_id=target.id, reason=form.reason.data or "Undone straight away")
-            fields.update(activity_id=None, note="")
+            fields.update(activity_id=None, note="", mode=None, minutes=None)
     except EntryError:
         raise
     except ValueError:

@@ -11,8 +11,9 @@ Definitions
 - A **contact** is a visit: one person seen by the service on one local day counts once,
   however many steps, "seen today" taps or setbacks were made that day
   (`CONTACT_KEY`). A note alone is not a contact. A group session attended counts once
-  for each person who attended it (add the entry's session column to `CONTACT_KEY`, and
-  attendances of different sessions on one day are different contacts).
+  for each person who attended it: their attendance is a `seen` entry, so it is their
+  contact for that day (and a day with a visit and a session is still one contact).
+  A did-not-attend (`dna`) is not a contact; it counts as a did-not-attend.
 - A **person supported** is a distinct person with at least one effective entry of any kind
   in the period (PRODUCT.md's contract: notes included).
 
@@ -50,11 +51,13 @@ KIND_COUNTS: dict[str, frozenset] = {
     "seen": frozenset({CONTACT}),
     "setback": frozenset({SETBACK, CONTACT}),
     "note": frozenset(),
+    "dna": frozenset({DID_NOT_ATTEND}),
 }
 
 CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)
 STEP_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if STEP in counts)
 SETBACK_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if SETBACK in counts)
+DID_NOT_ATTEND_KINDS = tuple(k for k, c in KIND_COUNTS.items() if DID_NOT_ATTEND in c)
 
 
 def moves_on_ladder():
@@ -67,8 +70,7 @@ def moves_on_ladder():
 
 
 # The columns, besides the local day, that tell one contact from another: a person seen
-# twice on one day is one contact. (A group session column joins this tuple, so that
-# attending a session is a contact of its own.)
+# twice on one day is one contact, however they were seen.
 CONTACT_KEY = (Entry.person_id,)
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.trail import stage
+from app.entries.modes import MAX_MINUTES, MODES
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, Person, Rung, User
 from app.models.clock import utcnow
@@ -81,6 +82,9 @@ def build_entry(
     shareable: bool = False,
     amends_id: uuid.UUID | None = None,
     reason: str = "",
+    mode: str | None = None,
+    minutes: int | None = None,
+    session_id: int | None = None,
 ) -> Entry:
     """Check an entry's references and fields, and return it unsaved."""
     org = person.organisation_id
@@ -105,12 +109,13 @@ def build_entry(
     elif kind == "setback":
         _org_row(Outcome, outcome_id, org, "outcome")
         rung_id = None
-    elif kind in ("seen", "note"):
+    elif kind in ("seen", "note", "dna"):
         rung_id = outcome_id = None
         if kind == "note" and not note:
             raise EntryError("Write the note before saving it.")
     elif kind == "void":
         rung_id = outcome_id = activity_id = None
+        mode = minutes = session_id = None
         if not reason:
             raise EntryError("Give a reason for removing this entry.")
     else:
@@ -125,6 +130,7 @@ def build_entry(
             raise EntryError("Give a reason for the change.")
     elif kind == "void":
         raise EntryError("Say which entry to remove.")
+    mode, minutes = _contact_detail(kind, mode, minutes)
     return Entry(
         id=entry_id,
         organisation_id=org,
@@ -139,7 +145,21 @@ def build_entry(
         amends_id=amends_id,
         reason=reason,
         recorded_at=recorded_at,
+        mode=mode,
+        minutes=minutes,
+        session_id=session_id,
     )
+
+
+def _contact_detail(kind: str, mode: str | None, minutes: int | None) -> tuple:
+    """How and how long, checked; neither applies to someone who did not attend."""
+    if kind == "dna":
+        return None, None
+    if mode and mode not in MODES:
+        raise EntryError("That is not a way of making contact Stepladder knows.")
+    if minutes is not None and not 0 < minutes <= MAX_MINUTES:
+        raise EntryError(f"Minutes must be between 1 and {MAX_MINUTES}.")
+    return mode or None, minutes
 
 
 class Conflict(Exception):
@@ -155,6 +175,9 @@ def store(entry: Entry, worker: User) -> Recorded:
     db.session.add(entry)
     if entry.activity_id:
         worker.last_activity_id = entry.activity_id
+    if entry.mode:
+        # The next contact's default; set with last_activity_id in the same UPDATE.
+        worker.last_mode = entry.mode
     stage(db.session)
     # The response is drawn from the rows this request just loaded and wrote; expiring them
     # would reload the entry, the person and the user one query each. Safe here: every

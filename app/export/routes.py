@@ -39,6 +39,9 @@ COLUMNS = [
     "amends_entry_id",
     "reason",
     "note",
+    "session",
+    "mode",
+    "minutes",
 ]
 
 
@@ -94,6 +97,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
             Entry.amends_id,
             Entry.reason,
             Entry.note,
+            Entry.session_id,
+            Entry.mode,
+            Entry.minutes,
         )
         .select_from(Entry)
         .outerjoin(Person, Person.id == Entry.person_id)
@@ -123,6 +129,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
         amends_id,
         reason,
         note,
+        session_id,
+        mode,
+        minutes,
     ) in result:
         yield [
             str(entry_id),
@@ -139,6 +148,9 @@ def rows(organisation_id: int, start: datetime, end: datetime):
             str(amends_id) if amends_id else "",
             reason,
             note,
+            "" if session_id is None else str(session_id),
+            mode or "",
+            "" if minutes is None else str(minutes),
         ]
 
 

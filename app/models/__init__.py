@@ -11,7 +11,9 @@ from app.models.funding import (
     funder_outcome,
     funder_viewer,
 )
+from app.models.group_session import GroupSession, group_session_facilitator, group_session_member
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.next_visit import NextVisit
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
@@ -25,8 +27,10 @@ __all__ = [
     "Attempt",
     "AuditEvent",
     "Funder",
+    "GroupSession",
     "Indicator",
     "Entry",
+    "NextVisit",
     "Organisation",
     "Outcome",
     "PendingImport",
@@ -42,4 +46,6 @@ __all__ = [
     "funder_outcome",
     "funder_viewer",
     "IndicatorChange",
+    "group_session_facilitator",
+    "group_session_member",
 ]

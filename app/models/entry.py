@@ -17,13 +17,14 @@ if TYPE_CHECKING:
 
 # What a worker records. "void" cancels the entry it amends; any other kind that amends an
 # entry is a correction that replaces it. Nothing is ever updated or deleted in place.
-KINDS = ("step", "seen", "setback", "note", "void")
+KINDS = ("step", "seen", "setback", "note", "void", "dna")
 KIND_LABELS = {
     "step": "Step",
     "seen": "Seen today",
     "setback": "Setback",
     "note": "Note",
     "void": "Void",
+    "dna": "Did not attend",
 }
 # The fields that make two posts of one UUID "the same entry" (an idempotent repeat).
 IDENTITY_FIELDS = (
@@ -36,6 +37,9 @@ IDENTITY_FIELDS = (
     "note",
     "amends_id",
     "reason",
+    "session_id",
+    "mode",
+    "minutes",
 )
 
 
@@ -77,6 +81,11 @@ class Entry(db.Model):
         unique=True,  # changed at most once
     )
     reason: Mapped[str] = mapped_column(Text, default="")
+    # How the contact happened and how long it took (app/entries/modes.py), and the group
+    # session it was part of: all optional, so the two-tap step never waits for them.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("group_session.id"), index=True)
+    mode: Mapped[str | None] = mapped_column(String(20))
+    minutes: Mapped[int | None]
     recorded_at: Mapped[datetime]  # when it happened, by the phone's clock
     received_at: Mapped[datetime] = mapped_column(default=utcnow)  # when the server stored it
 

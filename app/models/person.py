@@ -11,6 +11,7 @@ from app.models.clock import utcnow
 
 if TYPE_CHECKING:
     from app.models.ladder import Outcome
+    from app.models.next_visit import NextVisit
     from app.models.user import User
 
 # A worker's caseload: the people they are a key worker for.
@@ -43,6 +44,9 @@ class Person(db.Model):
     plans: Mapped[list["Plan"]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
+    # Joined on its primary key whenever a person is loaded, so My people and the person's
+    # page show the next visit without a statement of their own (their budgets are fixed).
+    next_visit: Mapped["NextVisit | None"] = relationship(lazy="joined", viewonly=True)
 
     @property
     def consents_to_stories(self) -> bool:

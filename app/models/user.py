@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     # The activity this worker used last: the default for their next entry.
     last_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    # How this worker's last contact happened (face to face, phone...): the next one's default.
+    last_mode: Mapped[str | None] = mapped_column(String(20))
     # Optional TOTP two-factor (office roles): the base32 key, and the last time step used,
     # so one code cannot be replayed within its 30-second window.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
 from app.replica import replica_reads
+from app.visits import queries as visit_queries
 
 bp = Blueprint("overview", __name__, url_prefix="/overview")
 
@@ -123,9 +124,11 @@ def index():
 
 
 def _attention_context(org, today, version: str) -> dict:
-    """The attention list: not seen for N days, latest entry a setback, idle workers."""
+    """The attention list: not seen for N days, latest entry a setback, idle workers, and
+    overdue visits."""
     return dict(
         attention=dashboard.attention(org, today),
+        overdue_visits=visit_queries.overdue(org.id, today),
         attention_version=version,
         attention_poll_ms=ATTENTION_POLL_SECONDS * 1000,
         now=utcnow(),

@@ -21,6 +21,7 @@ from app.models import Entry, Funder, Organisation, Outcome, Person
 from app.reports import disclosure, targets
 from app.reports.disclosure import Figure
 from app.reports.periods import Period
+from app.sessions import report_section
 
 STORIES = 10
 
@@ -142,6 +143,20 @@ def build(funder: Funder, period: Period) -> Report:
             "below is a true zero, not missing data."
         )
     report.breakdowns = _breakdowns(funder, organisation, scope, bounds, memo, pool)
+    contacts = {
+        when: pool.count(
+            ("contacts", None, when), indicators.whole(scope, *bounds[when], memo).contacts
+        )
+        for when in bounds
+    }
+    report.breakdowns.append(
+        Breakdown(
+            report_section.TITLE,
+            report_section.GROUP,
+            report_section.MEASURES,
+            report_section.rows(scope, bounds, contacts),
+        )
+    )
     report.stories = _stories(funder, scope, bounds["now"])
     return report
 

@@ -1,0 +1,102 @@
+"""The figures of contacts and group sessions a funder report shows, as plain numbers.
+
+Each takes a report's scope (app/entries/indicators.py: the organisation, the funder's
+activities) and a period as naive-UTC [start, end), as the other indicators do.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import distinct, func, select
+
+from app.entries import modes
+from app.entries.indicators import Scope, within
+from app.entries.queries import to_local
+from app.extensions import db
+from app.models import Entry, GroupSession
+from app.sessions.contacts import contacts
+
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass
+class ContactFigures:
+    by_mode: dict[str, int]  # contacts by how they happened, every mode listed, in order
+    minutes: int  # minutes recorded on contacts (contacts without minutes add none)
+    did_not_attend: int  # days someone was expected and did not attend
+    expected: int  # contacts plus did-not-attends: the rate's denominator
+
+
+def contact_figures(scope: Scope, start: datetime, end: datetime) -> ContactFigures:
+    """Contacts (one person, one day) by mode, their minutes, and did-not-attends, from one
+    pass over the period's entries."""
+    found = contacts(scope, start, end)
+    attended = [c for c in found if c.attended]
+    counts = Counter(modes.label(c.mode) or NOT_RECORDED for c in attended)
+    labels = [m.label for m in modes.MODES.values()] + [NOT_RECORDED]
+    return ContactFigures(
+        by_mode={label: counts[label] for label in labels},
+        minutes=sum(c.minutes or 0 for c in attended),
+        did_not_attend=len(found) - len(attended),
+        expected=len(found),
+    )
+
+
+def _sessions(scope: Scope, start: datetime, end: datetime):
+    """SQL conditions: sessions in scope whose register was saved, held on a local day of the
+    period (a session's day is local, the period's bounds are UTC)."""
+    first = to_local(start).date()
+    last = (to_local(end) - timedelta(microseconds=1)).date()
+    conditions = [
+        GroupSession.organisation_id == scope.organisation_id,
+        GroupSession.register_id.is_not(None),
+        GroupSession.held_on >= first,
+        GroupSession.held_on <= last,
+    ]
+    if scope.activity_ids is not None:
+        conditions.append(GroupSession.activity_id.in_(scope.activity_ids))
+    return conditions
+
+
+def sessions_delivered(scope: Scope, start: datetime, end: datetime) -> int:
+    """Group sessions held in the period with their register saved: each counts once."""
+    return db.session.scalar(select(func.count()).where(*_sessions(scope, start, end)))
+
+
+def anonymous_attendees(scope: Scope, start: datetime, end: datetime) -> int:
+    """Drop-in attendees counted at those sessions without being on the register."""
+    query = select(func.coalesce(func.sum(GroupSession.anonymous_attendees), 0))
+    return db.session.scalar(query.where(*_sessions(scope, start, end)))
+
+
+def _register_entries(scope: Scope, start: datetime, end: datetime, kind: str):
+    return [
+        *scope.conditions(),
+        *within(start, end),
+        Entry.session_id.is_not(None),
+        Entry.kind == kind,
+    ]
+
+
+def attendances(scope: Scope, start: datetime, end: datetime) -> int:
+    """Group session attendances: each person at each session once."""
+    places = (
+        select(Entry.session_id, Entry.person_id)
+        .where(*_register_entries(scope, start, end, "seen"))
+        .distinct()
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(places))
+
+
+def unique_attendees(scope: Scope, start: datetime, end: datetime) -> int:
+    """Distinct people who attended at least one group session in the period."""
+    query = select(func.count(distinct(Entry.person_id)))
+    return db.session.scalar(query.where(*_register_entries(scope, start, end, "seen")))
+
+
+def session_did_not_attend(scope: Scope, start: datetime, end: datetime) -> int:
+    """Places on group session registers marked "Did not attend"."""
+    query = select(func.count())
+    return db.session.scalar(query.where(*_register_entries(scope, start, end, "dna")))

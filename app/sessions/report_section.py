@@ -1,0 +1,65 @@
+"""The funder report's section on contacts and group sessions, this period beside the last.
+
+Every figure is a disclosure Figure (app/reports/disclosure.py): counts of 1–4 are hidden,
+the minutes and the did-not-attend rate are withheld over fewer than 5 contacts, and the
+contacts by mode, which add up to (or past) the period's contacts, are protected against
+working a hidden one out from the total.
+"""
+
+from app.entries.indicators import Scope
+from app.reports import disclosure
+from app.reports.disclosure import Figure
+from app.sessions import figures
+
+TITLE = "Contacts and group sessions"
+GROUP = "Figure"
+MEASURES = ["Number"]
+MODE_PREFIX = "Contacts: "
+
+
+def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
+    """(label, Figure) of each figure for one period, in the order the report shows them."""
+    contact = figures.contact_figures(scope, *bounds)
+    attended = contact.expected - contact.did_not_attend
+    rate = 100 * contact.did_not_attend / contact.expected if contact.expected else None
+    rows = [(MODE_PREFIX + mode, disclosure.count(n)) for mode, n in contact.by_mode.items()]
+    rows += [
+        ("Minutes of contact", disclosure.average(contact.minutes, attended)),
+        ("Did not attend", disclosure.count(contact.did_not_attend)),
+        (
+            "Did-not-attend rate (%)",
+            disclosure.average(round(rate, 1) if rate is not None else None, contact.expected),
+        ),
+        ("Group sessions delivered", disclosure.count(figures.sessions_delivered(scope, *bounds))),
+        ("Group session attendances", disclosure.count(figures.attendances(scope, *bounds))),
+        (
+            "People who attended a group session",
+            disclosure.count(figures.unique_attendees(scope, *bounds)),
+        ),
+        (
+            "Drop-in attendees not on a register",
+            disclosure.count(figures.anonymous_attendees(scope, *bounds)),
+        ),
+        (
+            "Did not attend a group session",
+            disclosure.count(figures.session_did_not_attend(scope, *bounds)),
+        ),
+    ]
+    return rows
+
+
+def rows(scope: Scope, bounds: dict, contacts: dict) -> list[tuple[str, list, list]]:
+    """The section's rows as a report breakdown: (figure, [this period], [previous period]).
+
+    `contacts` holds each period's total contacts Figure as the report shows it, so that the
+    contacts by mode cannot give a hidden one away by subtraction from it."""
+    per = {when: _figures(scope, bounds[when]) for when in ("now", "before")}
+    disclosure.protect(
+        [
+            ([f for label, f in per[when] if label.startswith(MODE_PREFIX)], contacts.get(when))
+            for when in per
+        ]
+    )
+    return [
+        (label, [a], [b]) for (label, a), (_, b) in zip(per["now"], per["before"], strict=True)
+    ]

@@ -1,0 +1,104 @@
+"""A worker's group register on a phone: four people marked in one tap each, saved without
+signal, sent when the signal returns, and stored exactly once, one entry per person."""
+
+import re
+from collections import Counter
+from urllib.parse import urlparse
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+from tests.e2e.offline_helpers import (
+    export_rows,
+    outbox,
+    sync_region,
+    wait_until_outbox_empty,
+)
+
+AXE = Axe()
+
+
+def _serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in violations.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _start_register_of_four(phone, check_axe: bool = False) -> tuple[str, list[str]]:
+    """From My people: Group sessions → New session → Drop-in group with four of the
+    worker's people → Start register. Returns the register's path and the four names."""
+    sign_in(phone, "worker@example.org")
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.get_by_role("link", name="Group sessions").click()
+    phone.get_by_role("link", name="New session").click()
+    if check_axe:
+        assert _serious(phone) == []
+    phone.get_by_label("Activity").select_option(label="Drop-in group")
+    phone.get_by_label("Add the regular members").uncheck()
+    phone.get_by_text("Choose people for the register").click()
+    people = phone.get_by_role("group", name="People on the register").get_by_role("checkbox")
+    names = []
+    for n in range(4):
+        box = people.nth(n)
+        box.check()
+        names.append(phone.locator(f"label[for='{box.get_attribute('id')}']").inner_text().strip())
+    phone.get_by_role("button", name="Start register").click()
+    phone.wait_for_url(re.compile(r"/sessions/\d+$"))
+    for name in names:
+        expect(phone.get_by_role("group", name=name)).to_be_visible()
+    return urlparse(phone.url).path, names
+
+
+def test_a_register_of_four_saved_offline_is_stored_once_when_back_online(
+    phone, browser, live_server
+):
+    path, names = _start_register_of_four(phone, check_axe=True)
+    session_id = path.rsplit("/", 1)[-1]
+    assert _serious(phone) == []
+
+    phone.context.set_offline(True)
+    for name in names[:3]:
+        phone.get_by_role("group", name=name).get_by_label("Attended").check()
+    phone.get_by_role("group", name=names[3]).get_by_label("Did not attend").check()
+    phone.get_by_role("button", name="Save register").click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved on this phone")
+    expect(sync_region(phone)).to_contain_text("1 waiting to send")
+    [kept] = outbox(phone)
+
+    phone.context.set_offline(False)
+    phone.evaluate("() => window.dispatchEvent(new Event('online'))")
+    wait_until_outbox_empty(phone)
+
+    # The same post again (a phone that never heard the answer): stored nothing new.
+    phone.evaluate("entry => StepladderOutbox.add(entry)", {**kept, "state": "waiting"})
+    phone.evaluate("() => StepladderSync.replay({force: true})")
+    wait_until_outbox_empty(phone)
+
+    rows = [r for r in export_rows(browser, live_server.url) if r["session"] == session_id]
+    assert len(rows) == 4
+    assert Counter(r["entry_id"] for r in rows).most_common(1)[0][1] == 1
+    assert sorted(r["kind"] for r in rows) == ["dna", "seen", "seen", "seen"]
+    assert {r["activity"] for r in rows} == {"Drop-in group"}
+    assert {r["mode"] for r in rows if r["kind"] == "seen"} == {"face_to_face"}
+
+    phone.reload()
+    saved = phone.get_by_role("list", name="Attendance")
+    for name in names[:3]:
+        expect(saved).to_contain_text(f"{name}: Attended")
+    expect(saved).to_contain_text(f"{names[3]}: Did not attend")
+
+
+def test_a_register_saved_online_says_saved_and_shows_who_came(phone):
+    path, names = _start_register_of_four(phone)
+    for name in names[:2]:
+        phone.get_by_role("group", name=name).get_by_label("Attended").check()
+    phone.get_by_label("Drop-in attendees not on the register").fill("2")
+    phone.get_by_role("button", name="Save register").click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved · register of 2")
+    expect(phone.get_by_role("list", name="Attendance")).to_contain_text(f"{names[0]}: Attended")
+    expect(phone.get_by_text("2 drop-in attendees not on the register.")).to_be_visible()

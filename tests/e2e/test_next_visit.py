@@ -1,0 +1,68 @@
+"""Next visits on a phone: set in two taps, today's first on My people, overdue ones marked."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+
+def _people_names(page) -> list[str]:
+    people = page.get_by_role("list", name="My people")
+    return [name.strip() for name in people.locator(".name").all_inner_texts()]
+
+
+def test_a_next_visit_set_in_two_taps_puts_the_person_first_today(phone):
+    sign_in(phone, "worker@example.org")
+    people = phone.get_by_role("list", name="My people")
+    # Someone further down the list, with no visit today yet.
+    candidates = [
+        n
+        for n, text in enumerate(people.get_by_role("link").all_inner_texts())
+        if "Visit today" not in text
+    ]
+    target = people.get_by_role("link").nth(candidates[-1])
+    name = target.locator(".name").inner_text()
+    target.click()
+    phone.wait_for_url(re.compile(r"/people/\d+$"))
+
+    phone.get_by_text(re.compile(r"^(Set next visit|.*· change)$")).click()  # tap one
+    phone.get_by_role("button", name="Today", exact=True).click()  # tap two
+    expect(phone.get_by_text(re.compile("Visit today"))).to_be_visible()
+
+    phone.get_by_role("link", name="My people").first.click()
+    phone.wait_for_url(re.compile(r"/people$"))
+    first = phone.get_by_role("list", name="My people").get_by_role("link")
+    expect(first.first).to_contain_text("Visit today")
+    today = [n for n, text in enumerate(first.all_inner_texts()) if "Visit today" in text]
+    assert name in [_people_names(phone)[n] for n in today]
+    # Today's visits come before everyone else.
+    assert today == list(range(len(today)))
+
+
+def test_overdue_visits_are_marked_on_my_people(phone):
+    sign_in(phone, "worker@example.org")
+    expect(
+        phone.get_by_role("list", name="My people").get_by_text(re.compile("Visit overdue since"))
+    ).not_to_have_count(0)
+
+
+def test_the_supervisor_sees_overdue_visits_on_the_attention_list(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        sign_in(page, "supervisor@example.org")
+        page.goto("/overview/")
+        overdue = page.get_by_role("list", name="Overdue visits")
+        expect(overdue.get_by_role("link").first).to_be_visible()
+        expect(overdue).to_contain_text("due ")
+        violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
+        serious = [
+            v["id"]
+            for v in violations.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+    finally:
+        context.close()

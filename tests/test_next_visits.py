@@ -1,0 +1,135 @@
+"""Next visits: set in two taps, today's first on My people, overdue ones on the attention list."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.entries.queries import local_today
+from app.extensions import db
+from app.models import NextVisit
+from app.models.clock import utcnow
+from app.visits import queries as visits
+from tests.conftest import Auth
+from tests.fixtures.factories import make_entry, make_person
+
+
+def _set(client, token, person, **data):
+    return client.post(f"/people/{person.id}/next-visit", data={"csrf_token": token, **data})
+
+
+def _visit(person) -> NextVisit | None:
+    db.session.expire_all()
+    return db.session.scalar(select(NextVisit).where(NextVisit.person_id == person.id))
+
+
+def _names_in_order(html: str) -> list[str]:
+    return re.findall(r'<span class="name">([^<]+)</span>', html)
+
+
+@pytest.fixture
+def worker(client, auth, w):
+    auth.sign_in(w["worker"])
+    return auth.csrf(f"/people/{w['person'].id}")
+
+
+def test_a_next_visit_is_set_with_one_tap_on_a_day(client, w, worker):
+    response = _set(client, worker, w["person"], when="tomorrow")
+    assert response.status_code == 303
+    visit = _visit(w["person"])
+    assert (visit.due_on, visit.worker_id) == (local_today() + timedelta(days=1), w["worker"].id)
+    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    expected = (local_today() + timedelta(days=1)).strftime("%a %-d %b")
+    assert f"Next visit {expected}" in page
+
+
+def test_setting_a_visit_again_replaces_it_with_the_chosen_date_and_time(client, w, worker):
+    _set(client, worker, w["person"], when="today")
+    day = local_today() + timedelta(days=10)
+    _set(client, worker, w["person"], when="date", due_on=day.isoformat(), at="14:30")
+    visit = _visit(w["person"])
+    assert (visit.due_on, visit.at.strftime("%H:%M")) == (day, "14:30")
+    assert db.session.scalar(select(db.func.count()).select_from(NextVisit)) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"when": "date", "due_on": "2020-01-01"},
+        {"when": "date", "due_on": "not a date"},
+        {"when": "date"},
+        {"when": "date", "due_on": "2099-01-01"},
+    ],
+)
+def test_a_visit_in_the_past_or_unreadable_is_refused_and_nothing_set(client, w, worker, data):
+    response = _set(client, worker, w["person"], **data)
+    assert response.status_code == 400
+    assert "next visit" in response.get_data(as_text=True).lower()
+    assert _visit(w["person"]) is None
+
+
+def test_todays_visits_come_first_on_my_people(client, w, worker):
+    recent = make_person(w["org"], [w["worker"]], [w["outcome"]], display_name="Cy R.")
+    make_entry(recent, w["worker"], "seen", at=utcnow() - timedelta(minutes=5))
+    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(days=3))
+    db.session.commit()
+    assert _names_in_order(client.get("/people").get_data(as_text=True)) == ["Cy R.", "Ada L."]
+    _set(client, worker, w["person"], when="today")
+    page = client.get("/people").get_data(as_text=True)
+    assert _names_in_order(page) == ["Ada L.", "Cy R."]
+    assert "Visit today" in page
+
+
+def test_a_visit_whose_day_passed_unseen_is_overdue_on_my_people_and_the_attention_list(
+    app, client, w, worker
+):
+    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(days=5))
+    yesterday = local_today() - timedelta(days=1)
+    db.session.add(
+        NextVisit(
+            person_id=w["person"].id,
+            organisation_id=w["org"].id,
+            worker_id=w["worker"].id,
+            due_on=yesterday,
+        )
+    )
+    db.session.commit()
+    page = client.get("/people").get_data(as_text=True)
+    assert f"Visit overdue since {yesterday.strftime('%a %-d %b')}" in page
+    office = app.test_client()
+    Auth(office).sign_in(w["supervisor"])
+    overview = office.get("/overview/").get_data(as_text=True)
+    section = overview.split('id="overdue-visits-heading"')[1].split("</ul>")[0]
+    assert "Ada L." in section and w["worker"].name in section
+
+
+def test_an_entry_on_or_after_the_visits_day_keeps_it(client, w, worker):
+    yesterday = local_today() - timedelta(days=1)
+    db.session.add(
+        NextVisit(
+            person_id=w["person"].id,
+            organisation_id=w["org"].id,
+            worker_id=w["worker"].id,
+            due_on=yesterday,
+        )
+    )
+    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(minutes=2))
+    db.session.commit()
+    assert visits.overdue(w["org"].id, local_today()) == []
+    assert "overdue" not in client.get("/people").get_data(as_text=True)
+
+
+def test_visit_states_follow_the_log(app):
+    visit = NextVisit(due_on=local_today())
+    today = local_today()
+    assert visits.state(visit, None, today) == visits.TODAY
+    assert visits.state(visit, None, today + timedelta(days=1)) == visits.OVERDUE
+    assert visits.state(visit, None, today - timedelta(days=1)) == visits.UPCOMING
+    assert visits.state(None, None, today) is None
+
+
+def test_a_visit_cannot_be_set_for_someone_off_the_caseload(client, w, worker):
+    assert _set(client, worker, w["person2"], when="today").status_code == 404
+    assert _set(client, worker, w["other_person"], when="today").status_code == 404
+    assert _visit(w["person2"]) is None
