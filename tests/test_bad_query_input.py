@@ -10,7 +10,7 @@ import pytest
 
 from app import params
 from app.extensions import db
-from app.models import Funder, PendingImport
+from app.models import Funder, MeasurePlan, PendingImport
 from tests.fixtures.factories import make_entry
 
 HOSTILE = [
@@ -69,7 +69,8 @@ def rows(w):
         headers=["Name"],
         rows=[["Ada"]],
     )
-    db.session.add_all([funder, pending])
+    measure = MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs")
+    db.session.add_all([funder, pending, measure])
     db.session.commit()
     return {
         "person_id": [w["person"].id],
@@ -81,6 +82,7 @@ def rows(w):
         "token": [pending.token],
         "filename": ["css/app.css"],
         "fmt": ["csv", "xlsx"],
+        "key": ["swemwbs"],
     }
 
 

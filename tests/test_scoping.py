@@ -58,7 +58,7 @@ ID_SOURCES = {
     "token": _other_import_token,
 }
 # Route arguments that are not ids, with a value that makes the URL valid.
-NOT_IDS = {"filename": "x", "fmt": "csv"}
+NOT_IDS = {"filename": "x", "fmt": "csv", "key": "swemwbs"}
 
 
 def _routes_with_ids():

@@ -99,7 +99,8 @@ def build_entry(
     elif kind == "setback":
         _org_row(Outcome, outcome_id, org, "outcome")
         rung_id = None
-    elif kind in ("seen", "note"):
+    elif kind in ("seen", "note", "measure"):
+        # A measure's answers and score live in its reading (app/measures/recording.py).
         rung_id = outcome_id = None
         if kind == "note" and not note:
             raise EntryError("Write the note before saving it.")

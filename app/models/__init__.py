@@ -4,6 +4,14 @@ from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
 from app.models.funding import Funder, Indicator, funder_activity, funder_outcome, funder_viewer
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.measure import (
+    MeasurePlan,
+    MeasureReading,
+    MeasureSettings,
+    OrganisationMeasure,
+    SafeguardingConcern,
+    SafeguardingPermission,
+)
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
@@ -16,6 +24,12 @@ __all__ = [
     "AuditEvent",
     "Funder",
     "Indicator",
+    "MeasurePlan",
+    "MeasureReading",
+    "MeasureSettings",
+    "OrganisationMeasure",
+    "SafeguardingConcern",
+    "SafeguardingPermission",
     "Entry",
     "Organisation",
     "Outcome",

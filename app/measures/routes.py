@@ -1,0 +1,154 @@
+"""A person's measures: what is due, past readings, and taking one (one question per screen)."""
+
+import uuid
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_blocks
+from sqlalchemy import select
+
+from app import audit
+from app.access import STAFF, allow, person_or_404
+from app.entries.queries import effective, local_today
+from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
+from app.extensions import db
+from app.measures import bp, catalogue, due, recording
+from app.measures.safeguarding import may_read_concerns
+from app.models import Entry, MeasureReading, SafeguardingConcern
+
+
+def _readings(person_id: int) -> list[tuple[MeasureReading, Entry]]:
+    """A person's effective readings with their entries, newest first."""
+    return list(
+        db.session.execute(
+            select(MeasureReading, Entry)
+            .join(Entry, Entry.id == MeasureReading.entry_id)
+            .where(MeasureReading.person_id == person_id, effective())
+            .order_by(Entry.recorded_at.desc())
+        ).all()
+    )
+
+
+@bp.get("/people/<int:person_id>/measures")
+@allow(*STAFF)
+def person_measures(person_id: int):
+    """A person's measures: each one switched on with its "Start" control, what is due, history."""
+    person = person_or_404(person_id)
+    org_id = person.organisation_id
+    plans = catalogue.plans(org_id)
+    saved = None
+    if saved_id := request.args.get("saved"):
+        try:
+            saved = db.session.get(MeasureReading, uuid.UUID(saved_id))
+        except ValueError:
+            saved = None
+        if saved is not None and saved.person_id != person.id:
+            saved = None
+    audit.record("measures.view", f"person:{person.id}")
+    concerns = db.session.scalar(
+        select(db.func.count())
+        .select_from(SafeguardingConcern)
+        .where(SafeguardingConcern.person_id == person.id)
+    )
+    return render_template(
+        "measures/person.html",
+        person=person,
+        plans=plans,
+        dues=due.due_by_person(org_id, [person]).get(person.id, []),
+        readings=_readings(person.id),
+        definitions=catalogue.available(org_id),
+        saved=saved,
+        saved_definition=catalogue.definition(org_id, saved.measure_key) if saved else None,
+        concerns=concerns,
+        may_read=may_read_concerns(current_user),
+        settings=catalogue.settings(org_id),
+    )
+
+
+def _switched_on(person, key: str):
+    """The plan and definition of a measure this organisation has switched on, or 404."""
+    for plan, definition in catalogue.plans(person.organisation_id):
+        if definition.key == key:
+            return plan, definition
+    abort(404)
+
+
+def _take_context(person, plan, definition, **extra) -> dict:
+    return dict(
+        person=person,
+        plan=plan,
+        definition=definition,
+        asked=recording.questions(definition, person),
+        settings=catalogue.settings(person.organisation_id),
+        entry_id=str(uuid.uuid4()),
+        **extra,
+    )
+
+
+@bp.get("/people/<int:person_id>/measures/<key>")
+@allow(*STAFF)
+def take(person_id: int, key: str):
+    """The questionnaire: each question a fieldset, shown one per screen where JavaScript runs."""
+    person = person_or_404(person_id)
+    plan, definition = _switched_on(person, key)
+    prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
+    audit.record("measure.offline_copy" if prefetch else "measure.open", f"person:{person.id}")
+    return render_template("measures/take.html", **_take_context(person, plan, definition))
+
+
+@bp.post("/people/<int:person_id>/measures/<key>")
+@allow(*STAFF)
+def record(person_id: int, key: str):
+    """Store a completed measure once: 201 new, 200 identical repeat, 409 same id other answers."""
+    person = person_or_404(person_id)
+    plan, definition = _switched_on(person, key)
+    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    try:
+        entry_id = parse_uuid(request.form.get("id"))
+        done = recording.record(
+            definition=definition,
+            person=person,
+            worker=current_user,
+            entry_id=entry_id,
+            recorded_at=parse_recorded_at(request.form.get("recorded_at")),
+            form=request.form,
+        )
+    except EntryError as problem:
+        db.session.rollback()
+        return _problem(person, plan, definition, str(problem), 422, replay)
+    except Conflict:
+        return _problem(
+            person, plan, definition, "These answers were already saved differently.", 409, replay
+        )
+    status = 201 if done.created else 200
+    if not done.created:
+        audit.record("entry.repeat", f"person:{person.id}", f"entry:{entry_id}")
+        db.session.commit()
+    if replay:
+        return {"id": str(entry_id), "created": done.created}, status
+    if request.headers.get("HX-Request"):
+        context = _take_context(person, plan, definition, finished=done.reading, risks=done.risks)
+        return render_blocks(
+            "measures/take.html", ["measure", "status"], oob=True, **context
+        ), status
+    return redirect(url_for(".person_measures", person_id=person.id, saved=entry_id), code=303)
+
+
+def _problem(person, plan, definition, message: str, status: int, replay: bool):
+    """A clear message, nothing stored: JSON for the outbox, the form again otherwise."""
+    if replay:
+        return {"error": message}, status
+    context = _take_context(person, plan, definition, problem=message, answered=request.form)
+    if request.headers.get("HX-Request"):
+        return render_blocks(
+            "measures/take.html", ["measure", "status"], oob=True, **context
+        ), status
+    return render_template("measures/take.html", **context), status
+
+
+def today_dues(person_ids, organisation_id: int) -> dict:
+    """What is due for each of these people (My people's prompts)."""
+    from app.models import Person
+
+    people = list(db.session.scalars(select(Person).where(Person.id.in_(list(person_ids)))))
+    return due.due_by_person(organisation_id, people, local_today())
