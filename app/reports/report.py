@@ -16,6 +16,7 @@ from app.entries import indicators
 from app.entries.indicators import Scope, within
 from app.entries.queries import day_bounds, to_local
 from app.extensions import db
+from app.measures import report as measure_report
 from app.models import Entry, Funder, Organisation, Outcome, Person, User
 from app.reports.periods import Period
 
@@ -77,6 +78,8 @@ class Report:
     indicators: list[IndicatorRow]
     breakdowns: list[Breakdown]
     stories: list[Story]
+    # Validated measures, this period beside the previous one (app/measures/reporting.py).
+    measures: list = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
@@ -120,6 +123,7 @@ def build(funder: Funder, period: Period) -> Report:
         )
     report.breakdowns = _breakdowns(funder, scope, now, before, memo)
     report.stories = _stories(funder, scope, now)
+    report.measures = measure_report.sections(funder, now, before)
     return report
 
 
@@ -316,6 +320,7 @@ def rows(report: Report) -> list[list]:
         for group, now, before in table.rows:
             for measure, a, b in zip(table.measures, now, before, strict=True):
                 result.append([table.title, group, measure, _blank(a), _blank(b), "", ""])
+    result += measure_report.rows(report.measures)
     for story in report.stories:
         result.append(["Story", story.month, "", story.text, "", "", ""])
     return [[tidy(v) for v in row] for row in result]
