@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.entries.queries import effective
 from app.extensions import db
@@ -65,3 +65,22 @@ def recent_risks(organisation_id: int, days: int = 14, limit: int = 20):
         (person, known[r.measure_key].name if r.measure_key in known else r.measure_key, entry)
         for r, entry, person in rows
     ]
+
+
+def follow_up_rates(organisation_id: int) -> list[tuple[str, int, int]]:
+    """(measure name, people with a baseline, people with a follow-up) for each measure on,
+    over every effective reading so far; one grouped query per measure."""
+    found = []
+    for _plan, definition in catalogue.plans(organisation_id):
+        per_person = db.session.execute(
+            select(MeasureReading.person_id, func.count())
+            .join(Entry, Entry.id == MeasureReading.entry_id)
+            .where(
+                MeasureReading.organisation_id == organisation_id,
+                MeasureReading.measure_key == definition.key,
+                effective(),
+            )
+            .group_by(MeasureReading.person_id)
+        ).all()
+        found.append((definition.name, len(per_person), sum(1 for _, n in per_person if n > 1)))
+    return found

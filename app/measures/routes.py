@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.access import STAFF, allow, person_or_404
-from app.entries.queries import effective, local_today
+from app.entries.queries import effective
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
 from app.measures import bp, catalogue, due, recording
@@ -146,9 +146,14 @@ def _problem(person, plan, definition, message: str, status: int, replay: bool):
     return render_template("measures/take.html", **context), status
 
 
-def today_dues(person_ids, organisation_id: int) -> dict:
-    """What is due for each of these people (My people's prompts)."""
-    from app.models import Person
+@bp.get("/people/measures-due")
+@allow(*STAFF)
+def due_on_my_people():
+    """What is due or overdue for the people on My people (a fragment My people loads)."""
+    from app.entries import queries as entry_queries
 
-    people = list(db.session.scalars(select(Person).where(Person.id.in_(list(person_ids)))))
-    return due.due_by_person(organisation_id, people, local_today())
+    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    people = [p for p, _ in entry_queries.caseload_people(current_user, everyone=everyone)]
+    found = due.due_by_person(current_user.organisation_id, people)
+    due_people = [(p, found[p.id]) for p in people if p.id in found]
+    return render_template("measures/_my_people_due.html", due_people=due_people)

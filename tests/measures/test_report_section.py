@@ -82,4 +82,4 @@ def test_excel_data_sheet_carries_the_measure_rows(client, auth, w):
         [c.value for c in row] for row in book["Data"].iter_rows(min_row=2)
         if row[0].value == "Measure: SWEMWBS"
     ]  # fmt: skip
-    assert ["Measure: SWEMWBS", "People with a baseline", "SWEMWBS", 6] == data[0][:4]
+    assert data[0][:4] == ["Measure: SWEMWBS", "People with a baseline", "SWEMWBS", 6]
