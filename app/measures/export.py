@@ -48,6 +48,13 @@ def _value(reading_answers: dict, item) -> str | int:
     return reading_answers.get(item, "")
 
 
+def _number(value: float | None):
+    """A score as written: 28 for a whole number (the column is a float), else as it is."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
 def rows(organisation_id: int, start, end, definitions, item_columns):
     """Each reading recorded in [start, end), oldest first, with its item values."""
     amender = aliased(Entry)
@@ -75,8 +82,8 @@ def rows(organisation_id: int, start, end, definitions, item_columns):
             str(reading.entry_id),
             reference,
             definition.name if definition else reading.measure_key,
-            "" if reading.score is None else reading.score,
-            "" if reading.raw is None else reading.raw,
+            _number(reading.score),
+            _number(reading.raw),
             "; ".join(f"{k}={v}" for k, v in (reading.parts or {}).items()),
             recorded_at.isoformat(timespec="seconds") + "Z",
             received_at.isoformat(timespec="seconds") + "Z",
