@@ -309,6 +309,8 @@ KINDS = {
     "average_climbed": Kind("Average rungs climbed (distance travelled)", ("outcome_id",)),
     "setback": Kind("People with a setback", ("outcome_id",)),
 }
+# Kinds that other areas add with their own evaluator (app/measures/indicators.py).
+EVALUATORS: dict = {}
 
 
 @dataclass
@@ -368,6 +370,8 @@ def evaluate(
         return Value(None, problem=problem)
     params = indicator.params or {}
     kind = indicator.kind
+    if kind in EVALUATORS:
+        return EVALUATORS[kind](indicator, scope, start, end, memo)
     if kind == "people_supported":
         return Value(people_supported(scope, start, end))
     if kind == "new_people":
@@ -415,6 +419,8 @@ def describe(indicator: Indicator) -> str:
     if activity_id := params.get("activity_id"):
         activity = db.session.get(Activity, activity_id)
         words += f" · {activity.name}" if activity else ""
+    if measure := params.get("measure"):
+        words += f" · {measure}"
     if params.get("rungs"):
         words = words.replace(
             "K rungs", f"{params['rungs']} rung{'s' if int(params['rungs']) != 1 else ''}"

@@ -83,3 +83,46 @@ def test_excel_data_sheet_carries_the_measure_rows(client, auth, w):
         if row[0].value == "Measure: SWEMWBS"
     ]  # fmt: skip
     assert data[0][:4] == ["Measure: SWEMWBS", "People with a baseline", "SWEMWBS", 6]
+
+
+def _add_indicator(client, auth, funder, kind: str, label: str, measure="swemwbs"):
+    token = auth.csrf(f"/reports/{funder.id}/edit")
+    return client.post(
+        f"/reports/{funder.id}/indicators",
+        data={
+            "csrf_token": token,
+            "indicator-kind": kind,
+            "indicator-label": label,
+            "indicator-measure": measure,
+        },
+    )
+
+
+def test_indicators_on_a_measure_count_improvement_change_and_follow_up(client, auth, w):
+    funder, _ = _setup(w)
+    auth.sign_in(w["admin"])
+    assert "Mean change on a measure" in client.get(f"/reports/{funder.id}/edit").get_data(
+        as_text=True
+    )
+    for kind, label in [
+        ("measure_improved", "Reliably improved on SWEMWBS"),
+        ("measure_change", "Mean change on SWEMWBS"),
+        ("measure_follow_up", "SWEMWBS follow-up rate"),
+    ]:
+        assert _add_indicator(client, auth, funder, kind, label).status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = {r["Item"]: r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Indicator"}
+    # Three reliably improved is 1-4 people: left empty, and the note says why.
+    assert rows["Reliably improved on SWEMWBS"]["This period"] == ""
+    assert rows["Reliably improved on SWEMWBS"]["Note"] == "Fewer than 5 people."
+    assert rows["Mean change on SWEMWBS"]["This period"] == "2.33"
+    assert "95% CI" in rows["Mean change on SWEMWBS"]["Note"]
+    assert rows["SWEMWBS follow-up rate"]["This period"] == "100"
+
+
+def test_a_measure_indicator_needs_a_measure_switched_on(client, auth, w):
+    funder, _ = _setup(w)
+    auth.sign_in(w["admin"])
+    answer = _add_indicator(client, auth, funder, "measure_change", "Change", measure="gad7")
+    assert answer.status_code == 422
+    assert "choose one of the measures switched on" in answer.get_data(as_text=True)
