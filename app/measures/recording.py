@@ -63,6 +63,8 @@ def record(
     entry_id: uuid.UUID,
     recorded_at: datetime,
     form,
+    amends_id: uuid.UUID | None = None,
+    reason: str = "",
 ) -> Completed:
     """Score the posted answers and store the entry with its reading once; raise on bad input."""
     asked = questions(definition, person)
@@ -73,8 +75,19 @@ def record(
     except ScoringError as problem:
         raise EntryError(str(problem)) from None
     tripped = risks(definition, answers)
+    if amends_id is not None:
+        # A correction replaces a reading of the same measure, like any corrected entry.
+        target = db.session.get(MeasureReading, amends_id)
+        if target is None or target.person_id != person.id or target.measure_key != definition.key:
+            raise EntryError("The answers being corrected were not found for this person.")
     entry = build_entry(
-        entry_id=entry_id, person=person, worker=worker, kind="measure", recorded_at=recorded_at
+        entry_id=entry_id,
+        person=person,
+        worker=worker,
+        kind="measure",
+        recorded_at=recorded_at,
+        amends_id=amends_id,
+        reason=reason,
     )
     reading = MeasureReading(
         entry_id=entry_id,
@@ -101,7 +114,8 @@ def record(
             )
         )
     # Noted just before storing, so the audit row commits with the entry (and only then).
-    note("entry.create", f"person:{person.id}", f"entry:{entry_id}")
+    action = "entry.correct" if amends_id else "entry.create"
+    note(action, f"person:{person.id}", f"entry:{entry_id}")
     recorded = store(entry, worker)
     if recorded.created:
         return Completed(reading, True, tripped)

@@ -61,6 +61,8 @@ def person_measures(person_id: int):
         saved_definition=catalogue.definition(org_id, saved.measure_key) if saved else None,
         concerns=concerns,
         may_read=may_read_concerns(current_user),
+        may_correct=may_correct,
+        switched_on={d.key for _, d in plans},
         settings=catalogue.settings(org_id),
     )
 
@@ -93,7 +95,31 @@ def take(person_id: int, key: str):
     plan, definition = _switched_on(person, key)
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
     audit.record("measure.offline_copy" if prefetch else "measure.open", f"person:{person.id}")
-    return render_template("measures/take.html", **_take_context(person, plan, definition))
+    extra = {}
+    if corrects := request.args.get("corrects"):
+        reading = _correctable(person, definition, corrects)
+        extra = dict(
+            corrects=reading, answered={f"q_{k}": str(v) for k, v in reading.answers.items()}
+        )
+    return render_template("measures/take.html", **_take_context(person, plan, definition, **extra))
+
+
+def may_correct(entry: Entry) -> bool:
+    """Office staff may correct any reading; a worker, the readings they took."""
+    return current_user.role != "worker" or entry.worker_id == current_user.id
+
+
+def _correctable(person, definition, entry_id: str) -> MeasureReading:
+    """The reading of this measure and person that the user may correct, or 404."""
+    try:
+        reading = db.session.get(MeasureReading, uuid.UUID(entry_id))
+    except ValueError:
+        abort(404)
+    if reading is None or reading.person_id != person.id or reading.measure_key != definition.key:
+        abort(404)
+    if not may_correct(db.session.get(Entry, reading.entry_id)):
+        abort(404)
+    return reading
 
 
 @bp.post("/people/<int:person_id>/measures/<key>")
@@ -105,6 +131,9 @@ def record(person_id: int, key: str):
     replay = bool(request.headers.get("X-Stepladder-Replay"))
     try:
         entry_id = parse_uuid(request.form.get("id"))
+        amends_id = None
+        if request.form.get("amends"):
+            amends_id = _correctable(person, definition, request.form["amends"]).entry_id
         done = recording.record(
             definition=definition,
             person=person,
@@ -112,6 +141,8 @@ def record(person_id: int, key: str):
             entry_id=entry_id,
             recorded_at=parse_recorded_at(request.form.get("recorded_at")),
             form=request.form,
+            amends_id=amends_id,
+            reason=(request.form.get("reason") or "")[:2000],
         )
     except EntryError as problem:
         db.session.rollback()
@@ -138,7 +169,12 @@ def _problem(person, plan, definition, message: str, status: int, replay: bool):
     """A clear message, nothing stored: JSON for the outbox, the form again otherwise."""
     if replay:
         return {"error": message}, status
-    context = _take_context(person, plan, definition, problem=message, answered=request.form)
+    corrects = None
+    if amends := request.form.get("amends"):
+        corrects = _correctable(person, definition, amends)
+    context = _take_context(
+        person, plan, definition, problem=message, answered=request.form, corrects=corrects
+    )
     if request.headers.get("HX-Request"):
         return render_blocks(
             "measures/take.html", ["measure", "status"], oob=True, **context

@@ -231,3 +231,39 @@ def test_measures_export_has_one_row_per_reading_with_item_columns(client, auth,
 def test_workers_cannot_export_measures(client, auth, w, on):
     auth.sign_in(w["worker"])
     assert client.get("/export/measures.csv?from=2026-01-01&to=2026-01-31").status_code == 403
+
+
+def test_a_supervisor_corrects_answers_and_only_the_correction_counts(client, auth, w, on):
+    first = make_reading(w["person"], w["worker"], "swemwbs", 19.25, 2, answers={})
+    reading = db.session.get(MeasureReading, first.id)
+    reading.answers = {"1": 3, "2": 3, "3": 3, "6": 3, "7": 3, "9": 3, "11": 3}
+    reading.raw = 21
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    path = f"/people/{w['person'].id}/measures/swemwbs"
+    page = client.get(f"{path}?corrects={first.id}").get_data(as_text=True)
+    assert f'name="amends" value="{first.id}"' in page and 'id="q-1-3"' in page
+    assert re.search(r'id="q-1-3"[^>]*checked', page)  # the earlier answers, to change
+    assert not re.search(r'id="q-1-4"[^>]*checked', page)
+    token = auth.csrf(f"{path}?corrects={first.id}")
+    form = answers_form("swemwbs", [4] * 7, token) | {"amends": str(first.id)}
+    refused = client.post(path, data=form)
+    assert refused.status_code == 422 and "Give a reason" in refused.get_data(as_text=True)
+    answer = client.post(path, data=form | {"reason": "Read the answers back wrongly"})
+    assert answer.status_code == 303
+    correction = db.session.get(Entry, uuid.UUID(form["id"]))
+    assert (correction.kind, correction.amends_id) == ("measure", first.id)
+    listed = client.get(f"/people/{w['person'].id}/measures").get_data(as_text=True)
+    assert "score 25.03" in listed and "score 19.25" not in listed
+
+
+def test_a_worker_cannot_correct_another_workers_reading(client, auth, w, on):
+    first = make_reading(w["person"], w["colleague"], "swemwbs", 19.25, 2, answers={"1": 3})
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    path = f"/people/{w['person'].id}/measures/swemwbs"
+    assert client.get(f"{path}?corrects={first.id}").status_code == 404
+    token = auth.csrf(path)
+    form = answers_form("swemwbs", [4] * 7, token) | {"amends": str(first.id), "reason": "x"}
+    assert client.post(path, data=form).status_code == 404
+    assert _readings() == 1
