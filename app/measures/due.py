@@ -91,18 +91,36 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
 
 def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, list[Due]]]:
     """Active people with a measure overdue, longest overdue first (the attention list)."""
-    people = list(
-        db.session.scalars(
-            select(Person).where(
-                Person.organisation_id == organisation_id, Person.status == "active"
-            )
+    # Plain columns for everyone (what `due_for` reads), people as rows only for those shown:
+    # the attention list looks at every active person of the organisation.
+    today = local_today()
+    plans = catalogue.plans(organisation_id)
+    if not plans:
+        return []
+    people = db.session.execute(
+        select(Person.id, Person.created_at, Person.status, Person.closed_on).where(
+            Person.organisation_id == organisation_id, Person.status == "active"
         )
-    )
-    found = due_by_person(organisation_id, people)
+    ).all()
+    latest = latest_readings(organisation_id)
     rows = []
     for person in people:
-        overdue = [d for d in found.get(person.id, []) if d.overdue]
+        overdue = [
+            due
+            for plan, definition in plans
+            if (
+                due := due_for(
+                    person, plan, definition, latest.get((person.id, plan.measure_key)), today
+                )
+            )
+            and due.overdue
+        ]
         if overdue:
-            rows.append((person, overdue))
-    rows.sort(key=lambda row: min(d.due_on for d in row[1]))
-    return rows[:limit]
+            rows.append((person.id, sorted(overdue, key=lambda d: d.due_on)))
+    rows.sort(key=lambda row: row[1][0].due_on)
+    rows = rows[:limit]
+    shown = {
+        p.id: p
+        for p in db.session.scalars(select(Person).where(Person.id.in_([r[0] for r in rows])))
+    }
+    return [(shown[pid], dues) for pid, dues in rows]
