@@ -43,3 +43,27 @@ def test_a_voided_reading_is_left_out_of_my_journey(client, auth, w):
     auth.sign_in(w["worker"])
     page = client.get(f"/people/{w['person'].id}/journey").get_data(as_text=True)
     assert "18.59" in page and "35 in" not in page
+
+
+def test_erasure_blanks_own_words_and_concern_notes_but_keeps_scores(app, w):
+    from app.models import SafeguardingConcern
+    from app.privacy.erasure import erase
+
+    entry = make_reading(w["person"], w["worker"], "gbo", 6.0, parts={"goals": 6.0})
+    reading = db.session.get(MeasureReading, entry.id)
+    reading.wording = {"goal_1": "See my daughter Ada at Christmas"}
+    db.session.add(
+        SafeguardingConcern(
+            organisation_id=w["org"].id,
+            person_id=w["person"].id,
+            raised_by_id=w["worker"].id,
+            note="Ada said her neighbour frightens her",
+        )
+    )
+    db.session.commit()
+    erase(w["person"])
+    db.session.commit()
+    db.session.expire_all()
+    reading = db.session.get(MeasureReading, entry.id)
+    assert reading.wording == {} and reading.score == 6.0
+    assert db.session.query(SafeguardingConcern).one().note == ""
