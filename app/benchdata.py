@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
+from app.measures import benchdata as bench_measures
 from app.models import (
     Activity,
     Entry,
@@ -113,7 +114,8 @@ def generate(
     org, staff = _organisation(workers)
     person_ids = _people(rng, org.id, people, staff, now)
     _set_last_activities(rng, staff)
-    _funder(org.id, staff)
+    measures = bench_measures.Planner(org.id, seed)
+    measures.switch_on(_funder(org.id, staff))
     db.session.commit()
     # Entries are spread unevenly: some people are seen every few days, others rarely.
     weights = [rng.lognormvariate(0, 0.8) for _ in person_ids]
@@ -126,6 +128,7 @@ def generate(
     ]
     rows: list[dict] = []
     for row in heapq.merge(*histories, key=itemgetter("recorded_at")):
+        measures.take(row)
         rows.append(row)
         if len(rows) == BATCH:
             _insert(Entry.__table__, rows)
@@ -134,6 +137,7 @@ def generate(
     if rows:
         _insert(Entry.__table__, rows)
         progress(len(rows))
+    measures.insert()
     db.session.commit()
     _analyze()
     return org
@@ -253,7 +257,7 @@ def _people(
     return result
 
 
-def _funder(org_id: int, staff: Staff) -> None:
+def _funder(org_id: int, staff: Staff) -> Funder:
     """A funder of all the work, counting one indicator of each kind, so reports have a subject."""
     funder = Funder(organisation_id=org_id, name=FUNDER, description="Funds the whole service.")
     funder.activities = list(
@@ -281,6 +285,7 @@ def _funder(org_id: int, staff: Staff) -> None:
     ]
     db.session.add(funder)
     db.session.flush()
+    return funder
 
 
 def _set_last_activities(rng: random.Random, staff: Staff) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
+from app.measures import demo as demo_measures
 from app.models import (
     Activity,
     Entry,
@@ -124,8 +125,26 @@ def load_demo(seed: int = 7) -> Organisation:
     users["worker@example.org"].last_activity_id = activities[0].id
     _funders(org, outcomes, activities, users["funder@example.org"], now.date())
     sessions_demo.load(org, now)
+    db.session.flush()
+    demo_measures.load(org, _people(org), _council(org), now)
     db.session.commit()
     return org
+
+
+def _people(org: Organisation) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person).where(Person.organisation_id == org.id).order_by(Person.id)
+        )
+    )
+
+
+def _council(org: Organisation) -> Funder:
+    return db.session.scalar(
+        select(Funder).where(
+            Funder.organisation_id == org.id, Funder.name == "City Council Mental Health Fund"
+        )
+    )
 
 
 def _funders(

@@ -26,6 +26,7 @@ SHELL_STATIC = (
     "js/sync.js",
     "js/offline.js",
     "js/going_back.js",
+    "js/measure.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/mark.svg",
     "icons/icon-192.png",

@@ -10,7 +10,7 @@ import pytest
 
 from app import params
 from app.extensions import db
-from app.models import Funder, PendingImport
+from app.models import Funder, MeasurePlan, PendingImport
 from tests.fixtures.factories import make_entry, make_group_session
 
 HOSTILE = [
@@ -70,7 +70,8 @@ def rows(w):
         rows=[["Ada"]],
     )
     group_session = make_group_session(w["activity"], w["worker"], [w["person"]])
-    db.session.add_all([funder, pending])
+    measure = MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs")
+    db.session.add_all([funder, pending, measure])
     db.session.commit()
     return {
         "person_id": [w["person"].id],
@@ -83,6 +84,7 @@ def rows(w):
         "filename": ["css/app.css"],
         "fmt": ["csv", "xlsx"],
         "group_session_id": [group_session.id],
+        "key": ["swemwbs"],
     }
 
 

@@ -74,7 +74,7 @@ def test_exact_entry_count_people_and_uneven_caseloads(bench):
 
 def test_history_spans_three_years_with_every_kind(bench):
     kinds = dict(db.session.execute(select(Entry.kind, func.count()).group_by(Entry.kind)).all())
-    assert set(kinds) == {"step", "seen", "setback", "note", "void"}
+    assert set(kinds) == {"step", "seen", "setback", "note", "measure", "void"}
     first, last = db.session.execute(
         select(func.min(Entry.recorded_at), func.max(Entry.recorded_at))
     ).one()

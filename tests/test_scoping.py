@@ -61,7 +61,7 @@ ID_SOURCES = {
     ),
 }
 # Route arguments that are not ids, with a value that makes the URL valid.
-NOT_IDS = {"filename": "x", "fmt": "csv"}
+NOT_IDS = {"filename": "x", "fmt": "csv", "key": "swemwbs"}
 
 
 def _routes_with_ids():

@@ -52,6 +52,7 @@ KIND_COUNTS: dict[str, frozenset] = {
     "setback": frozenset({SETBACK, CONTACT}),
     "note": frozenset(),
     "dna": frozenset({DID_NOT_ATTEND}),
+    "measure": frozenset({CONTACT}),
 }
 
 CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)

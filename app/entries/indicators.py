@@ -344,6 +344,8 @@ KINDS = {
     "average_climbed": Kind("Average rungs climbed (distance travelled)", ("outcome_id",)),
     "setback": Kind("People with a setback", ("outcome_id",)),
 }
+# Kinds that other areas add with their own evaluator (app/measures/indicators.py).
+EVALUATORS: dict = {}
 
 
 @dataclass
@@ -403,6 +405,8 @@ def evaluate(
         return Value(None, problem=problem)
     params = indicator.params or {}
     kind = indicator.kind
+    if kind in EVALUATORS:
+        return EVALUATORS[kind](indicator, scope, start, end, memo)
     if kind == "people_supported":
         return Value(people_supported(scope, start, end, memo))
     if kind == "new_people":
@@ -450,6 +454,8 @@ def describe(indicator: Indicator) -> str:
     if activity_id := params.get("activity_id"):
         activity = db.session.get(Activity, activity_id)
         words += f" · {activity.name}" if activity else ""
+    if measure := params.get("measure"):
+        words += f" · {measure}"
     if params.get("rungs"):
         rungs = int(params["rungs"])
         words = words.replace("a given number of rungs", f"{rungs} rung{'s' if rungs != 1 else ''}")

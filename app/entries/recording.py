@@ -109,7 +109,8 @@ def build_entry(
     elif kind == "setback":
         _org_row(Outcome, outcome_id, org, "outcome")
         rung_id = None
-    elif kind in ("seen", "note", "dna"):
+    elif kind in ("seen", "note", "dna", "measure"):
+        # A measure's answers and score live in its reading (app/measures/recording.py).
         rung_id = outcome_id = None
         if kind == "note" and not note:
             raise EntryError("Write the note before saving it.")

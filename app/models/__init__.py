@@ -13,6 +13,14 @@ from app.models.funding import (
 )
 from app.models.group_session import GroupSession, group_session_facilitator, group_session_member
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.measure import (
+    MeasurePlan,
+    MeasureReading,
+    MeasureSettings,
+    OrganisationMeasure,
+    SafeguardingConcern,
+    SafeguardingPermission,
+)
 from app.models.next_visit import NextVisit
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
@@ -29,6 +37,12 @@ __all__ = [
     "Funder",
     "GroupSession",
     "Indicator",
+    "MeasurePlan",
+    "MeasureReading",
+    "MeasureSettings",
+    "OrganisationMeasure",
+    "SafeguardingConcern",
+    "SafeguardingPermission",
     "Entry",
     "NextVisit",
     "Organisation",

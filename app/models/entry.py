@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
 # What a worker records. "void" cancels the entry it amends; any other kind that amends an
 # entry is a correction that replaces it. Nothing is ever updated or deleted in place.
-KINDS = ("step", "seen", "setback", "note", "void", "dna")
+KINDS = ("step", "seen", "setback", "note", "measure", "void", "dna")
 KIND_LABELS = {
     "step": "Step",
     "seen": "Seen today",
     "setback": "Setback",
     "note": "Note",
+    "measure": "Measure",
     "void": "Void",
     "dna": "Did not attend",
 }

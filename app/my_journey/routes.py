@@ -12,6 +12,7 @@ from flask import Blueprint, render_template
 from app import audit
 from app.access import STAFF, allow, person_or_404
 from app.entries import queries
+from app.measures import journey as measure_journey
 from app.models import Rung
 
 bp = Blueprint("my_journey", __name__)
@@ -63,5 +64,9 @@ def journey(person_id: int):
     person = person_or_404(person_id)
     audit.record("person.journey", f"person:{person.id}")
     return render_template(
-        "my_journey/journey.html", person=person, climbs=climbs(person), today=queries.local_today()
+        "my_journey/journey.html",
+        person=person,
+        climbs=climbs(person),
+        today=queries.local_today(),
+        measure_lines=measure_journey.lines(person),
     )

@@ -17,6 +17,8 @@ from app import charts
 from app.access import OFFICE, allow
 from app.entries import dashboard, figures, queries
 from app.extensions import db
+from app.measures import due as measure_due
+from app.measures import queries as measure_queries
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
 from app.replica import replica_reads
@@ -80,6 +82,7 @@ def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
         weeks_chart=charts.steps_per_week("steps-per-week", weeks),
         feed=feed,
         amended=queries.amended_map(org.id, [e.id for e in feed]),
+        measure_risks=measure_queries.recent_risks(org.id),
         filters=filters,
         version=version,
         poll_ms=POLL_SECONDS * 1000,
@@ -129,6 +132,8 @@ def _attention_context(org, today, version: str) -> dict:
     return dict(
         attention=dashboard.attention(org, today),
         overdue_visits=visit_queries.overdue(org.id, today),
+        measures_overdue=measure_due.overdue_people(org.id),
+        measure_rates=measure_queries.follow_up_rates(org.id),
         attention_version=version,
         attention_poll_ms=ATTENTION_POLL_SECONDS * 1000,
         now=utcnow(),

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, update
 from app.entries.queries import local_today
 from app.extensions import db
 from app.imports import pending
+from app.measures import privacy as measure_privacy
 from app.models import AuditEvent, Entry, Organisation, Person, Plan
 from app.models.clock import utcnow
 
@@ -55,6 +56,7 @@ def erase(person: Person) -> None:
         .values(note="", reason="", shareable=False)
     )
     _remove_stories(person)  # approved wording is text about them too
+    measure_privacy.erase(person)
 
 
 def _scrub_audit(person: Person) -> None:

@@ -69,6 +69,7 @@ class IndicatorForm(FlaskForm):
     outcome = SelectField("Outcome", coerce=int, validate_choice=False)
     rung = SelectField("Rung", coerce=int, validate_choice=False)
     activity = SelectField("Activity", coerce=int, validate_choice=False)
+    measure = SelectField("Measure", validate_choice=False)
     rungs = IntegerField(
         "Rungs to climb (at least)", default=1, validators=[Optional(), NumberRange(min=1, max=20)]
     )

@@ -13,17 +13,23 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 
+from app import disclosure
+from app.disclosure import Figure, reasons
 from app.entries import counting, indicators
 from app.entries.indicators import Scope, within
 from app.entries.queries import day_bounds, to_local
 from app.extensions import db
+from app.measures import report as measure_report
 from app.models import Entry, Funder, Organisation, Outcome, Person
-from app.reports import disclosure, targets
-from app.reports.disclosure import Figure
+from app.reports import targets
 from app.reports.periods import Period
 from app.sessions import report_section
 
 STORIES = 10
+
+# Indicator kinds whose value is a mean or a rate that their own evaluator withholds when too
+# few people stand behind it (app/measures/indicators.py): shown as they are, never as counts.
+ALREADY_WITHHELD = {"measure_change", "measure_follow_up"}
 
 # Which figure each kind of indicator shows, so that an indicator and a table cell counting
 # the same thing are one Figure (hidden together, never shown in one place and hidden in
@@ -105,6 +111,8 @@ class Report:
     indicators: list[IndicatorRow]
     breakdowns: list[Breakdown]
     stories: list[Story]
+    # Validated measures, this period beside the previous one (app/measures/reporting.py).
+    measures: list = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
@@ -158,6 +166,7 @@ def build(funder: Funder, period: Period) -> Report:
         )
     )
     report.stories = _stories(funder, scope, bounds["now"])
+    report.measures = measure_report.sections(funder, bounds["now"], bounds["before"])
     return report
 
 
@@ -194,6 +203,9 @@ def _shown(ind, value: indicators.Value, pool: Pool, when: str) -> Figure:
         return Figure(None)
     if ind.kind == "average_climbed":
         return disclosure.average(value.number, value.extra.get("people", 0))
+    if ind.kind in ALREADY_WITHHELD:
+        # A mean or a rate, never a count: its evaluator withholds it below 5 people.
+        return Figure(value.number)
     params = ind.params or {}
     if ind.kind in SHARED:
         name, param = SHARED[ind.kind]
@@ -443,18 +455,10 @@ def rows(report: Report) -> list[list]:
                         reasons(a, b),
                     ]
                 )
+    result += measure_report.rows(report.measures)
     for story in report.stories:
         result.append(["Story", story.month, "", story.text, "", "", ""])
     return [[tidy(v) for v in row] for row in result]
-
-
-def reasons(now: Figure, before: Figure) -> str:
-    """Why a figure of this period or the previous one is not shown, in plain words."""
-    parts = []
-    for when, figure in (("This period", now), ("Previous period", before)):
-        if figure.hidden:
-            parts.append(f"{when}: {figure.reason}")
-    return "; ".join(parts)
 
 
 def tidy(number):

@@ -12,6 +12,7 @@ from app.access import OFFICE, allow, scoped
 from app.entries import indicators
 from app.entries.queries import local_today
 from app.extensions import db
+from app.measures import catalogue
 from app.models import (
     Activity,
     Funder,
@@ -222,6 +223,8 @@ def new_funder():
 
 def _indicator_form() -> IndicatorForm:
     form = IndicatorForm(prefix="indicator")
+    # Drawn here, not when the form class is made: other areas add kinds (app/measures/).
+    form.kind.choices = [SelectChoice(k, v.label) for k, v in indicators.KINDS.items()]
     outcomes = [o for o in _org_rows(Outcome, Outcome.position, Outcome.name) if not o.retired]
     form.outcome.choices = [SelectChoice(0, "Any outcome")] + [
         SelectChoice(o.id, o.name) for o in outcomes
@@ -232,6 +235,9 @@ def _indicator_form() -> IndicatorForm:
     activities = [a for a in _org_rows(Activity, Activity.position, Activity.name) if not a.retired]
     form.activity.choices = [SelectChoice(0, "Every activity")] + [
         SelectChoice(a.id, a.name) for a in activities
+    ]
+    form.measure.choices = [SelectChoice("", "No measure")] + [
+        SelectChoice(d.key, d.name) for _, d in catalogue.plans(current_user.organisation_id)
     ]
     return form
 
@@ -270,6 +276,11 @@ def _indicator_params(form: IndicatorForm, funder: Funder | None = None) -> dict
     for name in kind.params:
         if name == "rungs":
             params["rungs"] = form.rungs.data or 1
+            continue
+        if name == "measure":
+            if form.measure.data not in {c.value for c in form.measure.choices if c.value}:
+                raise ValueError("Measure: choose one of the measures switched on.")
+            params["measure"] = form.measure.data
             continue
         field, model = picks[name]
         if field.data:

@@ -1,14 +1,14 @@
 """The funder report's section on contacts and group sessions, this period beside the last.
 
-Every figure is a disclosure Figure (app/reports/disclosure.py): counts of 1–4 are hidden,
+Every figure is a disclosure Figure (app/disclosure.py): counts of 1–4 are hidden,
 the minutes and the did-not-attend rate are withheld over fewer than 5 contacts, and the
 contacts by mode, which add up to (or past) the period's contacts, are protected against
 working a hidden one out from the total.
 """
 
+from app import disclosure
+from app.disclosure import Figure
 from app.entries.indicators import Scope
-from app.reports import disclosure
-from app.reports.disclosure import Figure
 from app.sessions import figures
 
 TITLE = "Contacts and group sessions"

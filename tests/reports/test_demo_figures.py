@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app.disclosure import FEWER, HIDDEN, Figure
 from app.entries import indicators, queries
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, User
 from app.reports import periods, report
-from app.reports.disclosure import FEWER, HIDDEN, Figure
 from tests.reports.test_disclosure import possible_values
 
 DEMO_PASSWORD = "stepladder-demo"

@@ -4,8 +4,8 @@ subtraction from what is shown — across rows, columns, totals and the previous
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.reports import disclosure
-from app.reports.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect
+from app import disclosure
+from app.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect
 
 # Derandomised: the same tables every run, so a failure is always reproducible.
 SETTINGS = settings(max_examples=400, deadline=None, derandomize=True)

@@ -81,6 +81,15 @@ def average(value: float | None, people: int) -> Figure:
     return Figure(value)
 
 
+def reasons(now: Figure, before: Figure) -> str:
+    """Why a figure of this period or the previous one is not shown, in plain words."""
+    parts = []
+    for when, figure in (("This period", now), ("Previous period", before)):
+        if figure.hidden:
+            parts.append(f"{when}: {figure.reason}")
+    return "; ".join(parts)
+
+
 def count_words(number: int, one: str, many: str) -> str:
     """A number of people for a sentence ("3 people" becomes "fewer than 5 people")."""
     if 0 < number < SMALL:

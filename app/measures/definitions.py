@@ -1,0 +1,294 @@
+"""Measure definitions: one JSON file per measure, checked against a schema when loaded.
+
+A definition says everything the authors of a measure define: its items and answer scale,
+reversed items, scoring rule, bands, caseness, reliable-change threshold, risk items, and its
+source, terms and attribution. Nothing about scoring lives in code except the rules
+themselves (`scoring.RULES`), so an organisation's own licensed measure is one more file.
+"""
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+HERE = Path(__file__).parent / "definitions"
+
+_band = {
+    "type": "object",
+    "required": ["from", "to", "label"],
+    "properties": {
+        "from": {"type": "number"},
+        "to": {"type": "number"},
+        "label": {"type": "string", "minLength": 1},
+    },
+    "additionalProperties": False,
+}
+
+SCHEMA = {
+    "type": "object",
+    "required": ["key", "name", "title", "scale", "items", "scoring", "source", "terms"],
+    "properties": {
+        "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$"},
+        "name": {"type": "string", "minLength": 1, "maxLength": 60},
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "instructions": {"type": "string"},
+        "scale": {
+            "type": "array",
+            "minItems": 2,
+            "items": {
+                "type": "object",
+                "required": ["value", "label"],
+                "properties": {
+                    "value": {"type": "integer"},
+                    "label": {"type": "string", "minLength": 1},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "text"],
+                "properties": {
+                    "key": {"type": "string", "pattern": "^[A-Za-z0-9_]{1,40}$"},
+                    "text": {"type": "string", "minLength": 1},
+                    "reversed": {"type": "boolean"},
+                    "higher_is_better": {"type": "boolean"},
+                    "bands": {"type": "array", "items": _band},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "goals": {
+            "type": "object",
+            "required": ["from", "max"],
+            "properties": {
+                "from": {"const": "plan_own_words"},
+                "max": {"type": "integer", "minimum": 1, "maximum": 10},
+            },
+            "additionalProperties": False,
+        },
+        "scoring": {
+            "type": "object",
+            "required": ["rule"],
+            "properties": {
+                "rule": {"type": "string"},
+                "min_answered": {"type": "integer", "minimum": 1},
+                "table": {"type": "object", "additionalProperties": {"type": "number"}},
+                "groups": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "oneOf": [
+                            {"const": "all"},
+                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        ]
+                    },
+                },
+            },
+            "additionalProperties": False,
+        },
+        "higher_is_better": {"type": "boolean"},
+        "bands": {"type": "array", "items": _band},
+        "caseness": {
+            "type": "object",
+            "required": ["at_least"],
+            "properties": {"at_least": {"type": "number"}},
+            "additionalProperties": False,
+        },
+        "reliable_change": {
+            "type": "object",
+            "required": ["threshold", "source"],
+            "properties": {
+                "threshold": {"type": "number", "exclusiveMinimum": 0},
+                "source": {"type": "string", "minLength": 1},
+            },
+            "additionalProperties": False,
+        },
+        "risk_items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["item", "above", "prompt"],
+                "properties": {
+                    "item": {"type": "string"},
+                    "above": {"type": "number"},
+                    "prompt": {"type": "string", "minLength": 1},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "source": {"type": "string", "minLength": 1},
+        "terms": {"type": "string", "minLength": 1},
+        "registration": {"type": "string"},
+        "attribution": {"type": "string"},
+        "verification": {"type": "string"},
+        "due": {
+            "type": "object",
+            "properties": {
+                "baseline": {"type": "boolean"},
+                "every_weeks": {"type": ["integer", "null"], "minimum": 1, "maximum": 104},
+                "at_discharge": {"type": "boolean"},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+class DefinitionError(ValueError):
+    """A definition file that cannot be used; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    text: str
+    reversed: bool = False
+    higher_is_better: bool | None = None
+    bands: tuple = ()
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    name: str
+    title: str
+    scale: tuple  # ((value, label), ...)
+    items: tuple[Item, ...]
+    scoring: dict
+    raw: dict = field(repr=False, compare=False)
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(v for v, _ in self.scale)
+
+    @property
+    def lowest(self) -> int:
+        return min(self.values)
+
+    @property
+    def highest(self) -> int:
+        return max(self.values)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.raw.get("higher_is_better", True)
+
+    @property
+    def bands(self) -> list[dict]:
+        return self.raw.get("bands", [])
+
+    @property
+    def caseness(self) -> float | None:
+        return self.raw.get("caseness", {}).get("at_least")
+
+    @property
+    def reliable_change(self) -> float | None:
+        return self.raw.get("reliable_change", {}).get("threshold")
+
+    @property
+    def risk_items(self) -> list[dict]:
+        return self.raw.get("risk_items", [])
+
+    @property
+    def has_goals(self) -> bool:
+        return "goals" in self.raw
+
+    @property
+    def due(self) -> dict:
+        return {"baseline": True, "every_weeks": None, "at_discharge": True} | self.raw.get(
+            "due", {}
+        )
+
+    def band_of(self, score: float | None) -> str | None:
+        """The label of the band `score` falls in, if the measure defines bands."""
+        return band_label(self.bands, score)
+
+    def label_of(self, value: int) -> str:
+        return dict(self.scale).get(value, str(value))
+
+
+def band_label(bands: list[dict], score: float | None) -> str | None:
+    """The label of the band holding `score`, or None."""
+    if score is None:
+        return None
+    for band in bands:
+        if band["from"] <= score <= band["to"]:
+            return band["label"]
+    return None
+
+
+def parse(raw: dict) -> Definition:
+    """Check a definition against the schema and its own consistency; return it, or raise."""
+    try:
+        jsonschema.validate(raw, SCHEMA)
+    except jsonschema.ValidationError as problem:
+        where = "/".join(str(p) for p in problem.absolute_path) or "the file"
+        raise DefinitionError(f"In {where}: {problem.message}") from None
+    # Imported here: the rules module reads Definition, and a rule is checked by its own code.
+    from app.measures.scoring import RULES
+
+    rule = RULES.get(raw["scoring"]["rule"])
+    if rule is None:
+        raise DefinitionError(
+            f"Unknown scoring rule {raw['scoring']['rule']!r}; known rules: {', '.join(RULES)}."
+        )
+    keys = [i["key"] for i in raw["items"]]
+    if len(set(keys)) != len(keys):
+        raise DefinitionError("Two items share one key.")
+    values = [c["value"] for c in raw["scale"]]
+    if len(set(values)) != len(values):
+        raise DefinitionError("Two answers on the scale share one value.")
+    if not keys and "goals" not in raw:
+        raise DefinitionError("A measure needs at least one item.")
+    for risk in raw.get("risk_items", []):
+        if risk["item"] not in keys:
+            raise DefinitionError(f"Risk item {risk['item']!r} is not one of the items.")
+    definition = Definition(
+        key=raw["key"],
+        name=raw["name"],
+        title=raw["title"],
+        scale=tuple((c["value"], c["label"]) for c in raw["scale"]),
+        items=tuple(
+            Item(
+                key=i["key"],
+                text=i["text"],
+                reversed=i.get("reversed", False),
+                higher_is_better=i.get("higher_is_better"),
+                bands=tuple(i.get("bands", ())),
+            )
+            for i in raw["items"]
+        ),
+        scoring=raw["scoring"],
+        raw=raw,
+    )
+    rule.check(definition)
+    return definition
+
+
+def parse_text(text: str) -> Definition:
+    """A definition from the text of a JSON file (an organisation's own import)."""
+    try:
+        raw = json.loads(text)
+    except ValueError as problem:
+        raise DefinitionError(f"This is not a JSON file: {problem}") from None
+    if not isinstance(raw, dict):
+        raise DefinitionError("A definition file holds one JSON object.")
+    return parse(raw)
+
+
+@cache
+def shipped() -> dict[str, Definition]:
+    """The definitions that ship with Stepladder, by key, read once."""
+    found = {}
+    for path in sorted(HERE.glob("*.json")):
+        definition = parse_text(path.read_text(encoding="utf-8"))
+        if definition.key != path.stem:
+            raise DefinitionError(f"{path.name} holds the measure {definition.key!r}.")
+        found[definition.key] = definition
+    return found

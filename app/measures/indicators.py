@@ -1,0 +1,57 @@
+"""Funder indicators on measures: people reliably improved, mean change, follow-up rate.
+
+They join the indicator kinds of `entries.indicators` through its registry of evaluators, so
+the report counts them like any other indicator. Small numbers are withheld here as in the
+measures section (a count of 1-4 people, or a mean or rate over fewer than 5, is left empty
+with a note saying why).
+"""
+
+from datetime import datetime
+
+from app.entries import indicators
+from app.entries.indicators import Kind, Value
+from app.measures import catalogue, queries
+from app.measures.reporting import SMALL, summarise
+
+KINDS = {
+    "measure_improved": Kind("People reliably improved on a measure", ("measure",), ("measure",)),
+    "measure_change": Kind("Mean change on a measure", ("measure",), ("measure",)),
+    "measure_follow_up": Kind("Follow-up rate on a measure (%)", ("measure",), ("measure",)),
+}
+
+
+def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Value:
+    """One measure indicator's value over [start, end)."""
+    key = (indicator.params or {}).get("measure")
+    definition = catalogue.definition(scope.organisation_id, key) if key else None
+    if definition is None:
+        return Value(None, problem="The measure this indicator counts is not available.")
+    summary = summarise(definition, queries.readings(scope.organisation_id, key, end), start, end)
+    if indicator.kind == "measure_follow_up":
+        if summary.with_baseline < SMALL:
+            return Value(None, note=f"Withheld: fewer than {SMALL} people with a baseline.")
+        rate = round(100 * summary.with_pair / summary.with_baseline, 1)
+        return Value(rate, note=f"{summary.with_pair} of {summary.with_baseline} people.")
+    if indicator.kind == "measure_change":
+        if summary.change is None:
+            return Value(
+                None, problem=f"{definition.name} is reported item by item, not as one score."
+            )
+        if summary.change.n < SMALL:
+            return Value(None, note=f"Withheld: fewer than {SMALL} people with a pair.")
+        low, high = summary.change.ci
+        return Value(
+            round(summary.change.mean_change, 2),
+            note=f"Across {summary.change.n} people; 95% CI {low:.2f} to {high:.2f}.",
+        )
+    if summary.improved is None:
+        return Value(None, problem=f"{definition.name} defines no reliable-change threshold.")
+    if 0 < summary.improved < SMALL:
+        return Value(None, note=f"Fewer than {SMALL} people.")
+    return Value(summary.improved, note=f"Of {summary.with_pair} people with a pair.")
+
+
+def register() -> None:
+    """Add the measure kinds to the indicator registry (once)."""
+    indicators.KINDS.update(KINDS)
+    indicators.EVALUATORS.update(dict.fromkeys(KINDS, evaluate))

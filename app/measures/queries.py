@@ -1,0 +1,86 @@
+"""Readings from the database for reporting, due prompts and the dashboard."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.entries.queries import effective
+from app.extensions import db
+from app.measures import catalogue
+from app.measures.reporting import Reading, Summary, summarise
+from app.models import Entry, MeasureReading, Person
+from app.models.clock import utcnow
+
+
+def readings(organisation_id: int, key: str, end: datetime) -> list[Reading]:
+    """Every effective reading of one measure recorded before `end` (voided ones never count)."""
+    rows = db.session.execute(
+        select(
+            MeasureReading.person_id, Entry.recorded_at, MeasureReading.score, MeasureReading.parts
+        )  # fmt: skip
+        .join(Entry, Entry.id == MeasureReading.entry_id)
+        .where(
+            MeasureReading.organisation_id == organisation_id,
+            MeasureReading.measure_key == key,
+            Entry.recorded_at < end,
+            effective(),
+        )
+    )
+    return [Reading(pid, at, score, parts or {}) for pid, at, score, parts in rows]
+
+
+def summaries(
+    organisation_id: int, start: datetime, end: datetime, funder_id: int | None = None
+) -> list[Summary]:
+    """The paired summary of each measure switched on (for a funder: those that report to it,
+    or to no funder in particular), in name order."""
+    found = []
+    for plan, definition in catalogue.plans(organisation_id):
+        if funder_id is not None and plan.funders and funder_id not in {f.id for f in plan.funders}:
+            continue
+        found.append(
+            summarise(definition, readings(organisation_id, definition.key, end), start, end)
+        )
+    return found
+
+
+def recent_risks(organisation_id: int, days: int = 14, limit: int = 20):
+    """Risk answers of the last `days` days, newest first: (person, measure name, entry)."""
+    since = utcnow() - timedelta(days=days)
+    rows = db.session.execute(
+        select(MeasureReading, Entry, Person)
+        .join(Entry, Entry.id == MeasureReading.entry_id)
+        .join(Person, Person.id == MeasureReading.person_id)
+        .where(
+            MeasureReading.organisation_id == organisation_id,
+            MeasureReading.risk,
+            Entry.received_at >= since,
+            effective(),
+        )
+        .order_by(Entry.received_at.desc())
+        .limit(limit)
+    ).all()
+    known = catalogue.available(organisation_id)
+    return [
+        (person, known[r.measure_key].name if r.measure_key in known else r.measure_key, entry)
+        for r, entry, person in rows
+    ]
+
+
+def follow_up_rates(organisation_id: int) -> list[tuple[str, int, int]]:
+    """(measure name, people with a baseline, people with a follow-up) for each measure on,
+    over every effective reading so far; one grouped query per measure."""
+    found = []
+    for _plan, definition in catalogue.plans(organisation_id):
+        per_person = db.session.execute(
+            select(MeasureReading.person_id, func.count())
+            .join(Entry, Entry.id == MeasureReading.entry_id)
+            .where(
+                MeasureReading.organisation_id == organisation_id,
+                MeasureReading.measure_key == definition.key,
+                effective(),
+            )
+            .group_by(MeasureReading.person_id)
+        ).all()
+        found.append((definition.name, len(per_person), sum(1 for _, n in per_person if n > 1)))
+    return found

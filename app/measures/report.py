@@ -1,0 +1,50 @@
+"""The measures section of a funder's report: one table per measure, this period and the last."""
+
+from dataclasses import dataclass
+
+from app import disclosure
+from app.disclosure import Figure
+from app.measures import queries
+from app.measures.reporting import Summary, figures
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    attribution: str
+    now: Summary
+    before: Summary
+
+    @property
+    def rows(self) -> list[tuple[str, Figure, Figure]]:
+        """(figure, this period, previous period), as a funder may see them."""
+        earlier = dict(figures(self.before))
+        return [(label, f, earlier.get(label, Figure(None))) for label, f in figures(self.now)]
+
+
+def sections(funder, now: tuple, before: tuple) -> list[Section]:
+    """Each measure reporting to this funder, for [now) and [before) (naive-UTC bounds)."""
+    current = queries.summaries(funder.organisation_id, *now, funder_id=funder.id)
+    earlier = queries.summaries(funder.organisation_id, *before, funder_id=funder.id)
+    return [
+        Section(
+            a.definition.name, a.definition.title, a.definition.raw.get("attribution", ""), a, b
+        )
+        for a, b in zip(current, earlier, strict=True)
+    ]
+
+
+def rows(measure_sections: list[Section]) -> list[list]:
+    """The flat CSV/Excel rows: Section "Measure: <name>", one row per figure."""
+    out = []
+    for section in measure_sections:
+        for label, now, before in section.rows:
+            note = disclosure.reasons(now, before)
+            out.append(
+                [f"Measure: {section.name}", label, section.name, now.shown, before.shown, "", note]
+            )
+        if section.attribution:
+            out.append([f"Measure: {section.name}", "Attribution", section.name, "", "", "",
+                        section.attribution])  # fmt: skip
+    return out

@@ -1,0 +1,254 @@
+"""Paired reporting of measures: baseline and latest per person, change, reliable change.
+
+Pure functions over readings, so every figure can be checked against a hand-worked oracle
+(tests/measures/test_reporting.py). Who is counted: each person with a reading in the
+period; their baseline is their first reading ever (up to the period's end), their latest
+the last one up to the period's end, and they have a pair when those are two readings.
+
+What a funder may see of each figure is decided by the report's disclosure rules
+(`figures` below, through app/disclosure.py).
+"""
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app import disclosure
+from app.disclosure import Figure
+from app.measures.definitions import Definition, band_label
+
+SMALL = disclosure.SMALL
+
+# Two-sided 95% points of Student's t by degrees of freedom (standard tables); between rows
+# the smaller df's (larger) value is used, which errs on the side of a wider interval.
+T_975 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+    9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
+    17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
+    25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
+    120: 1.980,
+}  # fmt: skip
+
+
+def t_975(df: int) -> float:
+    """Student's t for a two-sided 95% interval with `df` degrees of freedom."""
+    if df > 120:
+        return 1.960
+    return T_975[max(k for k in T_975 if k <= df)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    person_id: int
+    at: datetime
+    score: float | None
+    parts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    """Mean baseline, mean latest and mean change over `n` paired people, with a 95% CI."""
+
+    n: int
+    mean_baseline: float | None
+    mean_latest: float | None
+    mean_change: float | None
+    ci: tuple[float, float] | None
+
+
+def change(pairs: list[tuple[float, float]]) -> Change:
+    """The paired summary of (baseline, latest) values."""
+    n = len(pairs)
+    if n == 0:
+        return Change(0, None, None, None, None)
+    diffs = [latest - first for first, latest in pairs]
+    mean = statistics.fmean(diffs)
+    ci = None
+    if n >= 2:
+        half = t_975(n - 1) * statistics.stdev(diffs) / math.sqrt(n)
+        ci = (mean - half, mean + half)
+    return Change(
+        n,
+        statistics.fmean(first for first, _ in pairs),
+        statistics.fmean(latest for _, latest in pairs),
+        mean,
+        ci,
+    )
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One item reported on its own (ONS4): its paired change and people in each band."""
+
+    key: str
+    text: str
+    change: Change
+    bands_baseline: dict[str, int]
+    bands_latest: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Summary:
+    definition: Definition
+    with_baseline: int
+    with_pair: int
+    change: Change | None  # None for measures reported item by item
+    improved: int | None  # None when the measure has no reliable-change threshold
+    no_change: int | None
+    deteriorated: int | None
+    recovery_cohort: int | None  # paired people at caseness at baseline (PHQ-9, GAD-7)
+    recovered: int | None
+    reliably_recovered: int | None
+    items: list[ItemSummary]
+
+    @property
+    def follow_up_rate(self) -> float | None:
+        return self.with_pair / self.with_baseline if self.with_baseline else None
+
+
+def baseline_and_latest(readings: list[Reading], start: datetime, end: datetime) -> dict:
+    """person id → (baseline, latest or None) for people with a reading in [start, end)."""
+    by_person: dict[int, list[Reading]] = {}
+    for reading in readings:
+        if reading.at < end:
+            by_person.setdefault(reading.person_id, []).append(reading)
+    found = {}
+    for person_id, own in by_person.items():
+        if not any(start <= r.at < end for r in own):
+            continue
+        own.sort(key=lambda r: r.at)
+        found[person_id] = (own[0], own[-1] if len(own) > 1 else None)
+    return found
+
+
+def _direction(definition: Definition, key: str | None = None) -> int:
+    """+1 when a higher score is better, -1 when lower is (PHQ-9, ONS4 anxiety)."""
+    if key is not None:
+        item = next((i for i in definition.items if i.key == key), None)
+        if item is not None and item.higher_is_better is not None:
+            return 1 if item.higher_is_better else -1
+    return 1 if definition.higher_is_better else -1
+
+
+def summarise(definition: Definition, readings: list[Reading], start, end) -> Summary:
+    """Every paired figure of one measure for the people with a reading in [start, end)."""
+    people = baseline_and_latest(readings, start, end)
+    paired = [(b, latest) for b, latest in people.values() if latest is not None]
+    with_baseline, with_pair = len(people), len(paired)
+    if definition.scoring["rule"] == "items":
+        items = [_item(definition, i.key, i.text, paired) for i in definition.items]
+        return Summary(definition, with_baseline, with_pair, None, None, None, None, None, None,
+                       None, items)  # fmt: skip
+    pairs = [(b.score, latest.score) for b, latest in paired]
+    threshold = definition.reliable_change
+    improved = no_change = deteriorated = None
+    sign = _direction(definition)
+    if threshold is not None:
+        moves = [sign * (latest - first) for first, latest in pairs]
+        improved = sum(1 for m in moves if m >= threshold)
+        deteriorated = sum(1 for m in moves if m <= -threshold)
+        no_change = len(moves) - improved - deteriorated
+    cohort = recovered = reliably = None
+    if definition.caseness is not None:
+        # NHS Talking Therapies: at caseness at the start, below it at the end (recovery), and
+        # reliably improved as well (reliable recovery).
+        case = definition.caseness
+        at_case = [(f, last) for f, last in pairs if f >= case]
+        cohort = len(at_case)
+        recovered = sum(1 for _, last in at_case if last < case)
+        reliably = sum(
+            1
+            for f, last in at_case
+            if last < case and threshold is not None and sign * (last - f) >= threshold
+        )
+    return Summary(
+        definition, with_baseline, with_pair, change(pairs), improved, no_change, deteriorated,
+        cohort, recovered, reliably, [],
+    )  # fmt: skip
+
+
+def _item(definition: Definition, key: str, text: str, paired) -> ItemSummary:
+    item = next(i for i in definition.items if i.key == key)
+    pairs = [
+        (b.parts[key], last.parts[key])
+        for b, last in paired
+        if key in b.parts and key in last.parts
+    ]
+    bands = [band["label"] for band in item.bands]
+    first = {label: 0 for label in bands}
+    latest = {label: 0 for label in bands}
+    for a, z in pairs:
+        if (label := band_label(list(item.bands), a)) is not None:
+            first[label] += 1
+        if (label := band_label(list(item.bands), z)) is not None:
+            latest[label] += 1
+    return ItemSummary(key, text, change(pairs), first, latest)
+
+
+# --- what may be shown -------------------------------------------------------------------------
+# Every figure goes through the report's disclosure rules (app/disclosure.py): counts
+# of 1-4 people hidden, the reliable-change counts protected against subtraction from the
+# pairs they add up to, and means and rates over fewer than 5 people withheld with the reason.
+
+
+def count(n: int | None) -> Figure:
+    """A count of people, with 1-4 hidden."""
+    return disclosure.count(n)
+
+
+def mean(value: float | None, n: int) -> Figure:
+    """A mean over `n` people, rounded to 2 places, or withheld below 5 people."""
+    return disclosure.average(round(value, 2) if value is not None else None, n)
+
+
+def rate(numerator: int, denominator: int) -> Figure:
+    """A share as a percentage (1 place), withheld below 5 people."""
+    share = round(100 * numerator / denominator, 1) if denominator else None
+    return disclosure.average(share, denominator)
+
+
+def figures(summary: Summary) -> list[tuple[str, Figure]]:
+    """(label, Figure) for each figure of a summary, as a funder may see it."""
+    pairs = count(summary.with_pair)
+    rows = [
+        ("People with a baseline", count(summary.with_baseline)),
+        ("People with a follow-up (a pair)", pairs),
+        ("Follow-up rate (%)", rate(summary.with_pair, summary.with_baseline)),
+    ]
+    if summary.change is not None:
+        c = summary.change
+        rows += [
+            ("Mean at baseline", mean(c.mean_baseline, c.n)),
+            ("Mean at latest", mean(c.mean_latest, c.n)),
+            ("Mean change", mean(c.mean_change, c.n)),
+            ("Mean change, 95% CI low", mean(c.ci[0], c.n) if c.ci else Figure(None)),
+            ("Mean change, 95% CI high", mean(c.ci[1], c.n) if c.ci else Figure(None)),
+        ]
+    if summary.improved is not None:
+        moves = [count(summary.improved), count(summary.no_change), count(summary.deteriorated)]
+        # The three add up to the people with a pair, which is shown: none may be worked out.
+        disclosure.protect([(moves, pairs)])
+        rows += list(
+            zip(("Reliably improved", "No reliable change", "Reliably deteriorated"), moves,
+                strict=True)
+        )  # fmt: skip
+    if summary.recovery_cohort is not None:
+        rows += [
+            ("At caseness at baseline", count(summary.recovery_cohort)),
+            ("Recovery (%)", rate(summary.recovered, summary.recovery_cohort)),
+            ("Reliable recovery (%)", rate(summary.reliably_recovered, summary.recovery_cohort)),
+        ]
+    for item in summary.items:
+        c = item.change
+        rows += [
+            (f"{item.text}: people with a pair", count(c.n)),
+            (f"{item.text}: mean at baseline", mean(c.mean_baseline, c.n)),
+            (f"{item.text}: mean at latest", mean(c.mean_latest, c.n)),
+            (f"{item.text}: mean change", mean(c.mean_change, c.n)),
+        ]
+        rows += [
+            (f"{item.text}: {label} at latest (%)", rate(n, c.n))
+            for label, n in item.bands_latest.items()
+        ]
+    return [(label, f) for label, f in rows if f.hidden or f.value is not None]

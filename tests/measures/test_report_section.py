@@ -1,0 +1,128 @@
+"""The measures section of a funder's report: on the page, in the CSV and in Excel."""
+
+import csv
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.models import Funder, MeasurePlan, MeasureReading
+from tests.fixtures.factories import make_entry, make_person
+
+# Six people with SWEMWBS in 2025-Q2: baselines 15.32 (x3) and 20.73 (x3) in April, latest in
+# June 19.98 (x3, +4.66 each: reliably improved) and 20.73 (x3, no change). Mean change 2.33.
+PAIRS = [(15.32, 19.98)] * 3 + [(20.73, 20.73)] * 3
+
+
+def _reading(person, worker, at, score):
+    entry = make_entry(person, worker, "measure", at=at)
+    db.session.add(
+        MeasureReading(
+            entry_id=entry.id,
+            organisation_id=person.organisation_id,
+            person_id=person.id,
+            measure_key="swemwbs",
+            answers={},
+            score=score,
+            parts={},
+        )
+    )
+    return entry
+
+
+def _setup(w):
+    funder = Funder(organisation_id=w["org"].id, name="City Fund", activities=[w["activity"]])
+    other = Funder(organisation_id=w["org"].id, name="Other Fund", activities=[w["activity"]])
+    db.session.add_all([funder, other])
+    db.session.flush()
+    db.session.add(
+        MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs", funders=[funder])
+    )
+    for first, last in PAIRS:
+        person = make_person(w["org"], [w["worker"]])
+        _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
+        _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
+    db.session.commit()
+    return funder, other
+
+
+def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
+    funder, other = _setup(w)
+    auth.sign_in(w["supervisor"])
+    page = client.get(f"/reports/{funder.id}?period=2025-Q2").get_data(as_text=True)
+    assert "Validated measures" in page and "SWEMWBS" in page
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Measure: SWEMWBS"]
+    figures = {r["Item"]: (r["This period"], r["Previous period"]) for r in rows}
+    assert figures["People with a baseline"] == ("6", "0")
+    assert figures["People with a follow-up (a pair)"] == ("6", "0")
+    assert figures["Follow-up rate (%)"][0] == "100"
+    assert figures["Mean change"][0] == "2.33"
+    assert figures["Reliably improved"][0] == "fewer than 5"
+    assert figures["No reliable change"][0] == "fewer than 5"
+    assert "Reliably deteriorated" in figures
+    assert "Stewart-Brown" not in text and "NHS Health Scotland" in text  # attribution
+
+
+def test_a_measure_reports_only_to_the_funders_it_serves(client, auth, w):
+    funder, other = _setup(w)
+    auth.sign_in(w["supervisor"])
+    text = client.get(f"/reports/{other.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    assert "Measure: SWEMWBS" not in text
+
+
+def test_excel_data_sheet_carries_the_measure_rows(client, auth, w):
+    funder, _ = _setup(w)
+    auth.sign_in(w["supervisor"])
+    book = load_workbook(
+        io.BytesIO(client.get(f"/reports/{funder.id}/report.xlsx?period=2025-Q2").data)
+    )
+    data = [
+        [c.value for c in row] for row in book["Data"].iter_rows(min_row=2)
+        if row[0].value == "Measure: SWEMWBS"
+    ]  # fmt: skip
+    assert data[0][:4] == ["Measure: SWEMWBS", "People with a baseline", "SWEMWBS", 6]
+
+
+def _add_indicator(client, auth, funder, kind: str, label: str, measure="swemwbs"):
+    token = auth.csrf(f"/reports/{funder.id}/edit")
+    return client.post(
+        f"/reports/{funder.id}/indicators",
+        data={
+            "csrf_token": token,
+            "indicator-kind": kind,
+            "indicator-label": label,
+            "indicator-measure": measure,
+        },
+    )
+
+
+def test_indicators_on_a_measure_count_improvement_change_and_follow_up(client, auth, w):
+    funder, _ = _setup(w)
+    auth.sign_in(w["admin"])
+    assert "Mean change on a measure" in client.get(f"/reports/{funder.id}/edit").get_data(
+        as_text=True
+    )
+    for kind, label in [
+        ("measure_improved", "Reliably improved on SWEMWBS"),
+        ("measure_change", "Mean change on SWEMWBS"),
+        ("measure_follow_up", "SWEMWBS follow-up rate"),
+    ]:
+        assert _add_indicator(client, auth, funder, kind, label).status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = {r["Item"]: r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Indicator"}
+    # Three reliably improved is 1-4 people: left empty, and the note says why.
+    assert rows["Reliably improved on SWEMWBS"]["This period"] == ""
+    assert rows["Reliably improved on SWEMWBS"]["Note"] == "Fewer than 5 people."
+    assert rows["Mean change on SWEMWBS"]["This period"] == "2.33"
+    assert "95% CI" in rows["Mean change on SWEMWBS"]["Note"]
+    assert rows["SWEMWBS follow-up rate"]["This period"] == "100"
+
+
+def test_a_measure_indicator_needs_a_measure_switched_on(client, auth, w):
+    funder, _ = _setup(w)
+    auth.sign_in(w["admin"])
+    answer = _add_indicator(client, auth, funder, "measure_change", "Change", measure="gad7")
+    assert answer.status_code == 422
+    assert "choose one of the measures switched on" in answer.get_data(as_text=True)
