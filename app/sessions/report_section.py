@@ -30,7 +30,8 @@ def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
             "Did-not-attend rate (%)",
             disclosure.average(round(rate, 1) if rate is not None else None, contact.expected),
         ),
-        ("Group sessions delivered", disclosure.count(figures.sessions_delivered(scope, *bounds))),
+        # Sessions are events that identify nobody: shown as they are, however few.
+        ("Group sessions delivered", Figure(figures.sessions_delivered(scope, *bounds))),
         ("Group session attendances", disclosure.count(figures.attendances(scope, *bounds))),
         (
             "People who attended a group session",
@@ -60,6 +61,4 @@ def rows(scope: Scope, bounds: dict, contacts: dict) -> list[tuple[str, list, li
             for when in per
         ]
     )
-    return [
-        (label, [a], [b]) for (label, a), (_, b) in zip(per["now"], per["before"], strict=True)
-    ]
+    return [(label, [a], [b]) for (label, a), (_, b) in zip(per["now"], per["before"], strict=True)]

@@ -18,10 +18,16 @@ Ben 1, Cas 2, Dee 1), this adds, all under the funded "Travel training" unless s
 So in 2025-Q2: contacts 12 (Ada 5, Ben 2, Cas 3, Dee 1, Gus 1) — face to face 3 (Ada twice,
 Ben), phone 1 (Ben), video 1 (Cas), text message 1 (Gus), other 0, not recorded 6; minutes
 20 + 45 + 10 + 3 × 60 = 255; did not attend 2 (Dee 10 June, Cas 20 June) of 14 expected
-days: 14.3%; sessions delivered 2; attendances 3; people who attended a session 2 (shown as
-"fewer than 5"); drop-in attendees 4; did not attend a session 1. In 2025-Q1: two contacts
-without a mode (Ada's step in February, Eve on 31 March), no sessions, and the rate withheld
-as "fewer than 5": over 2 expected days it would point at someone.
+days: 14.3%; sessions delivered 2; attendances 3; people who attended a session 2; drop-in
+attendees 4; did not attend a session 1. In 2025-Q1: two contacts without a mode (Ada's step
+in February, Eve on 31 March), no sessions, and the rate withheld: over 2 expected days it
+would point at someone.
+
+What a funder sees (app/disclosure.py): every count of 1-4 is "fewer than 5" (face to face,
+phone, video and text message too: with "not recorded" 6 and "other" 0 shown beside a total
+of 12, the four hidden modes share 6 between them, which no single one can be worked out
+from); the minutes and the rate stand over 12 and 14 days; sessions delivered identify nobody
+and are shown.
 """
 
 import csv
@@ -31,16 +37,17 @@ from datetime import date, time
 
 import pytest
 
+from app.disclosure import FEWER, WITHHELD
 from app.entries.indicators import Scope
 from app.entries.queries import day_bounds
 from app.extensions import db
 from app.reports import periods
-from app.reports.report import FEWER, build
+from app.reports.report import build
 from app.sessions import figures
 from tests.fixtures.factories import make_entry, make_group_session
 from tests.reports.conftest import at
 
-EXPECTED_Q2 = {
+TRUE_Q2 = {
     "Contacts: Face to face": 3,
     "Contacts: Phone": 1,
     "Contacts: Video": 1,
@@ -52,9 +59,13 @@ EXPECTED_Q2 = {
     "Did-not-attend rate (%)": 14.3,
     "Group sessions delivered": 2,
     "Group session attendances": 3,
-    "People who attended a group session": FEWER,
+    "People who attended a group session": 2,
     "Drop-in attendees not on a register": 4,
     "Did not attend a group session": 1,
+}
+SHOWN_Q2 = {
+    label: FEWER if isinstance(n, int) and 0 < n < 5 and label != "Group sessions delivered" else n
+    for label, n in TRUE_Q2.items()
 }
 
 
@@ -155,16 +166,24 @@ def test_the_whole_organisation_counts_the_unfunded_session_too(nhs_history):
 def test_the_report_and_its_csv_show_the_section(client, auth, nhs_history):
     report = build(nhs_history["funder"], periods.parse("2025-Q2"))
     [section] = [b for b in report.breakdowns if b.title == "Contacts and group sessions"]
-    assert {label: now[0] for label, now, _ in section.rows} == EXPECTED_Q2
-    before = {label: earlier[0] for label, _, earlier in section.rows}
-    assert before["Contacts: Not recorded"] == 2 and before["Did-not-attend rate (%)"] == FEWER
-    assert before["Group sessions delivered"] == 0
+    assert {label: now[0].value for label, now, _ in section.rows} == TRUE_Q2
+    assert {label: now[0].text for label, now, _ in section.rows} == {
+        k: str(v) for k, v in SHOWN_Q2.items()
+    }
+    before = {label: earlier[0].text for label, _, earlier in section.rows}
+    assert before["Contacts: Not recorded"] == FEWER
+    assert before["Did-not-attend rate (%)"] == WITHHELD
+    assert before["Group sessions delivered"] == "0"
 
     auth.sign_in(nhs_history["supervisor"])
     fid = nhs_history["funder"].id
     body = client.get(f"/reports/{fid}/report.csv?period=2025-Q2").get_data(as_text=True)
     rows = [r for r in csv.reader(io.StringIO(body)) if r[0] == "Contacts and group sessions"]
-    assert {r[1]: r[3] for r in rows} == {k: str(v) for k, v in EXPECTED_Q2.items()}
+    # A spreadsheet cell holds the number, or nothing when it is hidden (the note says why).
+    assert {r[1]: r[3] for r in rows} == {
+        k: "" if v == FEWER else str(v) for k, v in SHOWN_Q2.items()
+    }
+    assert all("fewer than 5 people" in r[6] for r in rows if r[3] == "")
     page = client.get(f"/reports/{fid}?period=2025-Q2").get_data(as_text=True)
     assert "Contacts and group sessions" in page and "Did-not-attend rate (%)" in page
 
@@ -177,5 +196,5 @@ def test_a_rate_over_fewer_than_five_expected_contacts_is_withheld(history):
     [section] = [b for b in report.breakdowns if b.title == "Contacts and group sessions"]
     values = {label: now[0] for label, now, _ in section.rows}
     # Eve's 1 July contact and Ben's did-not-attend: 2 expected days, too few for a rate.
-    assert values["Did not attend"] == 1
-    assert values["Did-not-attend rate (%)"] == FEWER
+    assert values["Did not attend"].value == 1 and values["Did not attend"].text == FEWER
+    assert values["Did-not-attend rate (%)"].text == WITHHELD
