@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -21,6 +21,14 @@ class Organisation(db.Model):
     # Which demographic fields this organisation collects (funder reports need a few).
     demographic_fields: Mapped[str] = mapped_column(String(500), default="age band,gender")
     setup_done: Mapped[bool] = mapped_column(default=False)
+    # The public referral form lives at /refer/<slug> while referrals_open is on.
+    slug: Mapped[str | None] = mapped_column(String(60), unique=True)
+    referrals_open: Mapped[bool] = mapped_column(default=False)
+    referral_intro: Mapped[str] = mapped_column(Text, default="")
+    # People waiting longer than this many days appear on the attention list.
+    waiting_target_days: Mapped[int] = mapped_column(default=28)
+    # The email to a referrer about the outcome; {reference}, {outcome}, {organisation}.
+    referral_reply: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
