@@ -41,10 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports,
         journey,
         ladder_sets,
+        mail,
         my_journey,
         offline,
         overview,
         privacy,
+        referrals,
         reports,
         security,
         setup,
@@ -70,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         my_journey,
         offline,
         overview,
+        referrals,
         journey,
         reports,
         setup,
@@ -79,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         export,
         privacy,
         audit,
+        mail,
     ):
         app.register_blueprint(area.bp)
 

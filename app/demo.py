@@ -11,6 +11,7 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import Activity, Entry, Funder, Indicator, Organisation, Outcome, Person, Plan, User
 from app.models.clock import utcnow
+from app.referrals import demo as referrals_demo
 
 ORGANISATION = "Demo Recovery Centre"
 PASSWORD = "stepladder-demo"
@@ -101,6 +102,8 @@ def load_demo(seed: int = 7) -> Organisation:
         _history(rng, person, worker, chosen, activities, now)
     users["worker@example.org"].last_activity_id = activities[0].id
     _funders(org, outcomes, activities)
+    db.session.flush()
+    referrals_demo.load(org, rng)
     db.session.commit()
     return org
 

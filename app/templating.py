@@ -15,6 +15,7 @@ NAV = {
     "supervisor": [
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("referrals.queue", "Referrals"),
         ("reports.index", "Reports"),
         ("accounts.account", "Account"),
     ],
@@ -22,7 +23,9 @@ NAV = {
         ("setup.index", "Set-up"),
         ("overview.index", "Overview"),
         ("caseload.my_people", "People"),
+        ("referrals.queue", "Referrals"),
         ("reports.index", "Reports"),
+        ("mail.index", "Email"),
         ("audit.index", "Audit"),
         ("accounts.account", "Account"),
     ],

@@ -10,7 +10,7 @@ import pytest
 
 from app import params
 from app.extensions import db
-from app.models import Funder, PendingImport
+from app.models import Funder, PendingImport, Referral
 from tests.fixtures.factories import make_entry
 
 HOSTILE = [
@@ -69,7 +69,11 @@ def rows(w):
         headers=["Name"],
         rows=[["Ada"]],
     )
-    db.session.add_all([funder, pending])
+    referral = Referral(
+        organisation_id=w["org"].id, reference="R-TEST01", name="Ada", reason="x", source="gp"
+    )
+    w["org"].slug, w["org"].referrals_open = "riverside", True
+    db.session.add_all([funder, pending, referral])
     db.session.commit()
     return {
         "person_id": [w["person"].id],
@@ -81,6 +85,8 @@ def rows(w):
         "token": [pending.token],
         "filename": ["css/app.css"],
         "fmt": ["csv", "xlsx"],
+        "referral_id": [referral.id],
+        "slug": ["riverside"],
     }
 
 

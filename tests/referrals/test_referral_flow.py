@@ -1,0 +1,237 @@
+"""From the public form to the waiting list and the first contact, with word back by email."""
+
+import uuid
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import OutboxEmail, Person, Referral
+from tests.conftest import csrf_from
+from tests.fixtures.smtp import free_port
+from tests.referrals.conftest import make_referral
+from tests.trust.helpers import count
+
+GOOD = {
+    "name": "Dee Q.",
+    "contact": "07700 900123",
+    "reason": "Has not left the house since spring.",
+    "source": "gp",
+    "referrer_name": "Dr Rana",
+    "referrer_email": "Dr.Rana@surgery.example.org",
+    "consent": "y",
+}
+
+
+def send(client, url, **changes):
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**GOOD, **changes, "csrf_token": token})
+
+
+def test_a_referral_without_an_account_gets_only_an_acknowledgement(client, w, open_form):
+    response = send(client, open_form)
+    assert response.status_code == 200
+    referral = db.session.scalar(select(Referral))
+    assert referral.organisation_id == w["org"].id and referral.status == "new"
+    assert referral.referrer_email == "dr.rana@surgery.example.org"
+    html = response.get_data(as_text=True)
+    assert referral.reference in html
+    assert "Has not left the house" not in html  # nothing shown back but the reference
+
+
+def test_a_referral_without_consent_is_refused_and_nothing_is_stored(client, open_form):
+    response = send(client, open_form, consent="")
+    assert response.status_code == 422
+    assert "must agree" in response.get_data(as_text=True)
+    assert count(Referral) == 0
+
+
+def test_the_honeypot_stores_nothing_but_answers_the_same(client, open_form):
+    response = send(client, open_form, website="http://spam.example")
+    assert response.status_code == 200 and "Referral sent" in response.get_data(as_text=True)
+    assert count(Referral) == 0
+
+
+def test_an_oversized_referral_is_refused_unread(client, open_form):
+    response = send(client, open_form, reason="x" * 40_000)
+    assert response.status_code == 413
+    assert count(Referral) == 0
+
+
+def test_a_closed_form_is_not_found(client, w, open_form):
+    w["org"].referrals_open = False
+    db.session.commit()
+    assert client.get(open_form).status_code == 404
+
+
+def test_the_public_form_is_rate_limited(client, open_form):
+    answers = [send(client, open_form).status_code for _ in range(21)]
+    assert answers[:20] == [200] * 20 and answers[20] == 429
+    assert count(Referral) == 20
+
+
+def test_accepting_puts_the_person_on_the_waiting_list_and_tells_the_referrer_once(
+    client, auth, w, open_form, smtp
+):
+    send(client, open_form)
+    referral = db.session.scalar(select(Referral))
+    auth.sign_in(w["supervisor"])
+    page = client.get("/referrals").get_data(as_text=True)
+    assert "Dee Q." in page
+    token = csrf_from(page)
+    response = client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
+    assert response.status_code == 303
+    db.session.expire_all()
+    person = db.session.get(Person, referral.person_id)
+    assert person.status == "waiting" and person.display_name == "Dee Q."
+    messages = smtp.inbox.wait_for(1)
+    assert [m["To"] for m in messages] == ["dr.rana@surgery.example.org"]
+    body = messages[0].get_payload()
+    assert referral.reference in body and "accepted" in body
+    assert "Dee" not in body and "left the house" not in body  # no names, no clinical detail
+    outbox_row = db.session.scalar(select(OutboxEmail))
+    assert outbox_row.sent_at is not None and outbox_row.attempts == 1
+    # Accepting again (a second tab) neither makes a second person nor a second email.
+    again = client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
+    assert again.status_code == 303
+    assert count(Person) == 4 and count(OutboxEmail) == 1
+    waiting_list = client.get("/referrals").get_data(as_text=True).split("Waiting list")[1]
+    assert "Dee Q." in waiting_list and "0 days waiting" in waiting_list
+
+
+def test_the_first_contact_ends_the_wait(client, auth, w, smtp):
+    referral = make_referral(w["org"], name="Eli W.")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    token = auth.csrf("/referrals")
+    client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
+    db.session.expire_all()
+    person_id = db.session.get(Referral, referral.id).person_id
+    client.post(
+        f"/referrals/waiting/{person_id}/key-worker",
+        data={"csrf_token": token, "key_worker": str(w["worker"].id)},
+    )
+    client.post("/sign-out", data={"csrf_token": token})
+    auth.sign_in(w["worker"])
+    assert "Eli W." in client.get("/people").get_data(as_text=True)  # on the caseload
+    token = auth.csrf(f"/people/{person_id}")
+    response = client.post(
+        f"/people/{person_id}/entries",
+        data={"csrf_token": token, "action": "seen", "id": str(uuid.uuid4())},
+    )
+    assert response.status_code in (201, 303)
+    db.session.expire_all()
+    assert db.session.get(Person, person_id).status == "active"
+
+
+def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(client, auth, w, smtp):
+    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    token = auth.csrf(f"/referrals/{referral.id}/decline")
+    empty = client.post(f"/referrals/{referral.id}/decline", data={"csrf_token": token})
+    assert empty.status_code == 422 and "Give a reason" in empty.get_data(as_text=True)
+    client.post(
+        f"/referrals/{referral.id}/decline",
+        data={"csrf_token": token, "reason": "Needs a crisis team today"},
+    )
+    db.session.expire_all()
+    assert db.session.get(Referral, referral.id).decision_note == "Needs a crisis team today"
+    [message] = smtp.inbox.wait_for(1)
+    assert "not able to accept" in message.get_payload()
+    assert "crisis" not in message.get_payload()
+    assert count(Person) == 3
+
+
+def test_referring_on_says_where(client, auth, w, smtp):
+    referral = make_referral(w["org"], referrer_email="link@example.org")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    token = auth.csrf(f"/referrals/{referral.id}/refer-on")
+    client.post(
+        f"/referrals/{referral.id}/refer-on", data={"csrf_token": token, "where": "Mind in Town"}
+    )
+    [message] = smtp.inbox.wait_for(1)
+    assert "Mind in Town" in message.get_payload()
+    db.session.expire_all()
+    assert db.session.get(Referral, referral.id).status == "referred_on"
+
+
+def test_a_duplicate_is_flagged_and_only_merged_when_a_human_chooses(client, auth, w):
+    referral = make_referral(w["org"], name="ada l.")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    page = client.get("/referrals").get_data(as_text=True)
+    assert "Possibly someone already known" in page and "Accept for Ada L. (RS-1)" in page
+    token = csrf_from(page)
+    client.post(
+        f"/referrals/{referral.id}/accept",
+        data={"csrf_token": token, "existing": str(w["person"].id)},
+    )
+    db.session.expire_all()
+    assert db.session.get(Referral, referral.id).person_id == w["person"].id
+    assert count(Person) == 3
+
+
+def test_without_smtp_the_admin_sees_what_would_have_been_sent(client, auth, w):
+    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    token = auth.csrf("/referrals")
+    response = client.post(
+        f"/referrals/{referral.id}/accept", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Email is not set up" in response.get_data(as_text=True)
+    client.post("/sign-out", data={"csrf_token": token})
+    auth.sign_in(w["admin"])
+    page = client.get("/email/").get_data(as_text=True)
+    assert "gp@example.org" in page and "We have accepted the referral" in page
+
+
+def test_a_failed_send_is_kept_shown_and_retried(client, auth, w, smtp, app):
+    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    db.session.commit()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # no mail server there
+    auth.sign_in(w["supervisor"])
+    client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": auth.csrf("/referrals")})
+    db.session.expire_all()
+    row = db.session.scalar(select(OutboxEmail))
+    assert row.sent_at is None and row.attempts == 1 and row.last_error
+    app.config["SMTP_URL"] = smtp.url  # the mail server is back
+    client.post("/sign-out", data={"csrf_token": auth.csrf("/referrals")})
+    auth.sign_in(w["admin"])
+    page = client.get("/email/").get_data(as_text=True)
+    assert "1 failed" in page and "Last error" in page
+    client.post("/email/send", data={"csrf_token": csrf_from(page)})
+    assert [m["To"] for m in smtp.inbox.wait_for(1)] == ["gp@example.org"]
+    db.session.expire_all()
+    assert db.session.scalar(select(OutboxEmail)).sent_at is not None
+
+
+def test_another_organisations_referral_is_not_found(client, auth, w):
+    theirs = make_referral(w["other"], name="Cy N.")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    assert "Cy N." not in client.get("/referrals").get_data(as_text=True)
+    token = auth.csrf("/referrals")
+    assert (
+        client.post(f"/referrals/{theirs.id}/accept", data={"csrf_token": token}).status_code == 404
+    )
+    assert client.get(f"/referrals/{theirs.id}/decline").status_code == 404
+
+
+def test_discharge_records_the_reason_and_leaves_the_caseload(client, auth, w):
+    auth.sign_in(w["supervisor"])
+    url = f"/people/{w['person'].id}/discharge"
+    token = auth.csrf(url)
+    assert client.post(url, data={"csrf_token": token}).status_code == 422
+    client.post(url, data={"csrf_token": token, "reason": "moved_away", "summary": "To Leeds"})
+    db.session.expire_all()
+    person = db.session.get(Person, w["person"].id)
+    assert (person.status, person.discharge_reason, person.discharge_summary) == (
+        "closed",
+        "moved_away",
+        "To Leeds",
+    )
+    client.post("/sign-out", data={"csrf_token": token})
+    auth.sign_in(w["worker"])
+    assert "Ada L." not in client.get("/people").get_data(as_text=True)
