@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         my_journey,
         offline,
         overview,
+        passwords,
         privacy,
         referrals,
         reports,
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         privacy,
         audit,
         mail,
+        passwords,
     ):
         app.register_blueprint(area.bp)
 
