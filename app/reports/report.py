@@ -17,6 +17,7 @@ from app.entries.indicators import Scope, within
 from app.entries.queries import day_bounds, to_local
 from app.extensions import db
 from app.models import Entry, Funder, Organisation, Outcome, Person, User
+from app.referrals.report_section import breakdowns as referral_tables
 from app.reports.periods import Period
 
 SMALL = 5
@@ -119,6 +120,7 @@ def build(funder: Funder, period: Period) -> Report:
             "below is a true zero, not missing data."
         )
     report.breakdowns = _breakdowns(funder, scope, now, before, memo)
+    report.breakdowns += referral_tables(funder, period, previous)
     report.stories = _stories(funder, scope, now)
     return report
 
