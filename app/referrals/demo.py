@@ -78,11 +78,13 @@ def load(org: Organisation, rng: random.Random) -> None:
         .group_by(Person.id)
         .order_by(Person.id)
     ).all()
-    for i, (person, first) in enumerate(first_visits):
+    # Each waited a different number of days (so one more referral always moves the median).
+    waits = rng.sample(range(2, 2 + max(len(first_visits), 29)), k=len(first_visits))
+    for i, ((person, first), days) in enumerate(zip(first_visits, waits, strict=True)):
         referral(
             person.display_name,
             SOURCES[i % len(SOURCES)],
-            first - timedelta(days=rng.randint(2, 30), hours=rng.randint(0, 6)),
+            first - timedelta(days=days),
             status="accepted",
             person_id=person.id,
             referrer_name="Self" if SOURCES[i % len(SOURCES)] == "self" else "A partner",

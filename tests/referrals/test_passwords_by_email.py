@@ -9,14 +9,15 @@ from app.extensions import db
 from app.models import AccountToken, OutboxEmail, User, UserSession
 from app.models.clock import utcnow
 from tests.conftest import Auth, csrf_from
+from tests.fixtures.smtp import body
 from tests.trust.helpers import count
 
 NEW_PASSWORD = "plum kettle lantern"
 
 
 def link_in(message) -> str:
-    match = re.search(r"http://localhost(/set-password/\S+)", message.get_payload())
-    assert match, message.get_payload()
+    match = re.search(r"http://localhost(/set-password/\S+)", body(message))
+    assert match, body(message)
     return match.group(1)
 
 
@@ -108,7 +109,7 @@ def test_an_invitation_lets_the_new_member_choose_their_password(app, client, au
     user = db.session.scalar(select(User).where(User.email == "nia@riverside.example.org"))
     assert user.organisation_id == w["org"].id and user.role == "worker"
     [message] = smtp.inbox.wait_for(1)
-    assert "Riverside Support" in message.get_payload()
+    assert "Riverside Support" in body(message)
     fresh = app.test_client()
     assert set_password(fresh, link_in(message)).status_code == 303
     assert Auth(app.test_client()).sign_in(user, NEW_PASSWORD).status_code == 303

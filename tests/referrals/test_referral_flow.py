@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OutboxEmail, Person, Referral
 from tests.conftest import csrf_from
-from tests.fixtures.smtp import free_port
+from tests.fixtures.smtp import body, free_port
 from tests.referrals.conftest import make_referral
 from tests.trust.helpers import count
 
@@ -85,9 +85,9 @@ def test_accepting_puts_the_person_on_the_waiting_list_and_tells_the_referrer_on
     assert person.status == "waiting" and person.display_name == "Dee Q."
     messages = smtp.inbox.wait_for(1)
     assert [m["To"] for m in messages] == ["dr.rana@surgery.example.org"]
-    body = messages[0].get_payload()
-    assert referral.reference in body and "accepted" in body
-    assert "Dee" not in body and "left the house" not in body  # no names, no clinical detail
+    text = body(messages[0])
+    assert referral.reference in text and "accepted" in text
+    assert "Dee" not in text and "left the house" not in text  # no names, no clinical detail
     outbox_row = db.session.scalar(select(OutboxEmail))
     assert outbox_row.sent_at is not None and outbox_row.attempts == 1
     # Accepting again (a second tab) neither makes a second person nor a second email.
@@ -137,8 +137,8 @@ def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(clie
     db.session.expire_all()
     assert db.session.get(Referral, referral.id).decision_note == "Needs a crisis team today"
     [message] = smtp.inbox.wait_for(1)
-    assert "not able to accept" in message.get_payload()
-    assert "crisis" not in message.get_payload()
+    assert "not able to accept" in body(message)
+    assert "crisis" not in body(message)
     assert count(Person) == 3
 
 
@@ -151,7 +151,7 @@ def test_referring_on_says_where(client, auth, w, smtp):
         f"/referrals/{referral.id}/refer-on", data={"csrf_token": token, "where": "Mind in Town"}
     )
     [message] = smtp.inbox.wait_for(1)
-    assert "Mind in Town" in message.get_payload()
+    assert "Mind in Town" in body(message)
     db.session.expire_all()
     assert db.session.get(Referral, referral.id).status == "referred_on"
 
