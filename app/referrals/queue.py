@@ -11,6 +11,7 @@ from app.entries.queries import local_today
 from app.extensions import db
 from app.mail import outbox
 from app.models import Person, Referral, User
+from app.models.referral import DISCHARGE_REASONS
 from app.referrals import bp, decisions, intake, waiting
 from app.referrals.forms import DeclineForm, KeyWorkerForm, ReferOnForm, ReferralForm
 from app.setup.forms import options
@@ -192,3 +193,21 @@ def assign_key_worker(person_id: int):
 def waiting_past_target() -> list[waiting.Waiting]:
     """For the overview's attention section: people waiting longer than the target."""
     return waiting.past_target(current_user.organisation, local_today())
+
+
+@bp.app_template_global()
+def referrals_of(person: Person) -> list[Referral]:
+    """A person's referrals, first first: how they came to the service."""
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.person_id == person.id)
+            .order_by(Referral.received_at, Referral.id)
+        )
+    )
+
+
+@bp.app_template_global()
+def discharge_reason_label(reason: str | None) -> str:
+    """A discharge reason in words ("Not recorded" when closed before reasons were asked)."""
+    return DISCHARGE_REASONS.get(reason or "", "reason not recorded")

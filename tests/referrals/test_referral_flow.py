@@ -235,3 +235,65 @@ def test_discharge_records_the_reason_and_leaves_the_caseload(client, auth, w):
     client.post("/sign-out", data={"csrf_token": token})
     auth.sign_in(w["worker"])
     assert "Ada L." not in client.get("/people").get_data(as_text=True)
+
+
+def test_the_send_mail_command_sends_what_is_due(runner, w, smtp):
+    from app.mail import outbox
+
+    outbox.queue(w["org"].id, "referral", "gp@example.org", "Subject", "Body")
+    db.session.commit()
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0 and "Sent 1 email." in result.output
+    assert [m["To"] for m in smtp.inbox.wait_for(1)] == ["gp@example.org"]
+    assert runner.invoke(args=["send-mail"]).output.strip() == "Sent 0 emails."
+
+
+def test_an_admin_opens_the_form_and_sets_its_introduction(client, auth, w):
+    auth.sign_in(w["admin"])
+    token = auth.csrf("/referrals/settings")
+    bad = client.post(
+        "/referrals/settings",
+        data={"csrf_token": token, "slug": "Not OK!", "waiting_target_days": "0"},
+    )
+    assert bad.status_code == 422
+    assert client.get("/refer/riverside").status_code == 404
+    response = client.post(
+        "/referrals/settings",
+        data={
+            "csrf_token": token,
+            "referrals_open": "y",
+            "slug": "riverside",
+            "referral_intro": "We reply within a week.",
+            "waiting_target_days": "21",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get("/refer/riverside").get_data(as_text=True)
+    assert "We reply within a week." in page and "Send referral" in page
+    w["other"].slug = "hilltop"
+    db.session.commit()
+    taken = client.post(
+        "/referrals/settings",
+        data={"csrf_token": token, "slug": "hilltop", "waiting_target_days": "21"},
+    )
+    assert taken.status_code == 422 and "Another organisation" in taken.get_data(as_text=True)
+
+
+def test_waiting_past_the_target_shows_on_the_overview(client, auth, w, smtp):
+    from datetime import timedelta
+
+    from app.models.clock import utcnow
+
+    long_ago = make_referral(w["org"], name="Fay O.", received_at=utcnow() - timedelta(days=40))
+    recent = make_referral(w["org"], name="Gil P.", received_at=utcnow() - timedelta(days=3))
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    token = auth.csrf("/referrals")
+    for referral in (long_ago, recent):
+        client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
+    waiting = client.get("/referrals").get_data(as_text=True).split("Waiting list")[1]
+    assert waiting.index("Fay O.") < waiting.index("Gil P.")  # oldest first
+    assert "40 days waiting · past the target" in waiting
+    overview = client.get("/overview/").get_data(as_text=True)
+    section = overview.split("Waiting past the target")[1]
+    assert "Fay O." in section and "Gil P." not in section
