@@ -297,3 +297,39 @@ def test_waiting_past_the_target_shows_on_the_overview(client, auth, w, smtp):
     overview = client.get("/overview/").get_data(as_text=True)
     section = overview.split("Waiting past the target")[1]
     assert "Fay O." in section and "Gil P." not in section
+
+
+def test_erasing_a_person_erases_their_referral_but_keeps_it_counted(client, auth, w):
+    from datetime import date, timedelta
+
+    from app.referrals import figures
+    from app.reports.periods import custom
+
+    referral = make_referral(
+        w["org"],
+        name="Ada L.",
+        contact="07700 900999",
+        referrer_email="gp@example.org",
+        status="accepted",
+        person_id=w["person"].id,
+    )
+    db.session.commit()
+    period = custom(date.today() - timedelta(days=30), date.today() + timedelta(days=1))
+    before = figures.received_by_source(w["org"], period)
+    assert before["GP"] == 1
+    auth.sign_in(w["admin"])
+    token = auth.csrf(f"/people/{w['person'].id}/privacy")
+    response = client.post(
+        f"/people/{w['person'].id}/privacy/erase",
+        data={"csrf_token": token, "confirm_reference": "RS-1"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    erased = db.session.get(Referral, referral.id)
+    assert (erased.name, erased.contact, erased.reason, erased.referrer_email) == (
+        "Erased person",
+        "",
+        "",
+        "",
+    )
+    assert figures.received_by_source(w["org"], period) == before
