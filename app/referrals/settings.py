@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.access import allow
 from app.extensions import db
@@ -30,9 +31,15 @@ def settings():
             form.populate_obj(org)
             org.referral_reply = form.referral_reply.data or ""
             org.referral_intro = form.referral_intro.data or ""
-            db.session.commit()
-            flash("Referral settings saved.", "info")
-            return redirect(url_for("referrals.settings"), code=303)
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # Another organisation took the address in the same moment (a unique key).
+                db.session.rollback()
+                form.slug.errors.append("Another organisation uses that address. Choose another.")
+            else:
+                flash("Referral settings saved.", "info")
+                return redirect(url_for("referrals.settings"), code=303)
     status = 422 if form.errors else 200
     return render_template(
         "referrals/settings.html", org=org, form=form, default_reply=DEFAULT_REPLY
