@@ -333,3 +333,29 @@ def test_erasing_a_person_erases_their_referral_but_keeps_it_counted(client, aut
         "",
     )
     assert figures.received_by_source(w["org"], period) == before
+
+
+def test_the_admins_wording_is_used_for_the_referrers_email(client, auth, w, smtp):
+    w["org"].referral_reply = "Dear colleague, about {reference}: {outcome} — {organisation}"
+    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": auth.csrf("/referrals")})
+    [message] = smtp.inbox.wait_for(1)
+    assert body(message).strip() == (
+        f"Dear colleague, about {referral.reference}: We have accepted the referral and will "
+        "be in touch with them. — Riverside Support"
+    )
+
+
+def test_the_new_referrals_poll_gets_only_the_list(client, auth, w):
+    make_referral(w["org"], name="Hal T.")
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    response = client.get(
+        "/referrals", headers={"HX-Request": "true", "HX-Target": "new-referrals"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Hal T." in html
+    assert html.lstrip().startswith("<section") and "Waiting list" not in html
+    assert "HX-Target" in response.headers["Vary"]
