@@ -45,11 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports,
         journey,
         ladder_sets,
+        mail,
         measures,
         my_journey,
         offline,
         overview,
+        passwords,
         privacy,
+        referrals,
         reports,
         request_limits,
         security,
@@ -83,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         my_journey,
         offline,
         overview,
+        referrals,
         journey,
         measures,
         reports,
@@ -97,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         help,
         group_sessions,
         visits,
+        mail,
+        passwords,
     ):
         app.register_blueprint(area.bp)
     app.register_blueprint(group_sessions.mhsds.bp)

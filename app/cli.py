@@ -36,6 +36,9 @@ def register(app: Flask) -> None:
     from app.reports.cli import report_command
 
     app.cli.add_command(report_command)
+    from app.mail.cli import send_mail_command
+
+    app.cli.add_command(send_mail_command)
 
 
 def _password(own_words: list[str], prompt_env: str = "STEPLADDER_ADMIN_PASSWORD") -> str:

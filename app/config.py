@@ -57,6 +57,11 @@ def load(instance_path: str) -> dict:
         # "from where" depend on it. 0 when the app faces the network itself.
         "TRUSTED_PROXIES": int(os.environ.get("STEPLADDER_TRUSTED_PROXIES", "0")),
         "UNDO_WINDOW": timedelta(hours=24),
+        # Email: smtp://user:pass@host:587?starttls=1 or smtps://…; empty means "not set up",
+        # and the admin's Email page shows what would have been sent.
+        "SMTP_URL": os.environ.get("STEPLADDER_SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("STEPLADDER_MAIL_FROM", "stepladder@localhost"),
+        "MAIL_IN_BACKGROUND": True,
     }
 
 

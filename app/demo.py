@@ -24,6 +24,7 @@ from app.models import (
     funder_viewer,
 )
 from app.models.clock import utcnow
+from app.referrals import demo as referrals_demo
 from app.sessions import demo as sessions_demo
 
 ORGANISATION = "Demo Recovery Centre"
@@ -127,6 +128,7 @@ def load_demo(seed: int = 7) -> Organisation:
     sessions_demo.load(org, now)
     db.session.flush()
     demo_measures.load(org, _people(org), _council(org), now)
+    referrals_demo.load(org, rng)
     db.session.commit()
     return org
 

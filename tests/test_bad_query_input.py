@@ -10,7 +10,7 @@ import pytest
 
 from app import params
 from app.extensions import db
-from app.models import Funder, MeasurePlan, PendingImport
+from app.models import Funder, MeasurePlan, PendingImport, Referral
 from tests.fixtures.factories import make_entry, make_group_session
 
 HOSTILE = [
@@ -71,7 +71,11 @@ def rows(w):
     )
     group_session = make_group_session(w["activity"], w["worker"], [w["person"]])
     measure = MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs")
-    db.session.add_all([funder, pending, measure])
+    referral = Referral(
+        organisation_id=w["org"].id, reference="R-TEST01", name="Ada", reason="x", source="gp"
+    )
+    w["org"].slug, w["org"].referrals_open = "riverside", True
+    db.session.add_all([funder, pending, measure, referral])
     db.session.commit()
     return {
         "person_id": [w["person"].id],
@@ -85,6 +89,8 @@ def rows(w):
         "fmt": ["csv", "xlsx"],
         "group_session_id": [group_session.id],
         "key": ["swemwbs"],
+        "referral_id": [referral.id],
+        "slug": ["riverside"],
     }
 
 

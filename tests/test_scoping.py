@@ -45,6 +45,18 @@ def _other_import_token(w):
         return pending.save("people.csv", ["Name"], [["Someone"]])
 
 
+def _other_referral(w):
+    """A new referral to another organisation."""
+    from app.models import Referral
+
+    referral = Referral(
+        organisation_id=w["other"].id, reference="R-OTHER1", name="Cy N.", reason="x", source="gp"
+    )
+    db.session.add(referral)
+    db.session.flush()
+    return referral
+
+
 # How to find another organisation's row for each kind of id a route can take.
 ID_SOURCES = {
     "person_id": lambda w: w["other_person"].id,
@@ -59,9 +71,10 @@ ID_SOURCES = {
     "group_session_id": lambda w: (
         make_group_session(w["other_activity"], w["other_worker"], [w["other_person"]]).id
     ),
+    "referral_id": lambda w: _other_referral(w).id,
 }
 # Route arguments that are not ids, with a value that makes the URL valid.
-NOT_IDS = {"filename": "x", "fmt": "csv", "key": "swemwbs"}
+NOT_IDS = {"filename": "x", "fmt": "csv", "key": "swemwbs", "slug": "x"}
 
 
 def _routes_with_ids():

@@ -100,8 +100,10 @@ def caseload_people(
 ) -> list[tuple[Person, datetime | None]]:
     """A worker's people (or the organisation's), most recently seen first, with last-seen time."""
     last = latest_effective(Person.id).label("last_seen")
+    # Waiting people are on their key worker's caseload too: the first contact ends the wait.
     query = select(Person, last).where(
-        Person.organisation_id == user.organisation_id, Person.status == "active"
+        Person.organisation_id == user.organisation_id,
+        Person.status.in_(("active", "waiting")),
     )
     if not everyone:
         query = query.join(caseload, caseload.c.person_id == Person.id).where(

@@ -174,6 +174,10 @@ def store(entry: Entry, worker: User) -> Recorded:
     phone was told is stored always has its audit row, in one commit."""
     identity = entry.identity()
     db.session.add(entry)
+    # The first contact with someone on the waiting list ends their wait (same commit).
+    person = db.session.get(Person, entry.person_id)
+    if person is not None and person.status == "waiting" and entry.kind != "void":
+        person.status = "active"
     if entry.activity_id:
         worker.last_activity_id = entry.activity_id
     if entry.mode:

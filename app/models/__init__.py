@@ -1,5 +1,6 @@
 """The domain: import every model so Alembic and the app see the whole schema."""
 
+from app.models.account_token import AccountToken
 from app.models.attempt import Attempt
 from app.models.audit import AuditEvent
 from app.models.entry import KINDS, Entry
@@ -13,6 +14,7 @@ from app.models.funding import (
 )
 from app.models.group_session import GroupSession, group_session_facilitator, group_session_member
 from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.mail import OutboxEmail
 from app.models.measure import (
     MeasurePlan,
     MeasureReading,
@@ -25,12 +27,14 @@ from app.models.next_visit import NextVisit
 from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
+from app.models.referral import Referral
 from app.models.story import Story
 from app.models.user import ROLES, User, UserSession
 
 __all__ = [
     "KINDS",
     "ROLES",
+    "AccountToken",
     "Activity",
     "Attempt",
     "AuditEvent",
@@ -46,10 +50,12 @@ __all__ = [
     "Entry",
     "NextVisit",
     "Organisation",
+    "OutboxEmail",
     "Outcome",
     "PendingImport",
     "Person",
     "Plan",
+    "Referral",
     "Rung",
     "Story",
     "User",

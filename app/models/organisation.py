@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -24,6 +24,14 @@ class Organisation(db.Model):
     # a report's table groups like with like; a field with no list is typed in.
     demographic_options: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     setup_done: Mapped[bool] = mapped_column(default=False)
+    # The public referral form lives at /refer/<slug> while referrals_open is on.
+    slug: Mapped[str | None] = mapped_column(String(60), unique=True)
+    referrals_open: Mapped[bool] = mapped_column(default=False)
+    referral_intro: Mapped[str] = mapped_column(Text, default="")
+    # People waiting longer than this many days appear on the attention list.
+    waiting_target_days: Mapped[int] = mapped_column(default=28)
+    # The email to a referrer about the outcome; {reference}, {outcome}, {organisation}.
+    referral_reply: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -30,12 +30,16 @@ class Person(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str] = mapped_column(String(40))
+    # active, waiting (accepted from a referral, not yet contacted) or closed.
     status: Mapped[str] = mapped_column(String(10), default="active")
     consent_date: Mapped[date | None]
     # What the person agreed to: "records" (the work itself) or "records,stories".
     consent_scope: Mapped[str] = mapped_column(String(100), default="records")
     demographics: Mapped[dict] = mapped_column(JSON, default=dict)
     closed_on: Mapped[date | None]
+    # Why the person's time with the service ended (app.models.referral.DISCHARGE_REASONS).
+    discharge_reason: Mapped[str | None] = mapped_column(String(20))
+    discharge_summary: Mapped[str] = mapped_column(Text, default="")
     # Set when identifying data was erased (on request or at the end of retention).
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,7 +16,7 @@ from app.entries.queries import local_today
 from app.extensions import db
 from app.imports import pending
 from app.measures import privacy as measure_privacy
-from app.models import AuditEvent, Entry, Organisation, Person, Plan
+from app.models import AuditEvent, Entry, Organisation, Person, Plan, Referral
 from app.models.clock import utcnow
 
 ERASED_NAME = "Erased person"
@@ -49,7 +49,26 @@ def erase(person: Person) -> None:
     person.status = "closed"
     person.closed_on = person.closed_on or local_today()
     person.erased_at = utcnow()
+    person.discharge_summary = ""
     db.session.execute(update(Plan).where(Plan.person_id == person.id).values(own_words=""))
+    # Their referrals keep source, outcome and dates (the referral figures), nothing else.
+    db.session.execute(
+        update(Referral)
+        .where(Referral.person_id == person.id)
+        .values(
+            name=ERASED_NAME,
+            contact="",
+            contact_preference="",
+            language="",
+            reason="",
+            referrer_name="",
+            referrer_organisation="",
+            referrer_role="",
+            referrer_email="",
+            referrer_phone="",
+            decision_note="",
+        )
+    )
     db.session.execute(
         update(Entry)
         .where(Entry.person_id == person.id)

@@ -21,6 +21,7 @@ from app.entries.queries import day_bounds, to_local
 from app.extensions import db
 from app.measures import report as measure_report
 from app.models import Entry, Funder, Organisation, Outcome, Person
+from app.referrals.report_section import breakdowns as referral_tables
 from app.reports import targets
 from app.reports.periods import Period
 from app.sessions import report_section
@@ -165,6 +166,7 @@ def build(funder: Funder, period: Period) -> Report:
             report_section.rows(scope, bounds, contacts),
         )
     )
+    report.breakdowns += referral_tables(funder, period, previous)
     report.stories = _stories(funder, scope, bounds["now"])
     report.measures = measure_report.sections(funder, bounds["now"], bounds["before"])
     return report

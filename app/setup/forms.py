@@ -95,7 +95,9 @@ class PersonForm(FlaskForm):
     )
     reference = StringField("Reference", [required("reference"), Length(max=40)], filters=[strip])
     status = RadioField(
-        "Status", choices=options([("active", "Active"), ("closed", "Closed")]), default="active"
+        "Status",
+        choices=options([("active", "Active"), ("waiting", "Waiting"), ("closed", "Closed")]),
+        default="active",
     )
     closed_on = DateField("Closed on (if closed)", [Optional()])
     consent_date = DateField("Consent given on", [Optional()])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.demo import load_demo
 from app.extensions import db
-from app.models import Person, User, caseload
+from app.models import Person, Referral, User, caseload
 from tests.conftest import Auth
 from tests.fixtures.factories import make_org, make_user
 from tests.trust.helpers import app_rules, fill_rule
@@ -96,6 +96,10 @@ def test_another_organisations_admin_sees_none_of_the_demo(app, demo):
     urls |= rule_urls(app, org.id, [p.id for p in people[:3]])
     assert any(f"/people/{people[0].id}" in u for u in urls)
     secrets_ = {p.display_name for p in people} | {p.reference for p in people}
+    # Referrals not yet accepted are no one's person, but just as private.
+    referrals = list(db.session.scalars(select(Referral).where(Referral.organisation_id == org.id)))
+    secrets_ |= {r.name for r in referrals} | {r.reference for r in referrals}
+    assert any("/referrals" in u for u in urls)
     for email in ("admin@hostile.example.org", "worker@hostile.example.org"):
         assert leaks(_client(app, email), urls, secrets_) == []
 

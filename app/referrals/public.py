@@ -1,0 +1,52 @@
+"""The public referral form at /refer/<slug>: no account, nothing shown back but a reference."""
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from app.access import public
+from app.extensions import csrf, db, limiter
+from app.models import Organisation
+from app.referrals import bp, intake, limits
+from app.referrals.forms import ReferralForm
+
+# A whole referral is a few kilobytes; anything much larger is not a referral.
+MAX_BODY = 32 * 1024
+
+
+@bp.record_once
+def _register_body_limit(state) -> None:
+    # First of all before-request hooks: CSRF and the audit trail read the form, so the
+    # limit must be in place before them for an oversized post to be refused (413) unread.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
+
+
+def _body_limit() -> None:
+    if request.endpoint == "referrals.refer":
+        request.max_content_length = MAX_BODY
+
+
+def _open_form(slug: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug[:60]))
+    if org is None or not org.referrals_open:
+        abort(404)
+    return org
+
+
+@bp.route("/refer/<slug>", methods=["GET", "POST"])
+@limiter.limit(limits.REFERRAL_PER_ADDRESS, methods=["POST"])
+@csrf.exempt  # checked by the form itself, after the body limit below is in place
+@public
+def refer(slug: str):
+    """Anyone may refer someone (or themselves); the answer is an acknowledgement only."""
+    org = _open_form(slug)
+    form = ReferralForm()
+    if form.validate_on_submit():
+        if form.website.data:
+            # A robot filled in the hidden field: it sees the same answer, nothing is kept.
+            return render_template(
+                "referrals/thanks.html", org=org, reference=intake.new_reference()
+            ), 200
+        referral = intake.store(form, org.id)
+        return render_template("referrals/thanks.html", org=org, reference=referral.reference), 200
+    status = 422 if form.errors else 200
+    return render_template("referrals/public.html", org=org, form=form), status

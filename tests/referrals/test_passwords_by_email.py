@@ -1,0 +1,127 @@
+"""Staff invitations and "forgot password": one-time, expiring links sent by real email."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import AccountToken, OutboxEmail, User, UserSession
+from app.models.clock import utcnow
+from tests.conftest import Auth, csrf_from
+from tests.fixtures.smtp import body
+from tests.trust.helpers import count
+
+NEW_PASSWORD = "plum kettle lantern"
+
+
+def link_in(message) -> str:
+    match = re.search(r"http://localhost(/set-password/\S+)", body(message))
+    assert match, body(message)
+    return match.group(1)
+
+
+def ask_for_reset(client, email: str):
+    token = csrf_from(client.get("/forgot-password").get_data(as_text=True))
+    return client.post("/forgot-password", data={"email": email, "csrf_token": token})
+
+
+def set_password(client, path: str, password: str = NEW_PASSWORD):
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(
+        path, data={"csrf_token": token, "new_password": password, "confirm": password}
+    )
+
+
+def test_sign_in_page_offers_forgot_password(client):
+    assert 'href="/forgot-password"' in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_a_reset_link_works_once_and_ends_every_session(app, client, w, smtp):
+    signed_in = app.test_client()
+    Auth(signed_in).sign_in(w["worker"])
+    assert signed_in.get("/people").status_code == 200
+    response = ask_for_reset(client, "Worker@Riverside.example.org")
+    assert "If an account uses that address" in response.get_data(as_text=True)
+    [message] = smtp.inbox.wait_for(1)
+    assert message["To"] == "worker@riverside.example.org"
+    path = link_in(message)
+    assert set_password(client, path).status_code == 303
+    # The old sessions are over, the new password works, the old one does not.
+    assert signed_in.get("/people").status_code in (302, 401)
+    assert count(UserSession) == 0
+    assert Auth(app.test_client()).sign_in(w["worker"]).status_code == 401
+    assert Auth(app.test_client()).sign_in(w["worker"], NEW_PASSWORD).status_code == 303
+    # Single use: the same link again is gone.
+    assert client.get(path).status_code == 404
+    assert set_password(client, path, "another fine password").status_code == 404
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client, w, smtp):
+    known = ask_for_reset(client, w["worker"].email)
+    unknown = ask_for_reset(client, "nobody@riverside.example.org")
+    assert known.status_code == unknown.status_code == 200
+    strip_token = re.compile(r'name="csrf_token"[^>]*>')
+    assert strip_token.sub("", known.get_data(as_text=True)) == strip_token.sub(
+        "", unknown.get_data(as_text=True)
+    )
+    smtp.inbox.wait_for(1)
+    assert count(OutboxEmail) == 1 and [m["To"] for m in smtp.inbox.messages] == [w["worker"].email]
+
+
+def test_an_expired_link_does_not_work(client, w, smtp):
+    ask_for_reset(client, w["worker"].email)
+    path = link_in(smtp.inbox.wait_for(1)[0])
+    db.session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert client.get(path).status_code == 404
+
+
+def test_asking_for_a_reset_is_rate_limited_per_account(client, w, smtp):
+    answers = [ask_for_reset(client, w["worker"].email).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert count(AccountToken) == 3
+
+
+def test_a_weak_password_is_refused_and_the_link_still_works(client, w, smtp):
+    ask_for_reset(client, w["worker"].email)
+    path = link_in(smtp.inbox.wait_for(1)[0])
+    assert set_password(client, path, "short").status_code == 422
+    assert set_password(client, path).status_code == 303
+
+
+def test_an_invitation_lets_the_new_member_choose_their_password(app, client, auth, w, smtp):
+    auth.sign_in(w["admin"])
+    token = auth.csrf("/setup/staff/invite")
+    response = client.post(
+        "/setup/staff/invite",
+        data={
+            "csrf_token": token,
+            "name": "Nia Newstart",
+            "email": "Nia@riverside.example.org",
+            "role": "worker",
+        },
+    )
+    assert response.status_code == 303
+    user = db.session.scalar(select(User).where(User.email == "nia@riverside.example.org"))
+    assert user.organisation_id == w["org"].id and user.role == "worker"
+    [message] = smtp.inbox.wait_for(1)
+    assert "Riverside Support" in body(message)
+    fresh = app.test_client()
+    assert set_password(fresh, link_in(message)).status_code == 303
+    assert Auth(app.test_client()).sign_in(user, NEW_PASSWORD).status_code == 303
+
+
+def test_inviting_an_existing_address_is_refused(client, auth, w):
+    auth.sign_in(w["admin"])
+    token = auth.csrf("/setup/staff/invite")
+    response = client.post(
+        "/setup/staff/invite",
+        data={"csrf_token": token, "name": "Again", "email": w["worker"].email, "role": "worker"},
+    )
+    assert response.status_code == 422
+    assert "already has an account" in response.get_data(as_text=True)
+    assert count(AccountToken) == 0
