@@ -47,6 +47,7 @@ PLAIN_ROUTES = [
     ("GET", "/setup/people"),
     ("GET", "/setup/people/new"),
     ("POST", "/setup/people/new"),
+    ("POST", "/setup/people/give"),
     ("GET", "/setup/staff"),
     ("POST", "/setup/staff"),
     ("GET", "/setup/organisation"),
