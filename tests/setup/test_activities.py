@@ -12,7 +12,7 @@ def _names(org, retired=False):
         db.session.scalars(
             select(Activity.name)
             .where(Activity.organisation_id == org.id, Activity.retired == retired)
-            .order_by(Activity.position)
+            .order_by(Activity.position, Activity.id)
         )
     )
 
