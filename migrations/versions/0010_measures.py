@@ -37,7 +37,9 @@ def upgrade():
         _fk("measure_plan", "organisation_id", "organisation"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measure_plan")),
         sa.UniqueConstraint(
-            "organisation_id", "measure_key", name=op.f("uq_measure_plan_organisation_id_measure_key")
+            "organisation_id",
+            "measure_key",
+            name=op.f("uq_measure_plan_organisation_id_measure_key"),
         ),
     )
     op.create_table(
