@@ -26,6 +26,7 @@ Public functions
 - `tally_by(column, conditions, start, end)` — the same, one Tally per value of `column`.
 - `moves_on_ladder()` — SQL: the entries that set where a person stands on a ladder (a step,
   or a setback going back to a named lower rung); distance travelled follows them.
+- `tally_entries(entries, start, end)` — the same for entries already loaded (a person's).
 - `counts(organisation_id, start, end, **filters)` — steps, contacts and people for an
   organisation, optionally narrowed to a worker, activity or outcome (My week, tests).
 """
@@ -196,6 +197,16 @@ def tally_by(column, conditions: list, start: datetime, end: datetime) -> dict:
     for kind, at, person_id, *rest in _rows(conditions, start, end, column):
         *key, group = rest
         add_row(found.setdefault(group, Tally()), days, kind, at, person_id, *key)
+    return found
+
+
+def tally_entries(entries, start: datetime, end: datetime) -> Tally:
+    """One Tally of already-loaded effective entries, those recorded in [start, end)."""
+    days, found = LocalDays(start, end), Tally()
+    for entry in entries:
+        if start <= entry.recorded_at < end:
+            key = tuple(getattr(entry, column.key) for column in CONTACT_KEY[1:])
+            found.add(entry.kind, entry.person_id, days.day_of(entry.recorded_at), key)
     return found
 
 

@@ -174,18 +174,15 @@ class Ladder:
         return self.current.position - self.first.position
 
 
-def ladder_entries(person_id: int) -> list[Entry]:
-    """A person's effective steps and setbacks, oldest first: one read for the ladders and the
-    journey's charts."""
+def ladder_entries(person_id: int, every_kind: bool = False) -> list[Entry]:
+    """A person's effective steps and setbacks (or, with `every_kind`, all their effective
+    entries), oldest first: one read for the ladders and the journey's charts and counts."""
+    conditions = [Entry.person_id == person_id, effective()]
+    if not every_kind:
+        conditions.append(Entry.kind.in_(("step", "setback")))
     return list(
         db.session.scalars(
-            select(Entry)
-            .where(
-                Entry.person_id == person_id,
-                Entry.kind.in_(("step", "setback")),
-                effective(),
-            )
-            .order_by(Entry.recorded_at, Entry.received_at)
+            select(Entry).where(*conditions).order_by(Entry.recorded_at, Entry.received_at)
         )
     )
 

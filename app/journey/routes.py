@@ -11,7 +11,7 @@ from app.access import OFFICE, allow, person_or_404
 from app.entries import counting, queries, timeline
 from app.extensions import db
 from app.journey.rules import may_change
-from app.models import KINDS, Entry, Outcome, User
+from app.models import KINDS, Outcome, User
 from app.models.clock import utcnow
 from app.models.entry import KIND_LABELS
 
@@ -55,21 +55,21 @@ def person(person_id: int):
     last = queries.last_seen_at(person.id)
     org = current_user.organisation_id
     amended = queries.amended_map(org, [e.id for e in entries])
+    every = queries.ladder_entries(person.id, every_kind=True)
     now = utcnow()
     return render_template(
         "journey/person.html",
         person=person,
-        progress=_outcome_progress(person, queries.ladder_entries(person.id)),
+        progress=_outcome_progress(person, [e for e in every if e.kind in ("step", "setback")]),
         entries=entries,
         amended=amended,
         changeable={e.id for e in entries if may_change(e, current_user, amended, now)},
         filters=filters,
         last_seen=last,
         days_since=queries.local_days_since(last, today) if last else None,
-        # Counted by the same layer as the dashboard and the reports.
-        recent=counting.tally(
-            [Entry.person_id == person.id],
-            *queries.day_bounds(today - timedelta(days=89), today),
+        # Counted by the same layer as the dashboard and the reports, from the one read.
+        recent=counting.tally_entries(
+            every, *queries.day_bounds(today - timedelta(days=89), today)
         ),
         kinds=[(k, KIND_LABELS[k]) for k in KINDS],
         outcomes=db.session.scalars(
