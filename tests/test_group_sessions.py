@@ -86,6 +86,21 @@ def test_a_new_session_with_an_unknown_activity_is_refused_and_nothing_saved(cli
     assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
 
 
+@pytest.mark.parametrize("days", [-400, 400])
+def test_a_session_more_than_a_year_away_is_refused(client, auth, w, days):
+    auth.sign_in(w["worker"])
+    token = auth.csrf("/sessions/new")
+    data = {
+        "csrf_token": token,
+        "activity": w["activity"].id,
+        "held_on": (local_today() + timedelta(days=days)).isoformat(),
+    }
+    response = client.post("/sessions/new", data=data)
+    assert response.status_code == 422
+    assert "within a year of today" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
+
+
 def test_the_regular_members_are_those_on_the_activitys_last_register(client, auth, w, group):
     auth.sign_in(w["supervisor"])
     token = auth.csrf("/sessions/new")

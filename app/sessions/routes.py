@@ -143,8 +143,8 @@ def new():
     if not form.validate():
         return render_template("sessions/new.html", form=form), 422
     today = queries.local_today()
-    if form.held_on.data < today - OLDEST:
-        form.held_on.errors.append("A session more than a year ago cannot be recorded.")
+    if not today - OLDEST <= form.held_on.data <= today + OLDEST:
+        form.held_on.errors.append("Choose a day within a year of today.")
         return render_template("sessions/new.html", form=form), 422
     activity = scoped(Activity, form.activity.data)
     chosen = set(form.people.data or [])
