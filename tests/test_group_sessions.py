@@ -86,6 +86,21 @@ def test_a_new_session_with_an_unknown_activity_is_refused_and_nothing_saved(cli
     assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
 
 
+@pytest.mark.parametrize("days", [-400, 400])
+def test_a_session_more_than_a_year_away_is_refused(client, auth, w, days):
+    auth.sign_in(w["worker"])
+    token = auth.csrf("/sessions/new")
+    data = {
+        "csrf_token": token,
+        "activity": w["activity"].id,
+        "held_on": (local_today() + timedelta(days=days)).isoformat(),
+    }
+    response = client.post("/sessions/new", data=data)
+    assert response.status_code == 422
+    assert "within a year of today" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(GroupSession)) == 0
+
+
 def test_the_regular_members_are_those_on_the_activitys_last_register(client, auth, w, group):
     auth.sign_in(w["supervisor"])
     token = auth.csrf("/sessions/new")
@@ -282,3 +297,29 @@ def test_concurrent_posts_of_one_register_store_each_entry_once(app, w, group):
         thread.join()
     assert sorted(statuses) == [200, 200, 200, 201]
     assert sorted(e.kind for e in _entries(group.id)) == ["dna", "seen"]
+
+
+def test_left_early_is_offered_where_the_session_wants_it(client, auth, w):
+    session = make_group_session(
+        w["activity"], w["worker"], [w["person"], w["person2"]], minutes=60, offers_left_early=True
+    )
+    plain = make_group_session(w["activity"], w["worker"], [w["person"]])
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    assert "Left early" in client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "Left early" not in client.get(f"/sessions/{plain.id}").get_data(as_text=True)
+    token = auth.csrf(f"/sessions/{session.id}")
+    marks = {w["person"]: "left_early", w["person2"]: "attended"}
+    assert _post_register(client, token, session, marks).status_code == 201
+    left, stayed = sorted(_entries(session.id), key=lambda e: e.person_id != w["person"].id)
+    assert (left.kind, left.note, left.minutes, left.mode) == (
+        "seen",
+        "Left early",
+        None,
+        "face_to_face",
+    )
+    assert (stayed.kind, stayed.note, stayed.minutes) == ("seen", "", 60)
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "Ada L.: Left early" in page and "Bo M.: Attended" in page
+    refused = _post_register(client, token, plain, {w["person"]: "left_early"})
+    assert refused.status_code == 422 and _entries(plain.id) == []

@@ -133,3 +133,18 @@ def test_a_visit_cannot_be_set_for_someone_off_the_caseload(client, w, worker):
     assert _set(client, worker, w["person2"], when="today").status_code == 404
     assert _set(client, worker, w["other_person"], when="today").status_code == 404
     assert _visit(w["person2"]) is None
+
+
+def test_a_visit_with_another_organisations_activity_is_refused(client, w, worker):
+    response = _set(client, worker, w["person"], when="today", activity=w["other_activity"].id)
+    assert response.status_code == 404
+    assert _visit(w["person"]) is None
+
+
+def test_a_visit_keeps_its_chosen_activity(client, w, worker):
+    _set(client, worker, w["person"], when="week", activity=w["activity"].id)
+    visit = _visit(w["person"])
+    assert (visit.activity_id, visit.due_on) == (
+        w["activity"].id,
+        local_today() + timedelta(days=7),
+    )

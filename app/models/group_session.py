@@ -48,6 +48,8 @@ class GroupSession(db.Model):
     register_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
     register_saved_at: Mapped[datetime | None]
     anonymous_attendees: Mapped[int] = mapped_column(default=0)
+    # Whether the register offers "Left early" beside Attended and Did not attend.
+    offers_left_early: Mapped[bool] = mapped_column(default=False)
 
     activity: Mapped["Activity"] = relationship()
     created_by: Mapped["User"] = relationship()

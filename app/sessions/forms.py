@@ -33,6 +33,7 @@ class NewSessionForm(FlaskForm):
     )
     facilitators = CheckboxesField("Facilitators", coerce=int)
     people = CheckboxesField("People on the register", coerce=int)
+    left_early = BooleanField("Offer “Left early” on the register")
     regulars = BooleanField(
         "Add the regular members (those on the last register of the same group)"
     )

@@ -24,8 +24,11 @@ from app.models import Entry, GroupSession, User
 from app.models.clock import utcnow
 
 ATTENDED = "attended"
+LEFT_EARLY = "left_early"
 DID_NOT_ATTEND = "dna"
-MARKS = {ATTENDED: "seen", DID_NOT_ATTEND: "dna"}
+# Each mark's entry kind: someone who left early attended (a contact), and the note says so.
+MARKS = {ATTENDED: "seen", LEFT_EARLY: "seen", DID_NOT_ATTEND: "dna"}
+LEFT_EARLY_NOTE = "Left early"
 
 
 @dataclass
@@ -64,7 +67,8 @@ def build(
     members = {person.id: person for person in session.members}
     if set(marks) - set(members):
         raise EntryError("Someone marked is not on this register. Please reload the page.")
-    if any(mark not in MARKS for mark in marks.values()):
+    allowed = set(MARKS) if session.offers_left_early else {ATTENDED, DID_NOT_ATTEND}
+    if any(mark not in allowed for mark in marks.values()):
         raise EntryError("Mark each person Attended or Did not attend.")
     if not marks and not anonymous:
         raise EntryError("Mark who attended, or count the drop-in attendees, before saving.")
@@ -77,8 +81,10 @@ def build(
             kind=MARKS[mark],
             recorded_at=when,
             activity_id=session.activity_id,
-            mode="face_to_face" if mark == ATTENDED else None,
+            mode=None if mark == DID_NOT_ATTEND else "face_to_face",
+            # Someone who left early was there for less than the session's length: unknown.
             minutes=session.minutes if mark == ATTENDED else None,
+            note=LEFT_EARLY_NOTE if mark == LEFT_EARLY else "",
             session_id=session.id,
         )
         for person_id, mark in sorted(marks.items())

@@ -143,8 +143,8 @@ def new():
     if not form.validate():
         return render_template("sessions/new.html", form=form), 422
     today = queries.local_today()
-    if form.held_on.data < today - OLDEST:
-        form.held_on.errors.append("A session more than a year ago cannot be recorded.")
+    if not today - OLDEST <= form.held_on.data <= today + OLDEST:
+        form.held_on.errors.append("Choose a day within a year of today.")
         return render_template("sessions/new.html", form=form), 422
     activity = scoped(Activity, form.activity.data)
     chosen = set(form.people.data or [])
@@ -158,6 +158,7 @@ def new():
         held_on=form.held_on.data,
         starts_at=form.starts_at.data,
         minutes=form.minutes.data,
+        offers_left_early=form.left_early.data,
         created_by_id=current_user.id,
         members=members,
         facilitators=list(
@@ -205,7 +206,7 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
     marks = {}
     if session.register_id:
         marks = {
-            e.person_id: e.kind
+            e.person_id: _mark_words(e)
             for e in db.session.scalars(
                 select(Entry).where(Entry.session_id == session.id, queries.effective())
             )
@@ -296,6 +297,13 @@ def save_register(group_session_id: int):
     if request.headers.get("HX-Request"):
         return _fragment(_register_context(session, saved=saved)), status
     return redirect(url_for(".show", group_session_id=session.id), code=303)
+
+
+def _mark_words(entry: Entry) -> str:
+    """How a saved register reads one person's entry."""
+    if entry.kind == "dna":
+        return "Did not attend"
+    return "Left early" if entry.note == register.LEFT_EARLY_NOTE else "Attended"
 
 
 def _marks(data) -> dict[int, str]:

@@ -28,6 +28,7 @@ def upgrade():
         sa.Column("register_id", sa.Uuid(), nullable=True),
         sa.Column("register_saved_at", sa.DateTime(), nullable=True),
         sa.Column("anonymous_attendees", sa.Integer(), nullable=False),
+        sa.Column("offers_left_early", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
