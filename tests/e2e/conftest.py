@@ -91,7 +91,9 @@ class LiveServer:
                         return self
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError("server did not start:\n" + self.output())
+        output = self.output()
+        self.stop()  # nothing may outlive a server that never answered
+        raise RuntimeError("server did not start:\n" + output)
 
     def output(self) -> str:
         with open(self.log_path) as log:
@@ -103,7 +105,11 @@ class LiveServer:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                # A loaded machine can take longer than that to stop gunicorn gracefully:
+                # kill it, and wait, so no process outlives its test (an unwaited one warns
+                # later, in whichever test happens to be running).
                 self.process.kill()
+                self.process.wait()
         self.log.close()
 
 
