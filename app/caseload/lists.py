@@ -83,7 +83,11 @@ def people(
     """The people matching `filters`, with their last-seen time, in the order asked for."""
     last = queries.latest_effective(Person.id).label("last_seen")
     query = select(Person, last).where(Person.organisation_id == user.organisation_id)
-    if filters.status != "all":
+    if filters.status == "active":
+        # A person accepted from a referral waits on their key worker's caseload until the
+        # first contact: "active" lists them too.
+        query = query.where(Person.status.in_(("active", "waiting")))
+    elif filters.status != "all":
         query = query.where(Person.status == filters.status)
     if not everyone:
         query = query.join(caseload, caseload.c.person_id == Person.id).where(

@@ -55,12 +55,15 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Measure: SWEMWBS"]
     figures = {r["Item"]: (r["This period"], r["Previous period"]) for r in rows}
+    notes = {r["Item"]: r["Note"] for r in rows}
     assert figures["People with a baseline"] == ("6", "0")
     assert figures["People with a follow-up (a pair)"] == ("6", "0")
     assert figures["Follow-up rate (%)"][0] == "100"
     assert figures["Mean change"][0] == "2.33"
-    assert figures["Reliably improved"][0] == "fewer than 5"
-    assert figures["No reliable change"][0] == "fewer than 5"
+    # Hidden counts are empty cells, with the reason in the note (app/disclosure.py).
+    assert figures["Reliably improved"][0] == "" and "fewer than 5" in notes["Reliably improved"]
+    assert figures["No reliable change"][0] == ""
+    assert "fewer than 5" in notes["No reliable change"]
     assert "Reliably deteriorated" in figures
     assert "Stewart-Brown" not in text and "NHS Health Scotland" in text  # attribution
 

@@ -27,6 +27,8 @@ rank, the 5th of 5) 12; waiting at the end 2 (D, E); discharges goals met 1, mov
 not recorded 1.
 """
 
+import csv
+import io
 from datetime import date, datetime
 
 import pytest
@@ -175,20 +177,19 @@ def test_the_funder_report_has_the_referral_tables_with_small_numbers_hidden(
     db.session.commit()
     auth.sign_in(w["supervisor"])
     csv_text = client.get(f"/reports/{funder.id}/report.csv?period=2026-01").get_data(as_text=True)
-    lines = csv_text.splitlines()
-    # December (the previous period) had I: one GP referral, and I waiting at its end.
-    assert '"Referrals received, by source",GP,Referrals,fewer than 5,fewer than 5,,' in lines
-    assert (
-        "From referral to first contact,Median days to first contact,Figure,3,"
-        "withheld: fewer than 5 people,," in lines
-    )
-    assert (
-        "From referral to first contact,90th percentile days to first contact,Figure,12,"
-        "withheld: fewer than 5 people,," in lines
-    )
-    assert (
-        "Waiting list,People waiting at the end of the period,People,fewer than 5,fewer than 5,,"
-        in lines
-    )
+    rows = {
+        (r["Section"], r["Item"]): (r["This period"], r["Previous period"], r["Note"])
+        for r in csv.DictReader(io.StringIO(csv_text))
+    }
+    # December (the previous period) had 1 GP referral, and 1 waiting at its end: a spreadsheet
+    # cell holds no number for them, and the note says why (app/disclosure.py).
+    now, before, note = rows["Referrals received, by source", "GP"]
+    assert (now, before) == ("", "") and "fewer than 5 people" in note
+    now, before, _ = rows["From referral to first contact", "Median days to first contact"]
+    assert (now, before) == ("3", "")  # nobody was contacted after a referral in December
+    now, before, _ = rows["From referral to first contact", "90th percentile days to first contact"]
+    assert (now, before) == ("12", "")
+    now, before, note = rows["Waiting list", "People waiting at the end of the period"]
+    assert (now, before) == ("", "") and "fewer than 5 people" in note
     page = client.get(f"/reports/{funder.id}?period=2026-01").get_data(as_text=True)
     assert "Discharges, by reason" in page and "Median days to first contact" in page

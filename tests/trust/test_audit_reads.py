@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from tests.conftest import csrf_from
 from tests.fixtures.factories import make_entry
+from tests.measures.conftest import switch_on
 from tests.trust.helpers import app_rules, audit_events, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
@@ -42,9 +43,12 @@ def test_every_page_about_a_person_or_an_entry_leaves_a_row_naming_the_person(
     app, client, auth, w, endpoint, rule_text
 ):
     entry = make_entry(w["person"], w["worker"], "note", note="Went to the shop together.")
+    # A measure switched on, so a page that names a measure by its key has one to show.
+    switch_on(w["org"], "swemwbs")
     db.session.commit()
     rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
-    url = fill_rule(rule, w["org"].id, prefer={"person_id": w["person"].id, "entry_id": entry.id})
+    prefer = {"person_id": w["person"].id, "entry_id": entry.id, "key": "swemwbs"}
+    url = fill_rule(rule, w["org"].id, prefer=prefer)
     reader = _reader(app.view_functions[endpoint], w)
     auth.sign_in(reader)
     before = {event.id for event in audit_events()}
