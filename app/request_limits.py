@@ -1,7 +1,7 @@
 """How much a request may send: a body limit for everyone, a much smaller one for anyone
 not signed in, and a clear message (not a bare error) when a body is too large."""
 
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, current_app, jsonify, render_template_string, request
 from flask_login import current_user
 
 # The largest thing anyone uploads is a people import (5 MB, app/imports/reading.py) with
@@ -21,7 +21,10 @@ PAGE = """{% extends "base.html" %}{% block title %}Too large{% endblock %}
 
 
 def _limit() -> int:
-    return MAX_BODY if current_user.is_authenticated else MAX_ANONYMOUS_BODY
+    """The smaller of the signed-in or signed-out limit and the view's own (`max_body`)."""
+    limit = MAX_BODY if current_user.is_authenticated else MAX_ANONYMOUS_BODY
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return min(limit, getattr(view, "max_body", limit))
 
 
 def limit_body() -> None:

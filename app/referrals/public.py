@@ -1,6 +1,6 @@
 """The public referral form at /refer/<slug>: no account, nothing shown back but a reference."""
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from sqlalchemy import select
 
 from app.access import public
@@ -9,20 +9,10 @@ from app.models import Organisation
 from app.referrals import bp, intake, limits
 from app.referrals.forms import ReferralForm
 
-# A whole referral is a few kilobytes; anything much larger is not a referral.
+# A whole referral is a few kilobytes; anything much larger is not a referral. The limit
+# is applied, with every other body limit, before anything reads the form
+# (app/request_limits.py reads it from the view's `max_body`).
 MAX_BODY = 32 * 1024
-
-
-@bp.record_once
-def _register_body_limit(state) -> None:
-    # First of all before-request hooks: CSRF and the audit trail read the form, so the
-    # limit must be in place before them for an oversized post to be refused (413) unread.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
-
-
-def _body_limit() -> None:
-    if request.endpoint == "referrals.refer":
-        request.max_content_length = MAX_BODY
 
 
 def _open_form(slug: str) -> Organisation:
@@ -50,3 +40,6 @@ def refer(slug: str):
         return render_template("referrals/thanks.html", org=org, reference=referral.reference), 200
     status = 422 if form.errors else 200
     return render_template("referrals/public.html", org=org, form=form), status
+
+
+refer.max_body = MAX_BODY  # the registered view: app/request_limits.py applies it
