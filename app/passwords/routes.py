@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from app.access import allow, public
 from app.auth.passwords import hash_password
-from app.extensions import db, limiter
+from app.extensions import db
 from app.mail import outbox
 from app.models import Organisation, User
 from app.passwords import bp, tokens
 from app.passwords.forms import ForgotForm, InviteForm, SetPasswordForm
 from app.referrals import limits
+from app.throttle import throttle
 
 SENT = (
     "If an account uses that address, we have sent it a link to choose a new password. "
@@ -22,8 +23,7 @@ SENT = (
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(limits.FORGOT_PER_ADDRESS, methods=["POST"])
-@limiter.limit(limits.FORGOT_PER_ACCOUNT, methods=["POST"], key_func=limits.forgot_account_key)
+@throttle("forgot_password", limits.forgot_keys)
 @public
 def forgot():
     """Ask for a reset link; the answer is the same whether or not the account exists."""

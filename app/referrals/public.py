@@ -4,10 +4,11 @@ from flask import abort, render_template
 from sqlalchemy import select
 
 from app.access import public
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.models import Organisation
 from app.referrals import bp, intake, limits
 from app.referrals.forms import ReferralForm
+from app.throttle import throttle
 
 # A whole referral is a few kilobytes; anything much larger is not a referral. The limit
 # is applied, with every other body limit, before anything reads the form
@@ -23,7 +24,7 @@ def _open_form(slug: str) -> Organisation:
 
 
 @bp.route("/refer/<slug>", methods=["GET", "POST"])
-@limiter.limit(limits.REFERRAL_PER_ADDRESS, methods=["POST"])
+@throttle("referral", limits.referral_keys)
 @csrf.exempt  # checked by the form itself, after the body limit below is in place
 @public
 def refer(slug: str):
