@@ -12,6 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import rjsmin
 from flask import Flask, current_app, request
 
 HASH_LENGTH = 12
@@ -84,10 +85,10 @@ def worker_build(static_folder: str | Path, template_folder: str | Path) -> dict
 
 
 def worker_source(static_folder: str | Path, template_folder: str | Path) -> str:
-    """sw.js with its build prepended: the bytes change whenever the build does."""
+    """sw.js, minified, with its build prepended: the bytes change whenever the build does."""
     build = worker_build(static_folder, template_folder)
     source = (Path(static_folder) / "sw.js").read_text()
-    return f"self.STEPLADDER_BUILD = {json.dumps(build)};\n{source}"
+    return f"self.STEPLADDER_BUILD = {json.dumps(build)};\n{rjsmin.jsmin(source)}"
 
 
 def cache_control() -> str:

@@ -53,7 +53,7 @@ def test_the_service_worker_is_never_long_cached_and_names_this_builds_files(app
         f"/static/js/sync.js?v={hashes['js/sync.js']}",
     ]
     assert "/offline" in build["shell"]
-    assert '"stepladder-shell-" + BUILD.version' in source
+    assert '"stepladder-shell-"+BUILD.version' in source
     # Revalidation is cheap: the same build answers 304.
     assert client.get("/sw.js", headers={"If-None-Match": etag}).status_code == 304
 
