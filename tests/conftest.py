@@ -10,6 +10,7 @@ from hypothesis import settings
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.fixtures.clock import at_midday
 from tests.fixtures.databases import empty_all_tables, fresh_database
 from tests.fixtures.factories import PASSWORD, world
 
@@ -59,10 +60,10 @@ class RequestClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    """The app on the migrated database, emptied before each test."""
+    """The app on the migrated database, emptied before each test, at midday today."""
     app = create_app(_config(database_url, tmp_path))
     app.test_client_class = RequestClient
-    with app.app_context():
+    with at_midday(app.config["TIMEZONE"]), app.app_context():
         empty_all_tables(db.engine)
         limiter.reset()
         yield app
