@@ -5,11 +5,12 @@ two-factor code, password checks on the account page, and the public forms (refe
 forgot-password). Each attempt is a row in the database that every process shares (SQLite
 or PostgreSQL), so two gunicorn workers, or forty attempts at once, count as one stream.
 
-The count is race-free without locks: an attempt first commits its own row, then counts
-the rows in the window, itself included, and goes ahead only if the count is within the
-limit. Of the attempts that went ahead, the one that committed last saw every other one's
-row, so no more than the limit can ever get through. Attempts refused with 429, and
-attempts that the view says do not count (a successful sign-in), take their rows away again.
+The count is exact under concurrency: an attempt adds its own row and counts the rows in
+the window, itself included, in one short transaction that holds its keys' lock (on
+PostgreSQL an advisory lock per key; on SQLite the database's write lock, which the insert
+takes). Attempts for one key so go one at a time: forty at once let exactly ten through,
+never more and never fewer. A refused attempt's row is rolled back; an attempt that the
+view says does not count (a successful sign-in) takes its row away again.
 
 Usage, on a view below its route decorator:
 
@@ -19,12 +20,13 @@ and `counts=` to count only failures (see app/auth/routes.py).
 """
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, make_response, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from app.extensions import db
 from app.models import Attempt
@@ -79,9 +81,8 @@ def throttle(
             if request.method not in methods:
                 return view(*args, **kwargs)
             wanted = {key[:300]: list(limits) for key, limits in keys().items() if key}
-            ids = _reserve(scope, wanted)
-            if _over(scope, wanted):
-                _forget(ids)
+            ids = _admit(scope, wanted)
+            if ids is None:
                 abort(429, description=message)
             response = make_response(view(*args, **kwargs))
             if not counts(response):
@@ -96,19 +97,37 @@ def throttle(
     return decorate
 
 
-def _reserve(scope: str, wanted: Keys) -> list[int]:
-    """Commit one row per key for this attempt, before anyone counts."""
+def _admit(scope: str, wanted: Keys) -> list[int] | None:
+    """Record this attempt if every key is within its limits: its rows' ids, or None."""
+    db.session.commit()  # end any read: the attempt's transaction must begin with its lock
+    _lock(scope, wanted)
     now = utcnow()
     rows = [Attempt(scope=scope, key=key, at=now) for key in wanted]
     db.session.add_all(rows)
+    db.session.flush()  # on SQLite the insert takes the write lock, held until commit
+    if _over(scope, wanted, now):
+        db.session.rollback()
+        return None
     db.session.execute(delete(Attempt).where(Attempt.scope == scope, Attempt.at < now - KEEP))
     db.session.commit()
     return [row.id for row in rows]
 
 
-def _over(scope: str, wanted: Keys) -> bool:
+def _lock(scope: str, wanted: Keys) -> None:
+    """PostgreSQL: hold each key's advisory lock until this transaction ends (in one order
+    for every process, so two attempts never deadlock)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(wanted):
+        digest = hashlib.sha256(f"{scope}:{key}".encode()).digest()
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:id)"),
+            {"id": int.from_bytes(digest[:8], "big", signed=True)},
+        )
+
+
+def _over(scope: str, wanted: Keys, now: datetime) -> bool:
     """Whether any key has more attempts in any of its windows than its limit allows."""
-    now = utcnow()
     for key, limits in wanted.items():
         for limit in limits:
             count = db.session.scalar(

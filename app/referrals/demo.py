@@ -71,11 +71,15 @@ def load(org: Organisation, rng: random.Random) -> None:
         return row
 
     # The existing people each came in through a referral a few days before their first visit.
+    firsts = (
+        select(Entry.person_id, func.min(Entry.recorded_at).label("first"))
+        .where(Entry.organisation_id == org.id)
+        .group_by(Entry.person_id)
+        .subquery()
+    )
     first_visits = db.session.execute(
-        select(Person, func.min(Entry.recorded_at))
-        .join(Entry, Entry.person_id == Person.id)
-        .where(Person.organisation_id == org.id)
-        .group_by(Person.id)
+        select(Person, firsts.c.first)
+        .join(firsts, firsts.c.person_id == Person.id)
         .order_by(Person.id)
     ).all()
     # Each waited a different number of days (so one more referral always moves the median).

@@ -42,6 +42,9 @@ class Browser:
         self.server = server
         self.http = requests.Session()
         self.http.headers["X-Forwarded-For"] = address
+        # A fresh connection per request: a kept-alive one may be closed by the server's
+        # keep-alive timeout just as the attempt is sent (a reset, not an answer).
+        self.http.headers["Connection"] = "close"
         self.path = path
         self.token = csrf_from(self.http.get(server.url + path).text)
 
