@@ -97,7 +97,9 @@ def test_reports_exports_and_dashboard_read_the_replica_and_write_the_primary(
     ).all()
     assert len(exported) == 1
 
-    # The pages that read the replica say how fresh their figures are.
+    # The pages that read the replica say how fresh their figures are (once the replica has
+    # at least received what it has not replayed; until then it cannot know it is behind).
+    servers.wait_for_receipt()
     for path in (f"/reports/{funder.id}", "/overview/"):
         page = client.get(path).get_data(as_text=True)
         assert "reporting copy of the records, about" in page, path
