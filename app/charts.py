@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
-from app.entries.queries import to_local
+from app.local_time import to_local
 
 WIDTH = 640
 

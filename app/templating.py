@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from app import replica
 from app.entries import modes
-from app.entries.queries import arrived_late, local_days_since, to_local
+from app.entries.queries import arrived_late
+from app.local_time import local_days_since, to_local
 from app.visits import queries as visit_queries
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the

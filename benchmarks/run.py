@@ -294,7 +294,7 @@ def _measure_office(app, run: Run, counter: QueryCounter, funder_id, n: int, dow
         unchanged.queries = counter.during(lambda: client.get("/overview/", headers=held))
     unchanged.note = f"answered {client.get('/overview/', headers=held).status_code}"
     with app.app_context():
-        from app.entries.queries import local_today
+        from app.local_time import local_today
 
         first, last, code = last_full_quarter(local_today())
     sizes = []

@@ -35,6 +35,7 @@ fi
 
 echo "== Lint =="
 python3 -m ruff check .
+lint-imports  # the import direction: [tool.importlinter] in pyproject.toml
 
 echo "== Dependencies =="
 python3 scripts/audit_dependencies.py

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import Entry
 from app.models.clock import utcnow
 from tests.fixtures.factories import make_entry, make_group_session

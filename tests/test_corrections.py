@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import local_time
 from app.entries import counting, queries
 from app.extensions import db
 from app.models import AuditEvent, Entry
@@ -36,12 +37,12 @@ def hidden(html: str, action: str) -> dict:
 
 
 def today_counts(org_id):
-    today = queries.local_today()
-    return counting.counts(org_id, *queries.day_bounds(today, today))
+    today = local_time.local_today()
+    return counting.counts(org_id, *local_time.day_bounds(today, today))
 
 
 def export(client) -> dict:
-    today = queries.local_today().isoformat()
+    today = local_time.local_today().isoformat()
     text = client.get(f"/export/entries.csv?from={today}&to={today}").get_data(as_text=True)
     return {r["entry_id"]: r for r in csv.DictReader(io.StringIO(text))}
 
@@ -321,7 +322,6 @@ def test_another_organisation_cannot_change_entries(client, auth, w, path):
 
 def test_removing_a_correction_removes_the_event_it_described(app, w):
     """A chain original → correction → void counts for nothing."""
-    from app.entries import queries
     from tests.fixtures.factories import make_entry
 
     first, second, _ = w["outcome"].rungs
@@ -337,6 +337,6 @@ def test_removing_a_correction_removes_the_event_it_described(app, w):
     )
     make_entry(w["person"], w["worker"], "void", amends_id=correction.id, reason="Never happened")
     db.session.commit()
-    start, end = queries.day_bounds(queries.local_today(), queries.local_today())
+    start, end = local_time.day_bounds(local_time.local_today(), local_time.local_today())
     assert counting.counts(w["org"].id, start, end).steps == 0
     assert queries.step_history(w["person"].id) == []

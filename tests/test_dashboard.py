@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app import local_time
 from app.entries import dashboard, queries
 from app.extensions import db
 from app.models import Entry
@@ -20,8 +21,8 @@ LIVE = {"HX-Request": "true", "HX-Target": "live"}
 
 def local_noon(days_ago: int) -> datetime:
     """Naive UTC for local noon `days_ago` local days before today."""
-    day = queries.local_today() - timedelta(days=days_ago)
-    zone = queries.local_zone()
+    day = local_time.local_today() - timedelta(days=days_ago)
+    zone = local_time.local_zone()
     return datetime.combine(day, time(12), zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
@@ -55,7 +56,7 @@ def counted(rows, **match) -> dict:
 def local_day(row: dict):
     """The local day of an export row's recorded_at (written in UTC with a Z)."""
     when = datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00"))
-    return when.astimezone(queries.local_zone()).date()
+    return when.astimezone(local_time.local_zone()).date()
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def test_steps_today_region_counts_effective_steps(client, auth, w, day):
 )
 def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, day, filters, match):
     auth.sign_in(w["supervisor"])
-    today = queries.local_today()
+    today = local_time.local_today()
     first = today - timedelta(days=6)
     args = {"from": first.isoformat(), "to": today.isoformat()}
     names = {
@@ -168,7 +169,7 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
     by_outcome = dashboard.breakdown(
         w["org"].id,
         "outcome",
-        *queries.day_bounds(first, today),
+        *local_time.day_bounds(first, today),
         **dashboard.parse_filters(args, w["org"].id).entry_filters(),
     )
     assert sum(r.steps for r in by_outcome) == expected["steps"]
@@ -180,7 +181,7 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
 
 def test_today_counts_agree_with_export_for_today(client, auth, w, day):
     auth.sign_in(w["supervisor"])
-    today = queries.local_today()
+    today = local_time.local_today()
     html = client.get("/overview/").get_data(as_text=True)
     expected = counted(export_rows(client, today, today))
     assert region_number(html, "Steps today") == expected["steps"]
@@ -189,8 +190,8 @@ def test_today_counts_agree_with_export_for_today(client, auth, w, day):
 
 
 def test_breakdown_by_worker_names_each_worker(app, w, day):
-    today = queries.local_today()
-    bounds = queries.day_bounds(today, today)
+    today = local_time.local_today()
+    bounds = local_time.day_bounds(today, today)
     rows = {r.name: r for r in dashboard.breakdown(w["org"].id, "worker", *bounds)}
     assert rows[w["worker"].name].steps == 2
     assert rows[w["colleague"].name].steps == 1
@@ -272,7 +273,7 @@ def test_attention_list_boundaries(app, w):
     make_entry(w["person2"], w["colleague"], "step", rung=rung, rung_id=rung.id, at=local_noon(2))
     db.session.commit()
 
-    found = dashboard.attention(org, queries.local_today())
+    found = dashboard.attention(org, local_time.local_today())
     not_seen = {p.display_name for p, _ in found.not_seen}
     assert "Exactly fourteen" in not_seen
     assert "Thirteen days" not in not_seen
@@ -289,7 +290,7 @@ def test_attention_not_seen_days_is_per_organisation(app, w):
     person = make_person(w["org"], [w["worker"]], display_name="Five days")
     make_entry(person, w["worker"], "seen", at=local_noon(5))
     db.session.commit()
-    today = queries.local_today()
+    today = local_time.local_today()
     w["org"].not_seen_days = 6
 
     def listed():
@@ -301,9 +302,9 @@ def test_attention_not_seen_days_is_per_organisation(app, w):
 
 
 def test_workers_with_no_entries_this_week(app, w):
-    today = queries.local_today()
+    today = local_time.local_today()
     monday = today - timedelta(days=today.weekday())
-    zone = queries.local_zone()
+    zone = local_time.local_zone()
     just_before = datetime.combine(monday, time(0), zone).astimezone(ZoneInfo("UTC")).replace(
         tzinfo=None
     ) - timedelta(minutes=1)
@@ -366,7 +367,7 @@ def test_a_void_changes_the_version_too(client, auth, w):
 def test_a_late_commit_with_an_older_timestamp_still_changes_the_version(app, w):
     make_entry(w["person"], w["worker"], "seen", received_at=utcnow())
     db.session.commit()
-    today = queries.local_today()
+    today = local_time.local_today()
     before = dashboard.dashboard_etag(w["org"].id, today, "")
     # Committed after the read above, but stamped a moment earlier than the newest arrival.
     make_entry(w["person"], w["worker"], "seen", received_at=utcnow() - timedelta(seconds=2))
@@ -395,7 +396,7 @@ def test_filter_from_another_organisation_is_refused_with_a_message(client, auth
 
 def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
     rung = w["outcome"].rungs[0]
-    today = queries.local_today()
+    today = local_time.local_today()
     # Just now; and last week's Sunday and Monday (its last and first local days).
     for at in (
         utcnow() - timedelta(minutes=1),
@@ -523,8 +524,8 @@ def test_a_date_range_applies_to_the_cards(client, auth, w):
     make_entry(w["person"], w["worker"], "seen", at=local_noon(40))
     db.session.commit()
     auth.sign_in(w["supervisor"])
-    first = (queries.local_today() - timedelta(days=45)).isoformat()
-    last = (queries.local_today() - timedelta(days=35)).isoformat()
+    first = (local_time.local_today() - timedelta(days=45)).isoformat()
+    last = (local_time.local_today() - timedelta(days=35)).isoformat()
     html = client.get(f"/overview/?from={first}&to={last}").get_data(as_text=True)
     assert 'aria-label="Steps today"' not in html
     card = re.search(r'aria-label="Contacts from [^"]+"><span class="number">(\d+)</span>', html)

@@ -4,7 +4,7 @@ on the next refresh, today's entries at once, and an unchanged history is not co
 import re
 from datetime import timedelta
 
-from app.entries import queries
+from app import local_time
 from app.extensions import db
 from app.models.clock import utcnow
 from tests.fixtures.factories import make_entry, make_person
@@ -14,7 +14,7 @@ from tests.test_dashboard import LIVE, local_noon, region_number
 
 def range_figures(client) -> tuple[int, int, int]:
     """Steps, contacts and people in the chosen range (the last four local days)."""
-    today = queries.local_today()
+    today = local_time.local_today()
     html = client.get(
         f"/overview/?from={today - timedelta(days=3)}&to={today}", headers=LIVE
     ).get_data(as_text=True)

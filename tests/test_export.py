@@ -104,7 +104,7 @@ def test_workers_cannot_export(client, auth, w):
 
 
 def test_csv_stream_makes_every_cell_safe_and_streams_in_chunks():
-    from app.export.cells import CHUNK, csv_stream
+    from app.csv_cells import CHUNK, csv_stream
 
     chunks = list(csv_stream(["a", "b"], ([f"=cmd{i}", i] for i in range(5000))))
     assert len(chunks) > 1 and all(len(c) <= CHUNK + 100 for c in chunks)

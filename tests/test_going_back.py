@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import local_time
 from app.entries import counting, queries
 from app.extensions import db
 from app.models import Entry
@@ -67,10 +68,10 @@ def test_yes_records_going_back_as_a_setback_on_that_rung(client, w, on_the_top_
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Went back to Left home with support" in page
     # Counted as a setback, never as a step up: two steps, one setback.
-    today = queries.local_today()
+    today = local_time.local_today()
     found = counting.tally(
         [Entry.organisation_id == w["org"].id],
-        *queries.day_bounds(today - timedelta(days=7), today),
+        *local_time.day_bounds(today - timedelta(days=7), today),
     )
     assert (found.steps, found.setbacks) == (2, 1)
 
@@ -122,9 +123,9 @@ def test_going_back_shortens_the_distance_travelled(app, w, on_the_top_rung, cli
 
     second = w["outcome"].rungs[1]
     _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
-    today = queries.local_today()
+    today = local_time.local_today()
     scope = Scope(w["org"].id)
-    found = indicators.distance(scope, *queries.day_bounds(today - timedelta(days=7), today))
+    found = indicators.distance(scope, *local_time.day_bounds(today - timedelta(days=7), today))
     assert (found.people, found.total) == (1, 1)  # first rung to the second: one rung
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.entries.queries import local_today, to_local
 from app.extensions import db
+from app.local_time import local_today, to_local
 from app.models import Entry, GroupSession
 from app.sessions.register import entry_id
 from tests.conftest import Auth

@@ -6,17 +6,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app import charts
-from app.entries import queries
+from app import charts, local_time
 from app.extensions import db
 from app.models.clock import utcnow
 from tests.fixtures.factories import make_entry, make_user
 
 
 def local_noon(days_ago: int) -> datetime:
-    day = queries.local_today() - timedelta(days=days_ago)
+    day = local_time.local_today() - timedelta(days=days_ago)
     return (
-        datetime.combine(day, time(12), queries.local_zone())
+        datetime.combine(day, time(12), local_time.local_zone())
         .astimezone(ZoneInfo("UTC"))
         .replace(tzinfo=None)
     )
@@ -113,8 +112,8 @@ def test_timeline_shows_voids_and_filters_by_kind_and_worker(client, auth, w, hi
 
 def test_timeline_date_filter(client, auth, w, history):
     auth.sign_in(w["supervisor"])
-    first = (queries.local_today() - timedelta(days=21)).isoformat()
-    last = (queries.local_today() - timedelta(days=9)).isoformat()
+    first = (local_time.local_today() - timedelta(days=21)).isoformat()
+    last = (local_time.local_today() - timedelta(days=9)).isoformat()
     html = client.get(f"/journey/{w['person'].id}?from={first}&to={last}").get_data(as_text=True)
     timeline = html[html.index('aria-label="Timeline entries"') :]
     assert "Left home with support" in timeline and "Setback" in timeline

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import NextVisit
 from app.models.clock import utcnow
 from app.visits import queries as visits

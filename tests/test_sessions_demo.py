@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import Entry, GroupSession, NextVisit, Organisation
 from app.visits import queries as visits
 

@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import delete, select
 
 from app.access import OFFICE, STAFF, allow, scoped
-from app.accounts import totp
 from app.accounts.forms import (
     PasswordChangeForm,
     PasswordResetForm,
@@ -14,6 +13,7 @@ from app.accounts.forms import (
 )
 from app.audit import record
 from app.audit.trail import client_address
+from app.auth import totp
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import User, UserSession

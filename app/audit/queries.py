@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app import params
-from app.entries.queries import day_bounds
+from app.local_time import day_bounds
 from app.models import AuditEvent
 
 

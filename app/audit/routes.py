@@ -8,7 +8,7 @@ from app import params
 from app.access import allow
 from app.audit import queries, words
 from app.audit.trail import record
-from app.export.cells import csv_stream
+from app.csv_cells import csv_stream
 from app.extensions import db
 from app.models import User
 

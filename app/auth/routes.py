@@ -18,11 +18,11 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.access import STAFF, allow, public
-from app.accounts.totp import verify_for_user
 from app.audit.trail import client_address
 from app.auth.forms import CodeForm, SignInForm, SignOutForm
 from app.auth.passwords import verify_password
 from app.auth.sessions import end_session, start_session
+from app.auth.totp import verify_for_user
 from app.extensions import db
 from app.models import User
 from app.throttle import PER_MINUTE, Limit, failed, throttle

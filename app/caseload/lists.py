@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select
 
-from app import params
+from app import local_time, params
 from app.entries import queries
 from app.extensions import db
 from app.models import Outcome, Person, Plan, User, caseload
@@ -111,8 +111,10 @@ def people(
         )
     if filters.not_seen_days:
         # Local calendar days, as on the Overview: seen on the day N days ago counts as N.
-        today = queries.local_today()
-        threshold = queries.day_bounds(today - timedelta(days=filters.not_seen_days - 1), today)[0]
+        today = local_time.local_today()
+        threshold = local_time.day_bounds(today - timedelta(days=filters.not_seen_days - 1), today)[
+            0
+        ]
         query = query.where(last.is_(None) | (last < threshold))
     if filters.order == "longest":
         query = query.order_by(last.asc().nulls_first(), Person.display_name)

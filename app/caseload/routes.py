@@ -7,7 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import select
 
-from app import audit, params
+from app import audit, local_time, params
 from app.access import STAFF, allow, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
@@ -38,7 +38,7 @@ def my_people():
     filters = lists.parse(request.args, current_user.organisation_id, office)
     now = utcnow()
     people = lists.people(current_user, filters, everyone, now)
-    today = queries.local_today()
+    today = local_time.local_today()
     visits = {person.id: person.next_visit for person, _ in people if person.next_visit}
     if filters.order == "recent":
         # A worker's day starts with who they said they would see today.
@@ -148,7 +148,7 @@ def person(person_id: int):
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
     audit.record("person.offline_copy" if prefetch else "person.view", f"person:{person.id}")
     context = _person_context(person, saved=saved)
-    context.update(next_visit=person.next_visit, today=queries.local_today())
+    context.update(next_visit=person.next_visit, today=local_time.local_today())
     return render_template("caseload/person.html", **context)
 
 

@@ -37,8 +37,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from app.entries.queries import _filters, day_bounds, effective, to_local
+from app.entries.queries import _filters, effective
 from app.extensions import db
+from app.local_time import day_bounds, to_local
 from app.models import Entry
 
 STEP, CONTACT, SETBACK, DID_NOT_ATTEND = "step", "contact", "setback", "did_not_attend"

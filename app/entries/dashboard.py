@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
-from app import params
+from app import local_time, params
 from app.entries import figures, queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
@@ -90,9 +90,9 @@ def periods(today: date) -> dict[str, tuple[datetime, datetime]]:
     """Naive-UTC bounds of today, this week (from Monday) and this month, in local days."""
     week_start = today - timedelta(days=today.weekday())
     return {
-        "today": queries.day_bounds(today, today),
-        "week": queries.day_bounds(week_start, today),
-        "month": queries.day_bounds(today.replace(day=1), today),
+        "today": local_time.day_bounds(today, today),
+        "week": local_time.day_bounds(week_start, today),
+        "month": local_time.day_bounds(today.replace(day=1), today),
     }
 
 
@@ -149,7 +149,7 @@ def breakdown(
     organisation_id: int, by: str, start: datetime, end: datetime, **filters
 ) -> list[Row]:
     """Effective entries in [start, end) grouped by outcome, activity or worker, busiest first."""
-    found = figures.Figures(organisation_id, queries.local_today(), **filters)
+    found = figures.Figures(organisation_id, local_time.local_today(), **filters)
     return found.breakdowns(start, end)[by]
 
 
@@ -174,7 +174,7 @@ class Attention:
 def not_seen_before(org: Organisation, today: date) -> datetime:
     """People last seen before this instant have not been seen for `not_seen_days` or more.
     Days are local calendar days: seen on the day exactly N days ago counts as N days."""
-    return queries.day_bounds(today - timedelta(days=org.not_seen_days - 1), today)[0]
+    return local_time.day_bounds(today - timedelta(days=org.not_seen_days - 1), today)[0]
 
 
 def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
@@ -250,7 +250,7 @@ def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -
     with a date range, the latest recorded within it."""
     conditions = [Entry.organisation_id == organisation_id, *_filters(**filters.entry_filters())]
     if filters.first or filters.last:
-        start, end = queries.day_bounds(*chosen_range(filters, today))
+        start, end = local_time.day_bounds(*chosen_range(filters, today))
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
     return list(
         db.session.scalars(

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import case, func, or_, select
 
-from app.entries import counting, queries
+from app import local_time
+from app.entries import counting
 from app.entries.counting import STEP, STEP_KINDS, Counts, LocalDays, Tally
 from app.entries.queries import _filters, effective
 from app.extensions import db
@@ -97,7 +98,7 @@ class Figures:
         self.organisation_id = organisation_id
         self.today = today
         self.filters = filters
-        self.today_start = queries.day_bounds(today, today)[0]
+        self.today_start = local_time.day_bounds(today, today)[0]
         self._version = None
         self._live = None
 
@@ -232,7 +233,7 @@ class Figures:
         and across clock changes."""
         this_monday = self.today - timedelta(days=self.today.weekday())
         mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-        bounds = [queries.day_bounds(m, m + timedelta(days=6)) for m in mondays]
+        bounds = [local_time.day_bounds(m, m + timedelta(days=6)) for m in mondays]
         history = {}
         if bounds[0][0] < self.today_start:
             history = self._cached(("weeks", tuple(bounds)), lambda: self._weeks(bounds), {})

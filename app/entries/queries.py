@@ -6,10 +6,8 @@ entry (a void cancels its target; a correction replaces it). Everything that cou
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -40,34 +38,6 @@ def is_amended():
 def effective():
     """SQL condition for entries that count: not a void and not amended."""
     return and_(Entry.kind != "void", ~is_amended())
-
-
-# --- time -------------------------------------------------------------------------------
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """Naive-UTC [start, end) covering local days first..last inclusive."""
-    zone = local_zone()
-    start = datetime.combine(first, time.min, zone).astimezone(ZoneInfo("UTC"))
-    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(ZoneInfo("UTC"))
-    return start.replace(tzinfo=None), end.replace(tzinfo=None)
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
-
-
-def to_local(when: datetime) -> datetime:
-    return when.replace(tzinfo=ZoneInfo("UTC")).astimezone(local_zone())
-
-
-def local_days_since(when: datetime, today: date) -> int:
-    """Whole local calendar days from `when` (naive UTC) to `today` (0 = today)."""
-    return (today - to_local(when).date()).days
 
 
 # --- people -------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import params
-from app.entries import queries
+from app import local_time, params
 from app.extensions import db
 from app.models import KINDS, Entry, Person
 
@@ -65,8 +64,8 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
     if filters.worker_id:
         conditions.append(Entry.worker_id == filters.worker_id)
     if filters.first or filters.last:
-        start, end = queries.day_bounds(
-            filters.first or params.FIRST_DAY, filters.last or queries.local_today()
+        start, end = local_time.day_bounds(
+            filters.first or params.FIRST_DAY, filters.last or local_time.local_today()
         )
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
     return list(
@@ -88,7 +87,7 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
 
 def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:
     """A worker's own entries recorded in the last `days` local days, newest first."""
-    start, end = queries.day_bounds(today - timedelta(days=days - 1), today)
+    start, end = local_time.day_bounds(today - timedelta(days=days - 1), today)
     return list(
         db.session.scalars(
             select(Entry)

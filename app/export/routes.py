@@ -15,10 +15,10 @@ from flask_login import current_user
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased
 
-from app import audit, params
+from app import audit, local_time, params
 from app.access import OFFICE, allow
+from app.csv_cells import csv_stream
 from app.entries import queries
-from app.export.cells import csv_stream
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, Person, Rung, User
 from app.replica import replica_reads
@@ -162,7 +162,7 @@ def entries_csv():
     first, last = _period()
     # Worked out before the response starts: once streaming, a failure could only cut the
     # file short under a 200, never say what went wrong.
-    start, end = queries.day_bounds(first, last)
+    start, end = local_time.day_bounds(first, last)
     organisation_id = current_user.organisation_id
     audit.record("export.entries", "entries.csv", f"{first} to {last}")
 

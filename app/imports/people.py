@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select
 
-from app.export.cells import FORMULA_STARTS
+from app.csv_cells import FORMULA_STARTS
 from app.extensions import db
 from app.models import Organisation, Outcome, Person, Plan, User, caseload
 

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import charts
+from app import charts, local_time
 from app.access import OFFICE, allow, person_or_404
 from app.entries import counting, queries, timeline
 from app.extensions import db
@@ -51,7 +51,7 @@ def person(person_id: int):
     person = person_or_404(person_id)
     filters = timeline.TimelineFilters.from_args(request.args)
     entries = timeline.timeline(person, filters)
-    today = queries.local_today()
+    today = local_time.local_today()
     last = queries.last_seen_at(person.id)
     org = current_user.organisation_id
     amended = queries.amended_map(org, [e.id for e in entries])
@@ -66,10 +66,10 @@ def person(person_id: int):
         changeable={e.id for e in entries if may_change(e, current_user, amended, now)},
         filters=filters,
         last_seen=last,
-        days_since=queries.local_days_since(last, today) if last else None,
+        days_since=local_time.local_days_since(last, today) if last else None,
         # Counted by the same layer as the dashboard and the reports, from the one read.
         recent=counting.tally_entries(
-            every, *queries.day_bounds(today - timedelta(days=89), today)
+            every, *local_time.day_bounds(today - timedelta(days=89), today)
         ),
         kinds=[(k, KIND_LABELS[k]) for k in KINDS],
         outcomes=db.session.scalars(

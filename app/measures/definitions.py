@@ -13,6 +13,9 @@ from pathlib import Path
 
 import jsonschema
 
+from app.measures.errors import DefinitionError
+from app.measures.scoring import RULES
+
 HERE = Path(__file__).parent / "definitions"
 
 _band = {
@@ -140,10 +143,6 @@ SCHEMA = {
 }
 
 
-class DefinitionError(ValueError):
-    """A definition file that cannot be used; the message says what is wrong."""
-
-
 @dataclass(frozen=True)
 class Item:
     key: str
@@ -230,9 +229,6 @@ def parse(raw: dict) -> Definition:
     except jsonschema.ValidationError as problem:
         where = "/".join(str(p) for p in problem.absolute_path) or "the file"
         raise DefinitionError(f"In {where}: {problem.message}") from None
-    # Imported here: the rules module reads Definition, and a rule is checked by its own code.
-    from app.measures.scoring import RULES
-
     rule = RULES.get(raw["scoring"]["rule"])
     if rule is None:
         raise DefinitionError(

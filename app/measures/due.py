@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.entries.queries import effective, local_today, to_local
+from app.entries.queries import effective
 from app.extensions import db
+from app.local_time import local_today, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
 from app.models import Entry, MeasurePlan, MeasureReading, Person

@@ -5,10 +5,9 @@ from flask_login import current_user
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
-from app import audit
+from app import audit, local_time
 from app.access import OFFICE, allow
-from app.entries import queries
-from app.export.cells import csv_stream
+from app.csv_cells import csv_stream
 from app.export.routes import _period
 from app.extensions import db
 from app.measures import bp, catalogue
@@ -101,7 +100,7 @@ def rows(organisation_id: int, start, end, definitions, item_columns):
 def measures_csv():
     """Every completed measure recorded in the period, one column per item, spreadsheet-safe."""
     first, last = _period()
-    start, end = queries.day_bounds(first, last)
+    start, end = local_time.day_bounds(first, last)
     org_id = current_user.organisation_id
     definitions = catalogue.available(org_id)
     present = set(

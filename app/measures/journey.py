@@ -5,8 +5,9 @@ No clinical bands and no staff judgement: what they answered, when, and which wa
 
 from sqlalchemy import select
 
-from app.entries.queries import effective, to_local
+from app.entries.queries import effective
 from app.extensions import db
+from app.local_time import to_local
 from app.measures import catalogue
 from app.models import Entry, MeasureReading
 

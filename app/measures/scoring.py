@@ -5,10 +5,16 @@ answers into a score (`score`). Answers are the values on the measure's scale, b
 reversal; reversed items are turned round here, once, for every rule.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from app.measures.definitions import Definition, DefinitionError
+from app.measures.errors import DefinitionError
+
+if TYPE_CHECKING:  # rules read a definition; a definition is checked by its rule's code
+    from app.measures.definitions import Definition
 
 
 class ScoringError(ValueError):

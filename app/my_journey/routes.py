@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import Blueprint, render_template
 
-from app import audit
+from app import audit, local_time
 from app.access import STAFF, allow, person_or_404
 from app.entries import queries
 from app.measures import journey as measure_journey
@@ -67,6 +67,6 @@ def journey(person_id: int):
         "my_journey/journey.html",
         person=person,
         climbs=climbs(person),
-        today=queries.local_today(),
+        today=local_time.local_today(),
         measure_lines=measure_journey.lines(person),
     )

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.access import STAFF, allow, public
-from app.entries.queries import to_local
+from app.local_time import to_local
 from app.models.clock import utcnow
 
 bp = Blueprint("offline", __name__)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from app import charts
+from app import charts, local_time
 from app.access import OFFICE, allow
 from app.entries import dashboard, figures, queries
 from app.extensions import db
@@ -58,7 +58,7 @@ def _live_context(org, filters: dashboard.Filters, today, version: str) -> dict:
     found = figures.Figures(org.id, today, **filters.entry_filters())
     counts = {name: found.counts(*bounds) for name, bounds in dashboard.periods(today).items()}
     first, last = dashboard.chosen_range(filters, today)
-    start, end = queries.day_bounds(first, last)
+    start, end = local_time.day_bounds(first, last)
     chosen = found.counts(start, end)
     breakdowns = found.breakdowns(start, end)
     weeks = found.steps_per_week(weeks=12)
@@ -98,7 +98,7 @@ def index():
     # The organisation row is loaded only when something is drawn: an unchanged poll costs
     # the session look-up and one look-up of the log's version, nothing more.
     org_id = current_user.organisation_id
-    today = queries.local_today()
+    today = local_time.local_today()
     filters = dashboard.parse_filters(request.args, org_id)
     args = sorted(filters.query_args().items())
     log = dashboard.log_version(org_id)

@@ -12,9 +12,9 @@ from datetime import date
 
 from sqlalchemy import or_, select, update
 
-from app.entries.queries import local_today
 from app.extensions import db
 from app.imports import pending
+from app.local_time import local_today
 from app.measures import privacy as measure_privacy
 from app.models import AuditEvent, Entry, Organisation, Person, Plan, Referral
 from app.models.clock import utcnow

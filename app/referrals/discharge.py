@@ -4,8 +4,8 @@ service with a reason; closed people leave caseloads and stay in reports."""
 from flask import flash, redirect, render_template, request, url_for
 
 from app.access import OFFICE, allow, person_or_404
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.referrals import bp
 from app.referrals.forms import DischargeForm
 from app.referrals.queue import referrals_of

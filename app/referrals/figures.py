@@ -21,8 +21,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.entries.queries import day_bounds, effective, to_local
+from app.entries.queries import effective
 from app.extensions import db
+from app.local_time import day_bounds, to_local
 from app.models import Entry, Organisation, Person, Referral
 from app.models.referral import DISCHARGE_REASONS, SOURCES
 

@@ -7,8 +7,8 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from app.access import OFFICE, allow, person_or_404, scoped
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.mail import outbox
 from app.models import Person, Referral, User
 from app.models.referral import DISCHARGE_REASONS

@@ -11,6 +11,7 @@ from app.disclosure import Figure
 from app.extensions import db
 from app.models import Organisation
 from app.referrals import figures
+from app.tables import Breakdown
 
 
 def _tables(org, period) -> dict[str, list[tuple[str, Figure]]]:
@@ -48,9 +49,6 @@ def _tables(org, period) -> dict[str, list[tuple[str, Figure]]]:
 
 def breakdowns(funder, period, previous) -> list:
     """The referral tables for `funder`'s organisation, this period beside the previous one."""
-    # Imported here: the report module imports this one while it is being loaded.
-    from app.reports.report import Breakdown
-
     org = db.session.get(Organisation, funder.organisation_id)
     now, before = _tables(org, period), _tables(org, previous)
     result = []

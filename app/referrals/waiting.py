@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.entries.queries import to_local
 from app.extensions import db
+from app.local_time import to_local
 from app.models import Organisation, Person, Referral
 
 

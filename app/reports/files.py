@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from app.export.cells import csv_stream, safe_cell
+from app.csv_cells import csv_stream, safe_cell
 from app.reports.report import HEADER, Report, reasons, rows, tidy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -17,14 +17,15 @@ from app import disclosure
 from app.disclosure import Figure, reasons
 from app.entries import counting, indicators
 from app.entries.indicators import Scope, within
-from app.entries.queries import day_bounds, to_local
 from app.extensions import db
+from app.local_time import day_bounds, to_local
 from app.measures import report as measure_report
 from app.models import Entry, Funder, Organisation, Outcome, Person
 from app.referrals.report_section import breakdowns as referral_tables
 from app.reports import targets
 from app.reports.periods import Period
 from app.sessions import report_section
+from app.tables import Breakdown
 
 STORIES = 10
 
@@ -74,25 +75,6 @@ class IndicatorRow:
         if self.target is None or self.now.shown is None:
             return None
         return self.now.shown >= self.target
-
-
-@dataclass
-class Breakdown:
-    """A table of figures: one row per group, this period beside the previous one."""
-
-    title: str
-    group: str  # what the rows are, e.g. "Activity"
-    measures: list[str]
-    # (group, this period's Figures, the previous period's Figures)
-    rows: list[tuple[str, list[Figure], list[Figure]]] = field(default_factory=list)
-    chart: str = ""  # the bar chart's title, if this period's figures are drawn
-    chart_measure: int = 0  # which measure the chart draws
-
-    def chart_items(self) -> list[tuple[str, int | float]]:
-        """(group, figure) for the chart: this period's figures that are shown; a hidden one
-        is left out (drawn as nothing), as the table beside the chart says."""
-        figures = [(group, now[self.chart_measure].shown) for group, now, _ in self.rows]
-        return [(g, v) for g, v in figures if v is not None]
 
 
 @dataclass

@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from app import audit, charts
 from app.access import OFFICE, allow, scoped
 from app.entries import indicators
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.measures import catalogue
 from app.models import (
     Activity,

@@ -14,8 +14,8 @@ from sqlalchemy import literal, select
 
 from app.entries import counting
 from app.entries.indicators import Scope, within
-from app.entries.queries import local_zone
 from app.extensions import db
+from app.local_time import local_zone
 from app.models import Entry, Person
 
 COUNTED = (*counting.CONTACT_KINDS, *counting.DID_NOT_ATTEND_KINDS)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.entries.queries import local_today, local_zone, to_local
 from app.extensions import db
+from app.local_time import local_today, local_zone, to_local
 from app.models import Activity, Entry, GroupSession, NextVisit, Organisation, Person, User
 
 DROP_IN = "Drop-in group"

@@ -12,8 +12,8 @@ from sqlalchemy import distinct, func, select
 
 from app.entries import modes
 from app.entries.indicators import Scope, within
-from app.entries.queries import to_local
 from app.extensions import db
+from app.local_time import to_local
 from app.models import Entry, GroupSession
 from app.sessions.contacts import contacts
 

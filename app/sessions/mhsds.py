@@ -14,10 +14,10 @@ from flask_login import current_user
 
 from app import audit, params
 from app.access import OFFICE, allow
+from app.csv_cells import csv_stream
 from app.entries import modes
 from app.entries.indicators import Scope
-from app.entries.queries import day_bounds, to_local
-from app.export.cells import csv_stream
+from app.local_time import day_bounds, to_local
 from app.sessions.contacts import contacts
 
 bp = Blueprint("mhsds", __name__, url_prefix="/export")

@@ -17,9 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.trail import stage
-from app.entries.queries import local_today, local_zone
 from app.entries.recording import Conflict, EntryError, build_entry
 from app.extensions import db
+from app.local_time import local_today, local_zone
 from app.models import Entry, GroupSession, User
 from app.models.clock import utcnow
 

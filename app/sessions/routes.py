@@ -8,7 +8,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 
-from app import audit
+from app import audit, local_time
 from app.access import STAFF, allow, can_see_person, scoped
 from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
@@ -79,7 +79,7 @@ def index():
     ).all()
     counts = _attendance_counts([s.id for s in sessions])
     return render_template(
-        "sessions/index.html", sessions=sessions, counts=counts, today=queries.local_today()
+        "sessions/index.html", sessions=sessions, counts=counts, today=local_time.local_today()
     )
 
 
@@ -134,7 +134,7 @@ def new():
     """Start a session of an activity: its day, time, facilitators and the people expected."""
     form = _new_form()
     if request.method == "GET":
-        form.held_on.data = queries.local_today()
+        form.held_on.data = local_time.local_today()
         form.facilitators.data = [current_user.id]
         form.regulars.data = True
         if activity := request.args.get("activity", type=int):
@@ -142,7 +142,7 @@ def new():
         return render_template("sessions/new.html", form=form)
     if not form.validate():
         return render_template("sessions/new.html", form=form), 422
-    today = queries.local_today()
+    today = local_time.local_today()
     if not today - OLDEST <= form.held_on.data <= today + OLDEST:
         form.held_on.errors.append("Choose a day within a year of today.")
         return render_template("sessions/new.html", form=form), 422
@@ -229,7 +229,7 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
         matches=matches,
         add_form=AddPersonForm(formdata=None),
         step_links=_visible_ids(session.members),
-        today=queries.local_today(),
+        today=local_time.local_today(),
         **extra,
     )
 

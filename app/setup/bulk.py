@@ -13,18 +13,12 @@ from app.extensions import db
 from app.models import Person, Plan, caseload
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
-from app.setup.people import people_page
+from app.setup.people import choices, people_page
 
 
 def _ids(name: str) -> list[int]:
     """The ids ticked in the checkboxes called `name`; a value that is no id is dropped."""
     return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 10]
-
-
-def choices() -> dict:
-    """What can be given: the live outcomes and the active workers."""
-    workers = [u for u in queries.staff() if u.role == "worker" and u.active]
-    return dict(give_outcomes=queries.outcomes(live_only=True), give_workers=workers)
 
 
 @bp.post("/people/give")

@@ -9,8 +9,8 @@ from wtforms.validators import Length
 
 from app.access import allow, scoped
 from app.audit import record
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import Organisation, Outcome, Person, Plan, User
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm, PersonForm, offered, options, strip
@@ -177,10 +177,14 @@ def people():
     return people_page(request.args.get("q", "")[:100])
 
 
+def choices() -> dict:
+    """What can be given to many people at once: the live outcomes and the active workers."""
+    workers = [u for u in queries.staff() if u.role == "worker" and u.active]
+    return dict(give_outcomes=queries.outcomes(live_only=True), give_workers=workers)
+
+
 def people_page(search: str = "", status: int = 200):
     """The list of people, with the form that gives many of them outcomes and key workers."""
-    from app.setup import bulk
-
     imports = "imports.index" in current_app.view_functions
     page = render_template(
         "setup/people.html",
@@ -188,7 +192,7 @@ def people_page(search: str = "", status: int = 200):
         search=search,
         imports=imports,
         give=ButtonForm(),
-        **bulk.choices(),
+        **choices(),
     )
     return page, status
 

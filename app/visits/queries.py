@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.entries.queries import latest_effective, to_local
+from app.entries.queries import latest_effective
 from app.extensions import db
+from app.local_time import to_local
 from app.models import NextVisit, Person
 
 KEPT, TODAY, OVERDUE, UPCOMING = "kept", "today", "overdue", "upcoming"

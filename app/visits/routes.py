@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app import audit
 from app.access import STAFF, allow, person_or_404, scoped
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import Activity, NextVisit
 from app.models.clock import utcnow
 from app.visits.forms import NextVisitForm

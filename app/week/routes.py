@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
+from app import local_time
 from app.access import STAFF, allow
 from app.entries import counting, queries, timeline
 from app.journey.rules import may_change
@@ -17,14 +18,14 @@ bp = Blueprint("week", __name__)
 @allow(*STAFF)
 def index():
     """My week: what I recorded in the last seven days; recent ones can be undone or corrected."""
-    today = queries.local_today()
+    today = local_time.local_today()
     entries = timeline.worker_week(current_user.id, today)
     amended = queries.amended_map(current_user.organisation_id, [e.id for e in entries])
     now = utcnow()
-    start, end = queries.day_bounds(today - timedelta(days=6), today)
+    start, end = local_time.day_bounds(today - timedelta(days=6), today)
     days: dict = {}
     for entry in entries:
-        days.setdefault(queries.to_local(entry.recorded_at).date(), []).append(entry)
+        days.setdefault(local_time.to_local(entry.recorded_at).date(), []).append(entry)
     return render_template(
         "week/index.html",
         days=days,

@@ -212,7 +212,7 @@ def test_measures_export_has_one_row_per_reading_with_item_columns(client, auth,
     make_reading(w["other_person"], w["other_worker"], "swemwbs", 25.03, 1)
     db.session.commit()
     auth.sign_in(w["supervisor"])
-    from app.entries.queries import local_today
+    from app.local_time import local_today
 
     today = local_today()
     answer = client.get(f"/export/measures.csv?from={today - timedelta(days=10)}&to={today}")

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.entries.queries import day_bounds, local_today
 from app.extensions import db
+from app.local_time import day_bounds, local_today
 from app.measures import queries
 from app.measures.definitions import shipped
 from app.measures.scoring import score

@@ -4,8 +4,8 @@ one person past the target, and discharges with reasons."""
 from sqlalchemy import select
 
 from app.demo import load_demo
-from app.entries.queries import local_today
 from app.extensions import db
+from app.local_time import local_today
 from app.models import Person, Referral, caseload
 from app.referrals import waiting
 

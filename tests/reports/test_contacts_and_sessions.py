@@ -39,8 +39,8 @@ import pytest
 
 from app.disclosure import FEWER, WITHHELD
 from app.entries.indicators import Scope
-from app.entries.queries import day_bounds
 from app.extensions import db
+from app.local_time import day_bounds
 from app.reports import periods
 from app.reports.report import build
 from app.sessions import figures

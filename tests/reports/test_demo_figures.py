@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app import local_time
 from app.disclosure import FEWER, HIDDEN, Figure
-from app.entries import indicators, queries
+from app.entries import indicators
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, User
 from app.reports import periods, report
@@ -43,7 +44,7 @@ def by_hand(rows: list[dict], **match) -> tuple[int, int, int]:
         for r in rows
         if r["status"] == "" and r["kind"] != "void" and all(r[k] == v for k, v in match.items())
     ]
-    zone = queries.local_zone()
+    zone = local_time.local_zone()
 
     def day(row):
         when = datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00"))
@@ -62,7 +63,7 @@ def dashboard_totals(client, **args) -> tuple[int, int, int]:
 
 
 def test_my_week_the_dashboard_and_the_export_agree_for_a_worker(client, auth, demo):
-    today = queries.local_today()
+    today = local_time.local_today()
     first = today - timedelta(days=6)
     auth.sign_in("worker@example.org", DEMO_PASSWORD)
     week = client.get("/week").get_data(as_text=True)
@@ -98,7 +99,7 @@ def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client,
             )
         )
     db.session.commit()
-    today = queries.local_today()
+    today = local_time.local_today()
     first = today - timedelta(days=90)
     built = report.build(db.session.get(Funder, funder.id), periods.custom(first, today))
     auth.sign_in("supervisor@example.org", DEMO_PASSWORD)
@@ -118,7 +119,7 @@ def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client,
     funded = by_hand([r for r in rows if r["activity"]])
     assert (headline["contacts"], headline["people_supported"]) == funded[1:]
     scope = indicators.Scope.for_funder(db.session.get(Funder, funder.id))
-    assert indicators.whole(scope, *queries.day_bounds(first, today)).steps == whole[0]
+    assert indicators.whole(scope, *local_time.day_bounds(first, today)).steps == whole[0]
 
 
 def offered_periods(client, funder_id: int) -> list[str]:

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from app.entries import indicators
 from app.entries.indicators import Scope
-from app.entries.queries import day_bounds, effective
+from app.entries.queries import effective
 from app.extensions import db
+from app.local_time import day_bounds
 from app.models import Entry, Funder, Indicator
 from app.reports import periods, report
 from tests.fixtures.factories import make_entry, make_person, make_user

@@ -6,8 +6,8 @@ import pytest
 
 from app.entries import indicators
 from app.entries.indicators import Scope
-from app.entries.queries import day_bounds
 from app.extensions import db
+from app.local_time import day_bounds
 from app.models import Indicator
 
 

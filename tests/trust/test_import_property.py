@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
-from app.export.cells import FORMULA_STARTS
+from app.csv_cells import FORMULA_STARTS
 from app.extensions import db
 from app.imports.people import MAX_NAME, MAX_REFERENCE
 from app.models import Outcome, Person

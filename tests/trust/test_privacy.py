@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.entries import counting, queries
+from app import local_time
+from app.entries import counting
 from app.extensions import db
 from app.models import AuditEvent, Entry, PendingImport, Person
 from app.privacy.subject_access import tables_referencing_person
@@ -49,7 +50,7 @@ def test_subject_access_page_is_readable(client, auth, w):
 
 def test_erasure_removes_identifying_data_and_keeps_report_totals(client, auth, w):
     _sign_in_admin_with_history(auth, w)
-    start, end = queries.day_bounds(
+    start, end = local_time.day_bounds(
         date.today() - timedelta(days=30), date.today() + timedelta(days=1)
     )
     before = counting.counts(w["org"].id, start, end)
