@@ -206,10 +206,10 @@ async function findKept(path, toShow) {
 
 // My people asks for its person pages, so the whole caseload opens without signal, not only
 // the pages opened so far. Marked as a prefetch, so that it is not mistaken for a person viewing.
-async function warm(paths) {
+async function warm(paths, again) {
   for (var i = 0; i < paths.length; i++) {
     var kept = await findKept(paths[i]);
-    if (kept && age(kept) < REFRESH_AFTER) continue;
+    if (!again && kept && age(kept) < REFRESH_AFTER) continue;
     try {
       var sentAt = Date.now();
       var response = await fetch(paths[i], { credentials: "same-origin", headers: { "X-Stepladder-Prefetch": "1" } });
@@ -233,6 +233,8 @@ self.addEventListener("message", function (event) {
   // Sign-out, or a page that heard the session end (a 401 to an entry): the copies go.
   if (data.type === "wipe" || data.type === "session-ended") event.waitUntil(sessionEnded());
   else if (data.type === "warm" && Array.isArray(data.paths)) event.waitUntil(warm(data.paths));
+  // A page the server has just changed (a tap it took): kept again however fresh the copy.
+  else if (data.type === "refresh" && Array.isArray(data.paths)) event.waitUntil(warm(data.paths, true));
 });
 
 // Background Sync: replay, and tell the browser to try again later if the signal is still gone.

@@ -14,6 +14,7 @@ from tests.e2e.offline_helpers import (
     outbox,
     ready_for_offline,
     sync_region,
+    wait_until,
     wait_until_outbox_empty,
 )
 from tests.fixtures.databases import fresh_database
@@ -63,10 +64,20 @@ def _button(ladder, text: str, state: str = ""):
     return ladder.get_by_role("button", name=re.compile(rf"^{re.escape(text)}.*{state}"))
 
 
+def _unfold(page):
+    """A finished ladder folds to one line while others are climbed: open it to go back."""
+    folded = page.get_by_text("Getting out and about: top step reached")
+    if folded.count() and folded.is_visible():
+        folded.click()
+
+
 def _stand_on_top(page):
     """Tap the top rung of Getting out and about, so that every other rung is below."""
+    _unfold(page)  # already there, from an earlier test on this server
     ladder = page.get_by_role("region", name="Getting out and about")
     _button(ladder, TOP).click()
+    expect(page.get_by_role("status")).to_contain_text(TOP)
+    _unfold(page)
     expect(_button(ladder, TOP, "Current step")).to_be_visible()
     return ladder
 
@@ -107,13 +118,21 @@ def test_without_javascript_the_server_asks_first(phone_without_javascript):
 
 
 def test_offline_a_lower_rung_asks_and_is_kept_as_going_back(phone, browser, own_server):
-    ready_for_offline(phone, "worker@example.org", 1)
+    path = ready_for_offline(phone, "worker@example.org", 1)
     _stand_on_top(phone)
+    # The tap the server took is drawn again into the copy kept for offline use.
+    wait_until(
+        phone,
+        "p => caches.match(p).then(r => r ? r.text() : '')"
+        ".then(t => /current\">\\s*<span class=\"rung-text\">Came through/.test(t))",
+        path,
+    )
     phone.context.set_offline(True)
     phone.reload()
     asked = []
     # ready_for_offline answers each question yes; note what was asked.
     phone.on("dialog", lambda dialog: asked.append(dialog.message))
+    _unfold(phone)
     ladder = phone.get_by_role("region", name="Getting out and about")
     _button(ladder, "Opened the door").click()
     expect(phone.get_by_role("status")).to_contain_text("Saved on this phone")

@@ -17,13 +17,15 @@ def _people(page):
 
 
 def _open_someone_climbing(page, outcome: str = "Getting out and about") -> str:
-    """Open the first person of My people whose ladder `outcome` is shown, not finished;
-    return their page's path."""
+    """Open the first person of My people whose ladder `outcome` is shown, not finished, with
+    another ladder still being climbed (when every ladder is finished none folds); return
+    their page's path."""
     links = _people(page).get_by_role("link")
     paths = [links.nth(i).get_attribute("href") for i in range(links.count())]
     for path in paths:
         page.goto(path)
-        if page.get_by_role("region", name=outcome).is_visible():
+        climbing = page.get_by_role("button", name=re.compile("Next step"))
+        if page.get_by_role("region", name=outcome).is_visible() and climbing.count() >= 2:
             return path
     raise AssertionError(f"no one on the caseload is climbing {outcome}")
 

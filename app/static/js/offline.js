@@ -214,8 +214,17 @@
       say("Saved on this phone", "sign in again to send it");
     } else if (status === 403 || status === 429 || status >= 500) {
       keepOnPhone(entry, "waiting", "The server could not take it just now. It will try again.");
+    } else if (status < 300) {
+      keepFresh();
     }
   });
+
+  // The server took a tap, so this page has changed: the copy kept for offline use is drawn
+  // again, and a reload with no signal shows the ladder as it now is.
+  function keepFresh() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "refresh", paths: [location.pathname] });
+  }
 
   // ----- The sync indicator -----
 
