@@ -206,6 +206,12 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status === 0) return; // a network error: htmx:sendError keeps it
+    var config = event.detail.requestConfig;
+    if (status < 300 && sending && config && config.verb === "post") {
+      // Taken (the answer has already been swapped in, with the form's next id).
+      sending = null;
+      return keepFresh();
+    }
     var entry = sentEntry(event.detail);
     if (!entry) return;
     if (status === 401) {
@@ -214,8 +220,6 @@
       say("Saved on this phone", "sign in again to send it");
     } else if (status === 403 || status === 429 || status >= 500) {
       keepOnPhone(entry, "waiting", "The server could not take it just now. It will try again.");
-    } else if (status < 300) {
-      keepFresh();
     }
   });
 
