@@ -287,7 +287,7 @@ def test_the_indicator_form_shows_only_what_its_kind_needs(office):
     kind.select_option(label="People who reached a given rung")
     expect(rung).to_be_visible()
     expect(outcome).to_be_hidden()
-    kind.select_option(label="Sessions and contacts delivered")
+    kind.select_option(label="Contacts delivered (visits: one person on one day)")
     expect(activity).to_be_visible()
     expect(rung).to_be_hidden()
     assert serious_problems(office) == []
