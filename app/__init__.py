@@ -18,10 +18,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("STEPLADDER_INSTANCE_PATH"))
     # Before any blueprint adds its rules: an id too large for the database is a 404.
     app.url_map.converters["int"] = IdConverter
-    os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(default_config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    # Only what is needed is written: a secret key when none is given, and the folder of the
+    # default SQLite database (an app built for a test, or with everything set, writes nothing).
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = default_config.kept_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{app.instance_path}"):
+        os.makedirs(app.instance_path, exist_ok=True)
 
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

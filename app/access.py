@@ -14,6 +14,7 @@ from sqlalchemy import exists, select
 
 from app.extensions import db
 from app.models import Person, caseload
+from app.params import MAX_ID
 
 STAFF = ("worker", "supervisor", "admin")
 OFFICE = ("supervisor", "admin")
@@ -56,10 +57,19 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _check_access)
 
 
+def organisation_row(model, row_id: int | None, organisation_id: int):
+    """The row of `model` with this id in the organisation, or None. An id beyond what an
+    integer column holds names no row (asking the database would fail), so it is None too."""
+    if row_id is None or not 0 < row_id <= MAX_ID:
+        return None
+    row = db.session.get(model, row_id)
+    return row if row is not None and row.organisation_id == organisation_id else None
+
+
 def scoped(model, row_id) -> object:
     """The row of `model` with this id in the signed-in user's organisation, or 404."""
-    row = db.session.get(model, row_id)
-    if row is None or row.organisation_id != current_user.organisation_id:
+    row = organisation_row(model, row_id, current_user.organisation_id)
+    if row is None:
         abort(404)
     return row
 

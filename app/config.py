@@ -6,10 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 
-def _secret_key(instance_path: str) -> str:
-    """STEPLADDER_SECRET_KEY, else a key generated once and kept in the instance folder."""
-    if key := os.environ.get("STEPLADDER_SECRET_KEY"):
-        return key
+def kept_secret_key(instance_path: str) -> str:
+    """A key generated once and kept in the instance folder (when none is configured)."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,7 +20,8 @@ def load(instance_path: str) -> dict:
     """Build the default configuration for an app whose instance folder is `instance_path`."""
     default_db = f"sqlite:///{Path(instance_path) / 'stepladder.sqlite'}"
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        # Empty: create_app keeps a generated key in the instance folder instead.
+        "SECRET_KEY": os.environ.get("STEPLADDER_SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("STEPLADDER_DATABASE_URL", default_db)
         ),

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.access import organisation_row
 from app.audit.trail import stage
 from app.entries.modes import MAX_MINUTES, MODES
 from app.extensions import db
@@ -61,9 +62,8 @@ def parse_recorded_at(value: str | None) -> datetime:
 
 
 def _org_row(model, row_id, organisation_id: int, what: str):
-    # An id beyond what an integer column holds names no row; asking the database would fail.
-    row = db.session.get(model, row_id) if row_id is not None and 0 < row_id < 2**31 else None
-    if row is None or row.organisation_id != organisation_id:
+    row = organisation_row(model, row_id, organisation_id)
+    if row is None:
         raise EntryError(f"That {what} is not part of this organisation.")
     return row
 

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, charts
-from app.access import OFFICE, allow, scoped
+from app.access import OFFICE, allow, organisation_row, scoped
 from app.entries import indicators
 from app.extensions import db
 from app.local_time import local_today
@@ -284,9 +284,8 @@ def _indicator_params(form: IndicatorForm, funder: Funder | None = None) -> dict
             continue
         field, model = picks[name]
         if field.data:
-            # An id beyond what an integer column holds names no row; asking would fail.
-            row = db.session.get(model, field.data) if 0 < field.data < 2**31 else None
-            if row is None or row.organisation_id != current_user.organisation_id:
+            row = organisation_row(model, field.data, current_user.organisation_id)
+            if row is None:
                 raise ValueError(f"{field.label.text}: choose one from the list.")
             if funder is not None:
                 _check_funded(funder, name, row)

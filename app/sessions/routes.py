@@ -14,6 +14,7 @@ from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
 from app.models import Activity, Entry, GroupSession, Person, User, caseload
+from app.params import MAX_ID
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
 
@@ -46,7 +47,7 @@ def _my_sessions():
 def _session_or_404(group_session_id: int) -> GroupSession:
     """A session the signed-in user may open, or 404 (another organisation's, or for a
     worker, one they neither started nor ran: its register names people off their caseload)."""
-    if not 0 < group_session_id < 2**31:
+    if not 0 < group_session_id <= MAX_ID:
         abort(404)
     session = db.session.scalar(_my_sessions().where(GroupSession.id == group_session_id))
     if session is None:
@@ -251,7 +252,7 @@ def add_person(group_session_id: int):
     form = AddPersonForm()
     if not form.validate():
         abort(400, "Choose who to add to the register.")
-    person = db.session.get(Person, form.person.data) if form.person.data < 2**31 else None
+    person = db.session.get(Person, form.person.data) if 0 < form.person.data <= MAX_ID else None
     if person is None or not can_see_person(current_user, person):
         abort(404)
     if session.register_id:

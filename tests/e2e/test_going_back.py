@@ -124,7 +124,7 @@ def test_offline_a_lower_rung_asks_and_is_kept_as_going_back(phone, browser, own
     wait_until(
         phone,
         "p => caches.match(p).then(r => r ? r.text() : '')"
-        ".then(t => /current\">\\s*<span class=\"rung-text\">Came through/.test(t))",
+        '.then(t => /current">\\s*<span class="rung-text">Came through/.test(t))',
         path,
     )
     phone.context.set_offline(True)
