@@ -222,6 +222,16 @@ async function warm(paths, again) {
   }
 }
 
+// One pass at a time. My people asks more than once as it opens (the worker taking control,
+// the page settling): a second pass run alongside the first would ask the server for every
+// person again; run after it, it finds the copies fresh and asks for none.
+var warming = Promise.resolve();
+function warmInTurn(paths, again) {
+  var next = warming.then(function () { return warm(paths, again); });
+  warming = next.catch(function () { return null; });
+  return next;
+}
+
 async function forgetPages() {
   var names = await caches.keys();
   await Promise.all(names.filter(function (name) { return name.indexOf(PAGES) === 0; })
@@ -232,9 +242,9 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   // Sign-out, or a page that heard the session end (a 401 to an entry): the copies go.
   if (data.type === "wipe" || data.type === "session-ended") event.waitUntil(sessionEnded());
-  else if (data.type === "warm" && Array.isArray(data.paths)) event.waitUntil(warm(data.paths));
+  else if (data.type === "warm" && Array.isArray(data.paths)) event.waitUntil(warmInTurn(data.paths));
   // A page the server has just changed (a tap it took): kept again however fresh the copy.
-  else if (data.type === "refresh" && Array.isArray(data.paths)) event.waitUntil(warm(data.paths, true));
+  else if (data.type === "refresh" && Array.isArray(data.paths)) event.waitUntil(warmInTurn(data.paths, true));
 });
 
 // Background Sync: replay, and tell the browser to try again later if the signal is still gone.

@@ -39,6 +39,13 @@ def phone(browser, own_server):
     context.close()
 
 
+KEPT_SINCE = """([path, since]) => caches.keys().then(names => Promise.all(
+    names.filter(n => n.startsWith('stepladder-pages-'))
+         .map(n => caches.open(n).then(c => c.match(path)))))
+    .then(copies => copies.some(copy => copy &&
+        Number(copy.headers.get('X-Stepladder-Kept-At')) >= since))"""
+
+
 def _kept(page) -> list[str]:
     return page.evaluate(KEPT_PAGES)
 
@@ -87,17 +94,22 @@ def test_pages_kept_in_a_session_that_went_quiet_past_the_idle_timeout_are_not_s
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
     people = phone.get_by_role("list", name="My people").get_by_role("link")
     caseload = [people.nth(i).get_attribute("href") for i in range(people.count())]
-    # My people asks for the whole caseload: let it finish, so that no answer still on its way
-    # tells the service worker that the session is live.
+    # Every answer the service worker reads says the session is live, so none may still be on
+    # its way when the session is made to look quiet below. My people asks for the whole
+    # caseload: wait until every person page is kept (My people's own copy is not one of them).
     wait_until(
         phone,
-        f"n => ({KEPT_PAGES})().then(paths => paths.length >= n)",
-        len(caseload),
+        f"paths => ({KEPT_PAGES})().then(kept => paths.every(p => kept.includes(p)))",
+        caseload,
     )
     path = caseload[1]
+    name = people.nth(1).locator(".name").inner_text()
+    clicked_at = phone.evaluate("Date.now()")
     people.nth(1).click()
-    name = phone.get_by_role("heading", level=1).inner_text()
-    assert path in _kept(phone)
+    expect(phone.get_by_role("heading", level=1, name=name)).to_be_visible()
+    # The person page's own answer has been read: its copy is kept again after the tap (the
+    # service worker reads an answer, then keeps it).
+    wait_until(phone, KEPT_SINCE, [path, clicked_at])
     # The service worker last heard from the server longer ago than the idle timeout the
     # server gave it: the server has ended that session by now, signed out or not.
     phone.evaluate(
