@@ -339,4 +339,4 @@ def test_removing_a_correction_removes_the_event_it_described(app, w):
     db.session.commit()
     start, end = local_time.day_bounds(local_time.local_today(), local_time.local_today())
     assert counting.counts(w["org"].id, start, end).steps == 0
-    assert queries.step_history(w["person"].id) == []
+    assert [e for e in queries.ladder_entries(w["person"].id) if e.kind == "step"] == []

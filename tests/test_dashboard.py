@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import local_time
-from app.entries import dashboard, queries
+from app.entries import dashboard, figures, queries
 from app.extensions import db
 from app.models import Entry
 from app.models.clock import utcnow
@@ -166,12 +166,10 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
     assert shown, "the chosen period's totals are missing"
     totals = dict(zip(("steps", "contacts", "people"), map(int, shown.groups()), strict=True))
     assert totals == expected
-    by_outcome = dashboard.breakdown(
-        w["org"].id,
-        "outcome",
-        *local_time.day_bounds(first, today),
-        **dashboard.parse_filters(args, w["org"].id).entry_filters(),
+    found = figures.Figures(
+        w["org"].id, today, **dashboard.parse_filters(args, w["org"].id).entry_filters()
     )
+    by_outcome = found.breakdowns(*local_time.day_bounds(first, today))["outcome"]
     assert sum(r.steps for r in by_outcome) == expected["steps"]
     # A visit counts once in each outcome it touched, so each row is checked on its own.
     for row in by_outcome:
@@ -192,7 +190,8 @@ def test_today_counts_agree_with_export_for_today(client, auth, w, day):
 def test_breakdown_by_worker_names_each_worker(app, w, day):
     today = local_time.local_today()
     bounds = local_time.day_bounds(today, today)
-    rows = {r.name: r for r in dashboard.breakdown(w["org"].id, "worker", *bounds)}
+    breakdowns = figures.Figures(w["org"].id, today).breakdowns(*bounds)
+    rows = {r.name: r for r in breakdowns["worker"]}
     assert rows[w["worker"].name].steps == 2
     assert rows[w["colleague"].name].steps == 1
     # The colleague visited one person today (the other's only step was voided).
@@ -405,7 +404,7 @@ def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
     ):
         make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, at=at)
     db.session.commit()
-    weeks = dashboard.steps_per_week(w["org"].id, today, weeks=4)
+    weeks = figures.Figures(w["org"].id, today).steps_per_week(weeks=4)
     assert [n for _, n in weeks] == [0, 0, 2, 1]
     auth.sign_in(w["supervisor"])
     html = client.get("/overview/").get_data(as_text=True)

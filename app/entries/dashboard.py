@@ -13,7 +13,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app import local_time, params
-from app.entries import figures, queries
+from app.entries import queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.models import Activity, Entry, Organisation, Outcome, Person, User
@@ -137,27 +137,6 @@ def dashboard_etag(
     version = version if version is not None else log_version(organisation_id)
     raw = repr((organisation_id, version, today, query_string))
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
-
-
-# --- breakdowns ---------------------------------------------------------------------------
-
-# One line of a breakdown; the figures themselves are counted in app/entries/figures.py.
-Row = figures.Row
-
-
-def breakdown(
-    organisation_id: int, by: str, start: datetime, end: datetime, **filters
-) -> list[Row]:
-    """Effective entries in [start, end) grouped by outcome, activity or worker, busiest first."""
-    found = figures.Figures(organisation_id, local_time.local_today(), **filters)
-    return found.breakdowns(start, end)[by]
-
-
-def steps_per_week(
-    organisation_id: int, today: date, weeks: int = 12, **filters
-) -> list[tuple[date, int]]:
-    """Effective steps in each of the last `weeks` local weeks (Monday first), oldest first."""
-    return figures.Figures(organisation_id, today, **filters).steps_per_week(weeks)
 
 
 # --- attention ------------------------------------------------------------------------------

@@ -157,11 +157,6 @@ def ladder_entries(person_id: int, every_kind: bool = False) -> list[Entry]:
     )
 
 
-def step_history(person_id: int) -> list[Entry]:
-    """A person's effective steps, oldest first."""
-    return [e for e in ladder_entries(person_id) if e.kind == "step"]
-
-
 def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
     """Each outcome the person works on, with their current rung (their latest step on it).
     `entries` are the person's `ladder_entries`, when the caller has read them already."""

@@ -97,9 +97,5 @@ class Entry(db.Model):
     activity: Mapped["Activity | None"] = relationship()
     amends: Mapped["Entry | None"] = relationship(remote_side=[id])
 
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
     def identity(self) -> tuple:
         return tuple(getattr(self, f) for f in IDENTITY_FIELDS)
