@@ -35,7 +35,9 @@ def set_headers(response):
         # cache of the worker's own caseload is the one deliberate offline copy.
         headers["Cache-Control"] = "no-store"
     if "HX-Request" in request.headers or response.mimetype == "text/html":
-        headers.add("Vary", "HX-Request")
+        # A page may answer htmx with one fragment, chosen by its target: any cache between
+        # must keep the whole page and each fragment apart.
+        headers.add("Vary", "HX-Request, HX-Target")
     return response
 
 

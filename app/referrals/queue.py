@@ -50,8 +50,7 @@ def queue():
     )
     # Only the list's own poll gets the fragment; boosted navigation gets the whole page.
     if request.headers.get("HX-Target") == "new-referrals":
-        response = render_block("referrals/queue.html", "new_referrals", **context)
-        return response, 200, {"Vary": "HX-Target"}
+        return render_block("referrals/queue.html", "new_referrals", **context)
     decided = db.session.scalars(
         select(Referral)
         .where(Referral.organisation_id == org.id, Referral.status != "new")
@@ -62,17 +61,13 @@ def queue():
     key_worker_form.key_worker.choices = options(
         [("", "Choose…")] + [(str(u.id), u.name) for u in _workers(org.id)]
     )
-    return (
-        render_template(
-            "referrals/queue.html",
-            org=org,
-            waiting=waiting.waiting_list(org, local_today()),
-            decided=decided,
-            key_worker_form=key_worker_form,
-            **context,
-        ),
-        200,
-        {"Vary": "HX-Target"},
+    return render_template(
+        "referrals/queue.html",
+        org=org,
+        waiting=waiting.waiting_list(org, local_today()),
+        decided=decided,
+        key_worker_form=key_worker_form,
+        **context,
     )
 
 
