@@ -1,10 +1,8 @@
 """Shared fixtures: an app on a freshly migrated database per test, clients, and sign-in."""
 
 import os
-import re
 
 import pytest
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings
 
@@ -12,7 +10,8 @@ from app import create_app
 from app.extensions import db, limiter
 from tests.fixtures.clock import at_midday
 from tests.fixtures.databases import empty_all_tables, fresh_database
-from tests.fixtures.factories import PASSWORD, world
+from tests.fixtures.factories import world
+from tests.fixtures.web import FAST_HASH, Auth, RequestClient
 
 # Every Hypothesis test is deterministic: the same examples in every run, on every machine,
 # and no example database carrying failures from one run into the next. Set
@@ -20,9 +19,6 @@ from tests.fixtures.factories import PASSWORD, world
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-# Cheap argon2id parameters for tests only; production parameters are tested separately.
-FAST_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +40,6 @@ def _config(url: str, instance) -> dict:
         "PASSWORD_HASH": FAST_HASH,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
-
-
-class RequestClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as in production.
-
-    Tests run inside an app context (for factories and assertions); without this, requests
-    would share that context's `g` and database session with the test and with each other.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -85,29 +69,6 @@ def runner(app):
 def w(app):
     """A small world of two organisations (see tests/fixtures/factories.py)."""
     return world()
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-class Auth:
-    """Sign in and out as a given user through the real sign-in form."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def sign_in(self, user_or_email, password: str = PASSWORD):
-        email = getattr(user_or_email, "email", user_or_email)
-        token = csrf_from(self.client.get("/sign-in").get_data(as_text=True))
-        return self.client.post(
-            "/sign-in", data={"email": email, "password": password, "csrf_token": token}
-        )
-
-    def csrf(self, path: str = "/people") -> str:
-        return csrf_from(self.client.get(path).get_data(as_text=True))
 
 
 @pytest.fixture

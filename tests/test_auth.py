@@ -45,7 +45,7 @@ def test_sign_out_ends_the_session_and_clears_the_phone(client, auth, w):
 
 
 def test_sign_in_follows_next_only_within_the_site(client, auth, w):
-    from tests.conftest import csrf_from
+    from tests.fixtures.web import csrf_from
 
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
     data = {"email": w["worker"].email, "password": "correct horse battery", "csrf_token": token}

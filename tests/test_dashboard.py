@@ -14,22 +14,8 @@ from app.entries import dashboard, figures, queries
 from app.extensions import db
 from app.models import Entry
 from app.models.clock import utcnow
+from tests.fixtures.dashboard import LIVE, local_noon, region_number
 from tests.fixtures.factories import make_entry, make_person, make_user
-
-LIVE = {"HX-Request": "true", "HX-Target": "live"}
-
-
-def local_noon(days_ago: int) -> datetime:
-    """Naive UTC for local noon `days_ago` local days before today."""
-    day = local_time.local_today() - timedelta(days=days_ago)
-    zone = local_time.local_zone()
-    return datetime.combine(day, time(12), zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def region_number(html: str, name: str) -> int:
-    match = re.search(rf'aria-label="{name}"><span class="number">(\d+)</span>', html)
-    assert match, f"no region named {name!r}"
-    return int(match.group(1))
 
 
 def export_rows(client, first, last) -> list[dict]:

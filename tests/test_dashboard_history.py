@@ -7,9 +7,9 @@ from datetime import timedelta
 from app import local_time
 from app.extensions import db
 from app.models.clock import utcnow
+from tests.fixtures.dashboard import LIVE, local_noon, region_number
 from tests.fixtures.factories import make_entry, make_person
 from tests.fixtures.statements import count_statements
-from tests.test_dashboard import LIVE, local_noon, region_number
 
 
 def range_figures(client) -> tuple[int, int, int]:

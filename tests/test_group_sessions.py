@@ -12,8 +12,8 @@ from app.extensions import db
 from app.local_time import local_today, to_local
 from app.models import Entry, GroupSession
 from app.sessions.register import entry_id
-from tests.conftest import Auth
 from tests.fixtures.factories import make_group_session, make_person
+from tests.fixtures.web import Auth
 
 REPLAY = {"X-Stepladder-Replay": "1"}
 

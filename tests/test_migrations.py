@@ -5,8 +5,8 @@ from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import FAST_HASH
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.web import FAST_HASH
 
 
 def test_migrations_build_the_schema_from_empty_and_downgrade_to_empty(tmp_path):

@@ -11,8 +11,8 @@ from app.local_time import local_today
 from app.models import NextVisit
 from app.models.clock import utcnow
 from app.visits import queries as visits
-from tests.conftest import Auth
 from tests.fixtures.factories import make_entry, make_person
+from tests.fixtures.web import Auth
 
 
 def _set(client, token, person, **data):

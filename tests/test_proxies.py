@@ -5,7 +5,7 @@ from flask import request
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import FAST_HASH
+from tests.fixtures.web import FAST_HASH
 
 
 @pytest.fixture

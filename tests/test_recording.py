@@ -64,7 +64,7 @@ def test_same_uuid_with_a_different_body_is_a_conflict(client, w, signed_in_work
 def _race(app, w, clients: int, action: str, entry_id=None, **fields) -> list[tuple]:
     """Sign in `clients` test clients as the worker, then post the same entry from all of
     them at once; returns each answer as (status code, JSON body)."""
-    from tests.conftest import Auth
+    from tests.fixtures.web import Auth
 
     signed_in = []
     for _ in range(clients):

@@ -15,9 +15,9 @@ from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Funder
 from app.models.clock import utcnow
-from tests.conftest import FAST_HASH, RequestClient, csrf_from
 from tests.fixtures.factories import PASSWORD, make_entry, world
 from tests.fixtures.replica import primary_and_replica
+from tests.fixtures.web import FAST_HASH, RequestClient, csrf_from
 
 
 @pytest.fixture(scope="module")

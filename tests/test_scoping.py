@@ -11,8 +11,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Funder, Indicator
-from tests.conftest import csrf_from
 from tests.fixtures.factories import make_entry, make_group_session
+from tests.fixtures.web import csrf_from
 
 
 def _other_funder(w):

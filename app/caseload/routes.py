@@ -5,7 +5,6 @@ import uuid
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
-from sqlalchemy import select
 
 from app import audit, local_time, params
 from app.access import STAFF, allow, person_or_404
@@ -21,7 +20,7 @@ from app.entries.recording import (
     store,
 )
 from app.extensions import db
-from app.models import Activity, Entry, Person
+from app.models import Activity, Entry, Person, activities_of
 from app.models.clock import utcnow
 from app.visits import queries as visit_queries
 
@@ -66,13 +65,7 @@ def my_people():
 
 
 def _activities() -> list[Activity]:
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .where(Activity.organisation_id == current_user.organisation_id, ~Activity.retired)
-            .order_by(Activity.position, Activity.name)
-        )
-    )
+    return activities_of(current_user.organisation_id, live_only=True)
 
 
 def _person_context(

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.journey.forms import CorrectionForm, VoidForm
 from app.journey.routes import bp
 from app.journey.rules import changeable_entry
-from app.models import Activity, Entry, Outcome
+from app.models import Entry, Outcome, activities_of
 from app.models.clock import utcnow
 
 
@@ -64,11 +64,7 @@ def _correction_choices(form: CorrectionForm, entry: Entry) -> None:
         SelectChoice(r.id, r.text, optgroup=o.name) for o in outcomes for r in o.live_rungs
     ]
     form.outcome.choices = [SelectChoice(0, "—")] + [SelectChoice(o.id, o.name) for o in outcomes]
-    activities = db.session.scalars(
-        select(Activity)
-        .where(Activity.organisation_id == org, ~Activity.retired)
-        .order_by(Activity.position, Activity.name)
-    )
+    activities = activities_of(org, live_only=True)
     form.activity.choices = [SelectChoice(0, "No activity")] + [
         SelectChoice(a.id, a.name) for a in activities
     ]

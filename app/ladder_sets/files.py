@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Activity, Organisation, Outcome
+from app.models import Organisation, Outcome, activities_of
 
 FORMAT = "stepladder-outcome-set"
 MAX_BYTES = 512 * 1024
@@ -24,11 +24,7 @@ def export(org: Organisation) -> dict:
         .where(Outcome.organisation_id == org.id, ~Outcome.retired)
         .order_by(Outcome.position)
     )
-    activities = db.session.scalars(
-        select(Activity)
-        .where(Activity.organisation_id == org.id, ~Activity.retired)
-        .order_by(Activity.position)
-    )
+    activities = activities_of(org.id, live_only=True)
     return {
         "format": FORMAT,
         "version": 1,

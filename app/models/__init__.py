@@ -13,7 +13,7 @@ from app.models.funding import (
     funder_viewer,
 )
 from app.models.group_session import GroupSession, group_session_facilitator, group_session_member
-from app.models.ladder import Activity, Outcome, Rung, activity_outcome
+from app.models.ladder import Activity, Outcome, Rung, activities_of, activity_outcome
 from app.models.mail import OutboxEmail
 from app.models.measure import (
     MeasurePlan,
@@ -36,6 +36,7 @@ __all__ = [
     "ROLES",
     "AccountToken",
     "Activity",
+    "activities_of",
     "Attempt",
     "AuditEvent",
     "Funder",

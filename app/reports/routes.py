@@ -21,6 +21,7 @@ from app.models import (
     Outcome,
     Rung,
     User,
+    activities_of,
     funder_viewer,
 )
 from app.models.clock import utcnow
@@ -160,7 +161,7 @@ def _funder_form(funder: Funder | None) -> FunderForm:
     form = FunderForm(obj=funder)
     form.activities.choices = [
         SelectChoice(a.id, a.name)
-        for a in _org_rows(Activity, Activity.position, Activity.name)
+        for a in activities_of(current_user.organisation_id)
         if not a.retired or (funder and a in funder.activities)
     ]
     form.outcomes.choices = [
@@ -232,7 +233,7 @@ def _indicator_form() -> IndicatorForm:
     form.rung.choices = [
         SelectChoice(r.id, r.text, optgroup=o.name) for o in outcomes for r in o.live_rungs
     ]
-    activities = [a for a in _org_rows(Activity, Activity.position, Activity.name) if not a.retired]
+    activities = [a for a in activities_of(current_user.organisation_id) if not a.retired]
     form.activity.choices = [SelectChoice(0, "Every activity")] + [
         SelectChoice(a.id, a.name) for a in activities
     ]

@@ -13,7 +13,7 @@ from app.access import STAFF, allow, can_see_person, scoped
 from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
-from app.models import Activity, Entry, GroupSession, Person, User, caseload
+from app.models import Activity, Entry, GroupSession, Person, User, activities_of, caseload
 from app.params import MAX_ID
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
@@ -99,13 +99,7 @@ def _attendance_counts(session_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def _activities() -> list[Activity]:
-    return list(
-        db.session.scalars(
-            select(Activity)
-            .where(Activity.organisation_id == current_user.organisation_id, ~Activity.retired)
-            .order_by(Activity.position, Activity.name)
-        )
-    )
+    return activities_of(current_user.organisation_id, live_only=True)
 
 
 def _new_form() -> NewSessionForm:

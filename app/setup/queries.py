@@ -5,7 +5,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Activity, Organisation, Outcome, Person, User, activity_outcome
+from app.models import (
+    Activity,
+    Organisation,
+    Outcome,
+    Person,
+    User,
+    activities_of,
+    activity_outcome,
+)
 
 
 def organisation() -> Organisation:
@@ -15,12 +23,7 @@ def organisation() -> Organisation:
 def activities(live_only: bool = False, with_outcomes: bool = False) -> list[Activity]:
     """The organisation's activities in their order (retired ones too, unless `live_only`);
     `with_outcomes` loads every activity's outcomes in one more query, not one each."""
-    query = select(Activity).where(Activity.organisation_id == current_user.organisation_id)
-    if live_only:
-        query = query.where(~Activity.retired)
-    if with_outcomes:
-        query = query.options(selectinload(Activity.outcomes))
-    return list(db.session.scalars(query.order_by(Activity.position, Activity.id)))
+    return activities_of(current_user.organisation_id, live_only, with_outcomes)
 
 
 def outcomes(live_only: bool = False, with_rungs: bool = False) -> list[Outcome]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Entry, MeasureReading, SafeguardingConcern
-from tests.measures.conftest import answers_form, make_reading, switch_on
+from tests.fixtures.measures import answers_form, make_reading, switch_on
 
 REPLAY = {"X-Stepladder-Replay": "1"}
 

@@ -1,7 +1,7 @@
 """A risk answer bumps the dashboard's version and shows in its live region."""
 
-from tests.conftest import Auth
-from tests.measures.conftest import answers_form
+from tests.fixtures.measures import answers_form
+from tests.fixtures.web import Auth
 
 LIVE = {"HX-Request": "true", "HX-Target": "live"}
 

@@ -9,7 +9,7 @@ from app.measures.definitions import shipped
 from app.measures.due import due_for
 from app.models import MeasurePlan, Person
 from app.models.clock import utcnow
-from tests.measures.conftest import make_reading, switch_on
+from tests.fixtures.measures import make_reading, switch_on
 
 TODAY = date(2026, 6, 30)
 

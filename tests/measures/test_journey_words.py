@@ -4,7 +4,7 @@ from datetime import datetime
 
 from app.extensions import db
 from app.models import MeasureReading
-from tests.measures.conftest import make_reading, switch_on
+from tests.fixtures.measures import make_reading, switch_on
 
 
 def _dated(entry, when: datetime):

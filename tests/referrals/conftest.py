@@ -3,7 +3,6 @@
 import pytest
 
 from app.extensions import db
-from app.models import Referral
 from tests.fixtures.smtp import SmtpServer
 
 
@@ -23,17 +22,3 @@ def open_form(w):
     w["other"].slug, w["other"].referrals_open = "hilltop", True
     db.session.commit()
     return "/refer/riverside"
-
-
-def make_referral(org, **fields) -> Referral:
-    fields.setdefault("reference", f"R-T{org.id}{fields.get('name', 'x')[:3].upper()}")
-    referral = Referral(
-        organisation_id=org.id,
-        name=fields.pop("name", "Ada L."),
-        reason=fields.pop("reason", "Isolated"),
-        source=fields.pop("source", "gp"),
-        **fields,
-    )
-    db.session.add(referral)
-    db.session.flush()
-    return referral

@@ -38,7 +38,7 @@ from app.models import Funder, Indicator
 from app.referrals import figures
 from app.reports.periods import month
 from tests.fixtures.factories import make_entry, make_person
-from tests.referrals.conftest import make_referral
+from tests.fixtures.referrals import make_referral
 
 JANUARY = month(date(2026, 1, 1))
 

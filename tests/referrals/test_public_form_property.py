@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Attempt, Referral
-from tests.conftest import csrf_from
+from tests.fixtures.web import csrf_from
 from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxEmail, Person, Referral
-from tests.conftest import csrf_from
+from tests.fixtures.referrals import make_referral
 from tests.fixtures.smtp import body, free_port
-from tests.referrals.conftest import make_referral
+from tests.fixtures.web import csrf_from
 from tests.trust.helpers import count
 
 GOOD = {

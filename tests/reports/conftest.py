@@ -25,18 +25,12 @@ least 2 rungs: 1 (Ada); reached rung 2 or higher: 2 (Ada, Cas); average rungs cl
 In 2025-Q1: people supported 2 (Ada, Eve).
 """
 
-from datetime import datetime
-
 import pytest
 
 from app.extensions import db
 from app.models import Funder, Indicator, Rung
+from tests.fixtures.clock import at
 from tests.fixtures.factories import make_activity, make_entry, make_outcome, make_person, make_user
-
-
-def at(text: str) -> datetime:
-    """A naive UTC time, as the database stores it."""
-    return datetime.fromisoformat(text)
 
 
 @pytest.fixture

@@ -44,8 +44,8 @@ from app.local_time import day_bounds
 from app.reports import periods
 from app.reports.report import build
 from app.sessions import figures
+from tests.fixtures.clock import at
 from tests.fixtures.factories import make_entry, make_group_session
-from tests.reports.conftest import at
 
 TRUE_Q2 = {
     "Contacts: Face to face": 3,

@@ -17,7 +17,7 @@ from app.entries import indicators
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, User
 from app.reports import periods, report
-from tests.reports.test_disclosure import possible_values
+from tests.fixtures.disclosure import possible_values
 
 DEMO_PASSWORD = "stepladder-demo"
 

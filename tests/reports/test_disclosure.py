@@ -6,30 +6,10 @@ from hypothesis import strategies as st
 
 from app import disclosure
 from app.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect
+from tests.fixtures.disclosure import possible_values
 
 # Derandomised: the same tables every run, so a failure is always reproducible.
 SETTINGS = settings(max_examples=400, deadline=None, derandomize=True)
-
-
-def possible_values(line: list[Figure], total: Figure) -> dict[int, set]:
-    """What an officer who knows the rules can tell of each hidden cell of one line whose total
-    is shown: every value it could take, given the cells shown, the total and the word on each
-    hidden cell ("fewer than 5": 1 to 4; "hidden": 5 or more). Worked out by enumerating the
-    sums the other hidden cells can make, independently of the module's own interval check."""
-    hidden = [i for i, c in enumerate(line) if c.hidden]
-    remainder = total.value - sum(c.value for c in line if not c.hidden)
-
-    def values(cell: Figure) -> range:
-        return range(1, 5) if cell.hidden == FEWER else range(5, max(remainder, 5) + 1)
-
-    result = {}
-    for i in hidden:
-        sums = {0}
-        for j in hidden:
-            if j != i:
-                sums = {s + v for s in sums for v in values(line[j]) if s + v <= remainder}
-        result[i] = {v for v in values(line[i]) if remainder - v in sums}
-    return result
 
 
 def assert_safe(lines: list[tuple[list[Figure], Figure]]) -> None:

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.local_time import day_bounds
 from app.models import Entry, Funder, Indicator
 from app.reports import periods, report
+from tests.fixtures.clock import at
 from tests.fixtures.factories import make_entry, make_person, make_user
-from tests.reports.conftest import at
 
 
 def csv_rows(client, funder_id: int, period: str) -> list[list[str]]:

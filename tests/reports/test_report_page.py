@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import AuditEvent, Entry, Funder, funder_viewer
-from tests.conftest import csrf_from
 from tests.fixtures.factories import make_user
+from tests.fixtures.web import csrf_from
 
 EXPECTED = [5, 4, 7, 2, 1, 2, 1.33, 1]  # conftest.py works these out by hand
 # What a funder sees of them: counts of 1-4 hidden, the average over 3 people withheld.

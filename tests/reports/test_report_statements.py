@@ -6,9 +6,9 @@ count, and the report's figures must still be right afterwards.
 """
 
 from app.extensions import db
+from tests.fixtures.clock import at
 from tests.fixtures.factories import make_entry, make_person
 from tests.fixtures.statements import count_statements
-from tests.reports.conftest import at
 
 
 def _statements(client, path: str) -> int:

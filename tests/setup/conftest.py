@@ -3,34 +3,7 @@
 import pytest
 
 from app.extensions import db
-
-
-class Admin:
-    """The signed-in client, with a CSRF token read once from a set-up page."""
-
-    def __init__(self, client, auth):
-        self.client = client
-        self.token = auth.csrf("/setup/")
-
-    def get(self, path: str):
-        return self._fresh(self.client.get(path))
-
-    def post(self, path: str, data: dict | None = None, **kwargs):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.token)
-        return self._fresh(self.client.post(path, data=data, **kwargs))
-
-    @staticmethod
-    def _fresh(response):
-        # The request committed in its own session: end the test's transaction so the
-        # assertions read what is now stored, not what this session loaded before.
-        db.session.rollback()
-        return response
-
-    def text(self, path: str) -> str:
-        response = self.client.get(path)
-        assert response.status_code == 200, response.status_code
-        return response.get_data(as_text=True)
+from tests.fixtures.web import Admin
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Activity, AuditEvent
 from tests.fixtures.factories import make_activity
+from tests.fixtures.web import Auth
 
 
 def _names(org, retired=False):
@@ -112,3 +113,22 @@ def test_template_activities_kept_with_an_empty_name_are_refused(newcomer):
     assert response.status_code == 422
     assert "Give a name, or untick this activity." in response.get_data(as_text=True)
     assert _names(newcomer.org) == []
+
+
+def test_every_list_of_activities_keeps_the_admins_order(admin, w, app):
+    """Two activities at one position keep the order they were made in, on every page: the
+    admin's list, the worker's chips, a correction's choices and the funder form."""
+    make_activity(w["org"], "Art group", [w["outcome"]])  # after "Doorstep support", same position
+    db.session.commit()
+    expected = ["Doorstep support", "Art group"]
+
+    def order(html: str) -> list[str]:
+        found = [(html.find(name), name) for name in expected]
+        assert all(at >= 0 for at, _ in found), found
+        return [name for _, name in sorted(found)]
+
+    assert order(admin.get("/setup/activities").get_data(as_text=True)) == expected
+    assert order(admin.get("/reports/funders/new").get_data(as_text=True)) == expected
+    worker = app.test_client()
+    Auth(worker).sign_in(w["worker"])
+    assert order(worker.get(f"/people/{w['person'].id}").get_data(as_text=True)) == expected

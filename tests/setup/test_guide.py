@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Activity, Entry, Organisation, Outcome, Person, User
-from tests.conftest import Auth
-from tests.setup.conftest import Admin
+from tests.fixtures.web import Admin, Auth
 
 ADMIN_EMAIL = "lee@northside.example.org"
 ADMIN_PASSWORD = "river stones and moss"

@@ -22,7 +22,7 @@ def test_admin_changes_the_organisations_settings(admin, w):
 
 
 def test_workers_find_everyone_only_when_the_setting_is_on(admin, w, app):
-    from tests.conftest import Auth
+    from tests.fixtures.web import Auth
 
     phone = app.test_client()
     Auth(phone).sign_in(w["worker"])

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.auth.passwords import verify_password
 from app.extensions import db
 from app.models import User, UserSession, caseload
-from tests.conftest import Auth
 from tests.fixtures.factories import make_person
+from tests.fixtures.web import Auth
 
 STRONG = "kettle orchard lantern"
 

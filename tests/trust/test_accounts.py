@@ -4,7 +4,7 @@ import pyotp
 
 from app.extensions import db
 from app.models import User, UserSession
-from tests.conftest import Auth
+from tests.fixtures.web import Auth
 from tests.trust.helpers import audit_events
 
 NEW_PASSWORD = "lantern orchard pebble"

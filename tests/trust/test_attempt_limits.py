@@ -11,7 +11,7 @@ from app.extensions import csrf, db
 from app.models import Attempt
 from app.models.clock import utcnow
 from app.throttle import PER_MINUTE, Limit, throttle
-from tests.conftest import Auth
+from tests.fixtures.web import Auth
 
 
 def _post(client, auth, path, **data):

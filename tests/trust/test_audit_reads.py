@@ -8,9 +8,9 @@ from app import create_app
 from app.audit import trail
 from app.extensions import db
 from app.models import AuditEvent
-from tests.conftest import csrf_from
 from tests.fixtures.factories import make_entry
-from tests.measures.conftest import switch_on
+from tests.fixtures.measures import switch_on
+from tests.fixtures.web import csrf_from
 from tests.trust.helpers import app_rules, audit_events, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})

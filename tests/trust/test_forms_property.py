@@ -8,19 +8,11 @@ from hypothesis import strategies as st
 
 from app.extensions import db
 from app.models import Entry, UserSession
+from tests.fixtures.strategies import anything
 from tests.trust.helpers import all_row_counts, count
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-text = st.text(max_size=300)
-anything = st.one_of(
-    text,
-    st.integers().map(str),
-    st.floats(allow_nan=True).map(str),
-    st.dates().map(str),
-    st.uuids().map(str),
-    st.just(""),
 )
 
 

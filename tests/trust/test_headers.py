@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import Auth
+from tests.fixtures.web import Auth
 from tests.trust.helpers import app_rules, fill_rule
 
 

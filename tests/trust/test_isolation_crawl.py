@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app.demo import load_demo
 from app.extensions import db
 from app.models import Person, Referral, User, caseload
-from tests.conftest import Auth
 from tests.fixtures.factories import make_org, make_user
+from tests.fixtures.web import Auth
 from tests.trust.helpers import app_rules, fill_rule
 
 HREF = re.compile(r'href="([^"#]*)"')

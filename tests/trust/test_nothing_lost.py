@@ -14,9 +14,9 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from app.models import Entry
-from tests.conftest import csrf_from
 from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.web import csrf_from
 
 # A thousand concurrent entries (issue: "a thousand concurrent entries arrive exactly once");
 # the kill-and-restart run uses fewer, since its point is the restart, not the volume.

@@ -8,8 +8,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import ROLES, Funder, Indicator, funder_viewer
-from tests.conftest import Auth
 from tests.fixtures.factories import make_entry, make_user
+from tests.fixtures.web import Auth
 from tests.trust.helpers import app_rules, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})

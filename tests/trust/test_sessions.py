@@ -13,9 +13,9 @@ from app import config as default_config
 from app.extensions import db
 from app.models import UserSession
 from app.models.clock import utcnow
-from tests.conftest import csrf_from
 from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.web import csrf_from
 
 
 def _cookie(client) -> str | None:

@@ -13,9 +13,9 @@ import pyotp
 import pytest
 import requests
 
-from tests.conftest import csrf_from
 from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.web import csrf_from
 
 DEMO_PASSWORD = "stepladder-demo"
 AT_ONCE = 40

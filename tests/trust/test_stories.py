@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import Entry, Funder, Story, funder_viewer
 from app.models.clock import utcnow
 from app.stories.check import Known, findings, problems, suggest
-from tests.conftest import Auth, csrf_from
 from tests.fixtures.factories import make_entry, make_person, make_user
+from tests.fixtures.web import Auth, csrf_from
 
 NOTE = (
     "Ada and Bo M. met at 12 Acacia Avenue, LS6 2AB. RS-2 gave her number, 07700 900123, "
