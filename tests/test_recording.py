@@ -166,6 +166,27 @@ def test_a_worker_cannot_undo_a_colleagues_entry(client, w, signed_in_worker):
     assert "Only the worker who made an entry" in response.get_json()["error"]
 
 
+def test_undo_and_the_journey_refuse_an_old_entry_for_the_same_reason(client, auth, w, app):
+    """One rule for changing entries: the phone's Undo (422, for the outbox to show) and a
+    page's void (403) refuse a worker's entry past the undo window with the same words."""
+    old = make_entry(
+        w["person"], w["worker"], "seen", received_at=utcnow() - app.config["UNDO_WINDOW"] * 2
+    )
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    token = auth.csrf(f"/people/{w['person'].id}")
+    undo = _post(client, w["person"], token, f"void:{old.id}")
+    page = client.post(
+        f"/entries/{old.id}/void",
+        data={"csrf_token": token, "id": str(uuid.uuid4()), "reason": "x"},
+    )
+    assert (undo.status_code, page.status_code) == (422, 403)
+    reason = "This entry is too old to change here. Ask a supervisor to correct it."
+    assert undo.get_json()["error"] == reason
+    assert reason in page.get_data(as_text=True)
+    assert _entries(amends_id=old.id) == []
+
+
 def test_the_activity_defaults_to_the_last_one_used(client, w, signed_in_worker):
     from tests.fixtures.factories import make_activity
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
@@ -11,6 +11,7 @@ from app.access import STAFF, allow, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
 from app.entries import queries
+from app.entries.changes import refusal
 from app.entries.recording import (
     Conflict,
     EntryError,
@@ -250,18 +251,15 @@ def _entry_from_form(form: EntryForm, person: Person) -> Entry:
 
 
 def _check_may_void(target: Entry | None, person: Person) -> None:
-    """Workers may undo their own entries within the undo window; office staff, any.
+    """Undo follows the one rule for changing entries (app/entries/changes.py).
 
     Whether the entry was already undone is left to the database (an entry is amended at
     most once, a unique key), so a replayed undo is an identical repeat, not a refusal.
     """
     if target is None or target.person_id != person.id:
         raise EntryError("The entry to undo was not found for this person.")
-    if current_user.role == "worker":
-        if target.worker_id != current_user.id:
-            raise EntryError("Only the worker who made an entry can undo it.")
-        if utcnow() - target.received_at > current_app.config["UNDO_WINDOW"]:
-            raise EntryError("This entry is too old to undo here. Ask a supervisor to correct it.")
+    if reason := refusal(target, current_user, utcnow()):
+        raise EntryError(reason)
 
 
 def _first_error(form: EntryForm) -> str:
