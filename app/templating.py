@@ -10,33 +10,11 @@ from app import replica
 from app.entries import modes
 from app.entries.queries import arrived_late
 from app.local_time import local_days_since, to_local
+from app.roles import NAVIGATION
 from app.visits import queries as visit_queries
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
 # worker reaches their account from the foot of My people.
-NAV = {
-    "worker": [("caseload.my_people", "My people"), ("week.index", "My week")],
-    "supervisor": [
-        ("overview.index", "Overview"),
-        ("caseload.my_people", "People"),
-        ("sessions.index", "Group sessions"),
-        ("referrals.queue", "Referrals"),
-        ("reports.index", "Reports"),
-        ("stories.index", "Stories"),
-        ("accounts.account", "Account"),
-    ],
-    "admin": [
-        ("setup.index", "Set-up"),
-        ("overview.index", "Overview"),
-        ("caseload.my_people", "People"),
-        ("referrals.queue", "Referrals"),
-        ("reports.index", "Reports"),
-        ("mail.index", "Email"),
-        ("audit.index", "Audit"),
-        ("accounts.account", "Account"),
-    ],
-    "funder": [("reports.index", "Reports"), ("accounts.account", "Account")],
-}
 
 
 def local_datetime(value: datetime) -> str:
@@ -66,7 +44,7 @@ def ago(value: datetime | None, now: datetime) -> str:
 def nav_links() -> list[tuple[str, str]]:
     from flask import current_app
 
-    links = NAV.get(current_user.role, [])
+    links = NAVIGATION.get(current_user.role, [])
     return [
         (endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions
     ]

@@ -23,6 +23,7 @@ from app.entries.recording import (
 from app.extensions import db
 from app.models import Activity, Entry, Person, activities_of
 from app.models.clock import utcnow
+from app.roles import OFFICE, sees_everyone
 from app.visits import queries as visit_queries
 
 bp = Blueprint("caseload", __name__)
@@ -33,8 +34,8 @@ bp = Blueprint("caseload", __name__)
 def my_people():
     """My people: the caseload, most recently seen first (or not seen longest), searchable by
     name or reference, and for the office filtered by key worker, ladder, days unseen, status."""
-    office = current_user.role != "worker"
-    everyone = office or current_user.organisation.workers_see_everyone
+    office = current_user.role in OFFICE
+    everyone = sees_everyone(current_user)
     filters = lists.parse(request.args, current_user.organisation_id, office)
     now = utcnow()
     people = lists.people(current_user, filters, everyone, now)

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.measures import bp, catalogue, due, recording
 from app.measures.safeguarding import may_read_concerns
 from app.models import Entry, MeasureReading, SafeguardingConcern
+from app.roles import sees_everyone
 
 
 def _readings(person_id: int) -> list[tuple[MeasureReading, Entry]]:
@@ -188,7 +189,7 @@ def due_on_my_people():
     """What is due or overdue for the people on My people (a fragment My people loads)."""
     from app.entries import queries as entry_queries
 
-    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    everyone = sees_everyone(current_user)
     people = [p for p, _ in entry_queries.caseload_people(current_user, everyone=everyone)]
     found = due.due_by_person(current_user.organisation_id, people)
     due_people = [(p, found[p.id]) for p in people if p.id in found]

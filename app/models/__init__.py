@@ -29,11 +29,10 @@ from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
 from app.models.referral import Referral
 from app.models.story import Story
-from app.models.user import ROLES, User, UserSession
+from app.models.user import User, UserSession
 
 __all__ = [
     "KINDS",
-    "ROLES",
     "AccountToken",
     "Activity",
     "activities_of",

@@ -13,7 +13,6 @@ from app.models.clock import utcnow
 if TYPE_CHECKING:
     from app.models.organisation import Organisation
 
-ROLES = ("worker", "supervisor", "admin", "funder")
 ROLE_LABELS = {
     "worker": "Worker",
     "supervisor": "Supervisor",

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, charts
-from app.access import OFFICE, allow, organisation_row, scoped
+from app.access import allow, organisation_row, scoped
 from app.entries import indicators
 from app.extensions import db
 from app.local_time import local_today
@@ -29,10 +29,9 @@ from app.replica import replica_reads
 from app.reports import files, periods, targets
 from app.reports.forms import FunderForm, IndicatorEditForm, IndicatorForm
 from app.reports.report import build, tidy
+from app.roles import READERS
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-READERS = (*OFFICE, "funder")
 
 
 def _funders() -> list[Funder]:

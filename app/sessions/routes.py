@@ -15,6 +15,7 @@ from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse
 from app.extensions import db
 from app.models import Activity, Entry, GroupSession, Person, User, activities_of, caseload
 from app.params import MAX_ID
+from app.roles import sees_everyone
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
 
@@ -29,7 +30,7 @@ def _org_sessions():
 
 
 def _sees_every_session() -> bool:
-    return current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    return sees_everyone(current_user)
 
 
 def _my_sessions():
@@ -104,7 +105,7 @@ def _activities() -> list[Activity]:
 
 def _new_form() -> NewSessionForm:
     form = NewSessionForm()
-    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    everyone = sees_everyone(current_user)
     form.activity.choices = [(a.id, a.name) for a in _activities()]
     staff = db.session.scalars(
         select(User)
@@ -176,7 +177,7 @@ def _visible(person_ids: set[int]):
     """Of these people, those the signed-in user may put on a register (id-checked)."""
     if not person_ids:
         return []
-    everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+    everyone = sees_everyone(current_user)
     return [
         row
         for row in queries.caseload_people(current_user, everyone=everyone)
@@ -209,7 +210,7 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
     search = request.args.get("q", "")[:100].strip()
     matches = []
     if search and not session.register_id:
-        everyone = current_user.role != "worker" or current_user.organisation.workers_see_everyone
+        everyone = sees_everyone(current_user)
         on_register = {p.id for p in session.members}
         matches = [
             p

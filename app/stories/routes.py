@@ -15,6 +15,7 @@ from app.entries.queries import effective
 from app.extensions import db
 from app.models import Entry, Person, Story, caseload
 from app.models.clock import utcnow
+from app.roles import sees_everyone
 from app.stories.check import Known, problems, suggest
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
@@ -44,7 +45,7 @@ def _shareable():
         .order_by(Entry.recorded_at.desc())
         .limit(SHOWN * 4)
     )
-    if current_user.role == "worker" and not current_user.organisation.workers_see_everyone:
+    if not sees_everyone(current_user):
         # A worker's own caseload, in the query rather than one check per note.
         query = query.join(
             caseload,

@@ -117,3 +117,11 @@ def test_closed_people_are_not_offered_for_a_caseload(admin, w):
     make_person(w["org"], display_name="Closed Person", status="closed")
     db.session.commit()
     assert "Closed Person" not in admin.text(f"/setup/staff/{w['worker'].id}")
+
+
+def test_the_staff_page_leads_to_resetting_a_colleagues_password(admin, w):
+    page = admin.get("/setup/staff").get_data(as_text=True)
+    link = re.search(r'<a class="button" href="([^"]+)">Reset a colleague\'s password</a>', page)
+    assert link, "the staff page has no way to reset a colleague's password"
+    accounts = admin.get(link.group(1)).get_data(as_text=True)
+    assert w["worker"].name in accounts and "password" in accounts.lower()

@@ -7,7 +7,8 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.models import ROLES, Funder, Indicator, funder_viewer
+from app.models import Funder, Indicator, funder_viewer
+from app.roles import ROLES
 from tests.fixtures.factories import make_entry, make_user
 from tests.fixtures.web import Auth
 from tests.trust.helpers import app_rules, fill_rule

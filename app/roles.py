@@ -1,0 +1,45 @@
+"""The roles, in one place: which exist, how views group them, which people each sees, and
+what each finds in the navigation.
+
+Views declare their audience with `access.allow(*group)` using the groups here; which rows a
+user may open is `access` (their organisation's, and for a worker their caseload's). A
+funder's officer reads reports and nothing else: no person is ever theirs to see.
+"""
+
+ROLES = ("worker", "supervisor", "admin", "funder")
+STAFF = ("worker", "supervisor", "admin")  # the service's own people
+OFFICE = ("supervisor", "admin")  # staff who see the whole service
+READERS = (*OFFICE, "funder")  # who reads funders' reports
+
+# What each role finds in the main navigation (links whose area is switched off are dropped).
+NAVIGATION = {
+    "worker": [("caseload.my_people", "My people"), ("week.index", "My week")],
+    "supervisor": [
+        ("overview.index", "Overview"),
+        ("caseload.my_people", "People"),
+        ("sessions.index", "Group sessions"),
+        ("referrals.queue", "Referrals"),
+        ("reports.index", "Reports"),
+        ("stories.index", "Stories"),
+        ("accounts.account", "Account"),
+    ],
+    "admin": [
+        ("setup.index", "Set-up"),
+        ("overview.index", "Overview"),
+        ("caseload.my_people", "People"),
+        ("referrals.queue", "Referrals"),
+        ("reports.index", "Reports"),
+        ("mail.index", "Email"),
+        ("audit.index", "Audit"),
+        ("accounts.account", "Account"),
+    ],
+    "funder": [("reports.index", "Reports"), ("accounts.account", "Account")],
+}
+
+
+def sees_everyone(user) -> bool:
+    """Whether `user` sees every person of their organisation, not only a caseload: office
+    staff always, a worker when the service lets its workers see everyone, a funder never."""
+    if user.role in OFFICE:
+        return True
+    return user.role == "worker" and user.organisation.workers_see_everyone
