@@ -44,8 +44,12 @@ def _rung(ladder, text: str, state: str):
 
 
 def _ladder_with_a_next_step(page):
-    """The first ladder on the page that offers a next step, and its rung buttons."""
-    ladder = page.locator("section.ladder").filter(has=page.get_by_role("button", name=NEXT)).first
+    """The first ladder on the page that offers a next step, and its rung buttons. Held by
+    its name: once its top rung is tapped it offers no next step, and a locator filtered on
+    one would move on to another ladder."""
+    offering = page.locator("section.ladder").filter(has=page.get_by_role("button", name=NEXT))
+    name = offering.first.get_by_role("heading", level=2).inner_text()
+    ladder = page.get_by_role("region", name=name, exact=True)
     return ladder, ladder.get_by_role("button", name=re.compile(r"^(?!Setback)"))
 
 
