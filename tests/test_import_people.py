@@ -306,3 +306,29 @@ def test_an_unknown_outcome_is_reported_on_its_row_and_nothing_is_stored(client,
     assert result.status_code == 422
     assert "No outcome in use is called “Flying a kite”." in row_problems(result)["2"]
     assert people_count(w["org"]) == before
+
+
+def test_a_demographic_field_with_a_list_takes_only_its_answers(client, auth, w):
+    """As on the person form: a field with the admin's list of answers is chosen from it (in
+    any case, stored as the list spells it); anything else is reported on its row."""
+    w["org"].demographic_options = {"gender": ["Woman", "Man", "Non-binary", "Prefer not to say"]}
+    db.session.commit()
+    rows = [
+        GOOD[0],
+        ["Dana P.", "NEW-1", "", "", "", "woman"],
+        ["Eli Q.", "NEW-2", "", "", "", "W"],
+    ]
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
+    refused = check(client, auth, location, confirm=True)
+    assert refused.status_code == 422
+    assert people_count(w["org"]) == before
+    assert row_problems(refused)["3"] == (
+        "“W” is not one of the answers for Gender: Woman, Man, Non-binary, Prefer not to say."
+    )
+    rows[2][5] = ""
+    location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
+    assert check(client, auth, location, confirm=True).status_code == 303
+    dana = db.session.scalar(select(Person).where(Person.reference == "NEW-1"))
+    assert dana.demographics == {"gender": "Woman"}

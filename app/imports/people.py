@@ -190,12 +190,30 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
         person["consent_scope"] = "records,stories" if stories in YES else "records"
         for f in fields:
             if f.key.startswith("demographic:") and values[f.key]:
-                person["demographics"][f.key.split(":", 1)[1]] = values[f.key][:100]
+                name = f.key.split(":", 1)[1]
+                answer = _answer(org, name, values[f.key][:100])
+                if answer is None:
+                    problems.append(
+                        f"“{values[f.key]}” is not one of the answers for {f.label}: "
+                        + ", ".join(org.demographic_choices(name))
+                        + "."
+                    )
+                else:
+                    person["demographics"][name] = answer
         if problems:
             result.problems.extend((index, p) for p in problems)
         else:
             result.people.append(person)
     return result
+
+
+def _answer(org: Organisation, name: str, value: str) -> str | None:
+    """A demographic answer as the admin's list spells it (any case), or None when the field
+    has a list and the value is not on it; a field without a list takes what is typed."""
+    answers = org.demographic_choices(name)
+    if not answers:
+        return value
+    return next((a for a in answers if a.casefold() == value.strip().casefold()), None)
 
 
 def store(org: Organisation, people: list[dict]) -> int:
