@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import compression, replica
+from app import compression, links, replica
 from app import config as default_config
 from app.extensions import csrf, db, htmx, limiter, login, migrate
 from app.params import IdConverter
@@ -21,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(default_config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    # Refused at start-up, not when the first invitation goes out with a broken link.
+    app.config["BASE_URL"] = links.origin(app.config.get("BASE_URL", ""))
     # Only what is needed is written: a secret key when none is given, and the folder of the
     # default SQLite database (an app built for a test, or with everything set, writes nothing).
     if not app.config["SECRET_KEY"]:

@@ -136,6 +136,16 @@ def _load_demo_if_empty() -> bool:
     return True
 
 
+def _served_origin(host: str, port: int) -> str:
+    """The address `serve` answers on, for emailed links when none is configured: taken from
+    its own options, never from a request (a wildcard bind names no host: localhost)."""
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
+
 @click.command("serve")
 @click.option("--demo", is_flag=True, help="Load demo data into an empty database.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -153,6 +163,13 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
     if demo:
         _load_demo_if_empty()
     app = current_app._get_current_object()
+    if not app.config["BASE_URL"]:
+        app.config["BASE_URL"] = _served_origin(host, port)
+        click.echo(
+            f"Note: emailed links point to {app.config['BASE_URL']}; set STEPLADDER_BASE_URL "
+            "to the address people use (https://… behind a proxy).",
+            err=True,
+        )
     if workers > 1 and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         # Never silently: sign-in, two-factor, password and public-form limits are counted
         # in the database (app/throttle.py) and hold across processes; Flask-Limiter's

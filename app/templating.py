@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
-from app import replica
+from app import links, replica
 from app.entries import modes
 from app.entries.queries import arrived_late
 from app.local_time import local_days_since, to_local
@@ -59,5 +59,6 @@ def init_app(app: Flask) -> None:
     app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
     app.add_template_global(replica.freshness, "figures_freshness")
+    app.add_template_global(links.external_url)
     # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.
     app.add_template_global(lambda: str(uuid.uuid4()), "new_uuid")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.access import allow, public
 from app.auth.passwords import hash_password
 from app.extensions import db
+from app.links import external_url
 from app.mail import outbox
 from app.models import Organisation, User
 from app.passwords import bp, tokens
@@ -41,7 +42,7 @@ def forgot():
                 render_template(
                     "passwords/reset_email.txt",
                     user=user,
-                    link=url_for("passwords.set_password", token=token, _external=True),
+                    link=external_url("passwords.set_password", token=token),
                 ),
             )
             db.session.commit()
@@ -104,7 +105,7 @@ def invite():
                     user=user,
                     org=org,
                     inviter=current_user,
-                    link=url_for("passwords.set_password", token=token, _external=True),
+                    link=external_url("passwords.set_password", token=token),
                 ),
             )
             db.session.commit()

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AccountToken, OutboxEmail, User, UserSession
 from app.models.clock import utcnow
 from tests.fixtures.smtp import body
-from tests.fixtures.web import Auth, csrf_from
+from tests.fixtures.web import Auth, RequestClient, csrf_from
 from tests.trust.helpers import count
 
 NEW_PASSWORD = "plum kettle lantern"
@@ -24,6 +24,18 @@ def link_in(message) -> str:
 def ask_for_reset(client, email: str):
     token = csrf_from(client.get("/forgot-password").get_data(as_text=True))
     return client.post("/forgot-password", data={"email": email, "csrf_token": token})
+
+
+class ForgedHostClient(RequestClient):
+    """A client whose every request says `Host: evil.example`, as any client may."""
+
+    def open(self, *args, **kwargs):
+        kwargs["headers"] = {**dict(kwargs.get("headers") or {}), "Host": "evil.example"}
+        return super().open(*args, **kwargs)
+
+
+def forging_host(app):
+    return ForgedHostClient(app, app.response_class, use_cookies=True)
 
 
 def set_password(client, path: str, password: str = NEW_PASSWORD):
@@ -58,6 +70,38 @@ def test_a_reset_link_works_once_and_ends_every_session(app, client, w, smtp):
     # Single use: the same link again is gone.
     assert client.get(path).status_code == 404
     assert set_password(client, path, "another fine password").status_code == 404
+
+
+def test_a_forged_host_does_not_change_where_the_reset_link_points(app, client, w, smtp):
+    # The request's Host header is the client's to choose; the link carries a live token.
+    app.config["BASE_URL"] = "https://stepladder.example.org"
+    response = ask_for_reset(forging_host(app), w["worker"].email)
+    assert response.status_code == 200
+    [message] = smtp.inbox.wait_for(1)
+    assert "evil.example" not in body(message)
+    path = re.search(r"https://stepladder\.example\.org(/set-password/\S+)", body(message))
+    assert path, body(message)
+    assert client.get(path.group(1)).status_code == 200
+
+
+def test_without_a_base_url_a_forged_host_still_gets_only_localhost(app, w, smtp):
+    ask_for_reset(forging_host(app), w["worker"].email)
+    [message] = smtp.inbox.wait_for(1)
+    assert "evil.example" not in body(message)
+    assert link_in(message).startswith("/set-password/")
+
+
+def test_a_forged_host_does_not_change_where_the_invitation_points(app, w, smtp):
+    app.config["BASE_URL"] = "https://stepladder.example.org"
+    client = forging_host(app)
+    auth = Auth(client)
+    assert auth.sign_in(w["admin"]).status_code == 303
+    token = auth.csrf("/setup/staff/invite")
+    data = {"csrf_token": token, "name": "Nia", "email": "nia@riverside.example.org"}
+    assert client.post("/setup/staff/invite", data=data | {"role": "worker"}).status_code == 303
+    [message] = smtp.inbox.wait_for(1)
+    assert "evil.example" not in body(message)
+    assert "https://stepladder.example.org/set-password/" in body(message)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, w, smtp):
