@@ -26,7 +26,7 @@ def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Val
     definition = catalogue.definition(scope.organisation_id, key) if key else None
     if definition is None:
         return Value(None, problem="The measure this indicator counts is not available.")
-    summary = summarise(definition, queries.readings(scope.organisation_id, key, end), start, end)
+    summary = summarise(definition, queries.readings(scope, key, end), start, end)
     if indicator.kind == "measure_follow_up":
         if summary.with_baseline < SMALL:
             return Value(None, note=f"Withheld: fewer than {SMALL} people with a baseline.")

@@ -5,10 +5,11 @@ import io
 from datetime import datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Funder, MeasurePlan, MeasureReading
-from tests.fixtures.factories import make_entry, make_person
+from tests.fixtures.factories import make_activity, make_entry, make_person
 
 # Six people with SWEMWBS in 2025-Q2: baselines 15.32 (x3) and 20.73 (x3) in April, latest in
 # June 19.98 (x3, +4.66 each: reliably improved) and 20.73 (x3, no change). Mean change 2.33.
@@ -31,7 +32,9 @@ def _reading(person, worker, at, score):
     return entry
 
 
-def _setup(w):
+def _setup(w, unfunded=None):
+    """Six people seen under the funded activity with their SWEMWBS pairs; with `unfunded`,
+    six more people with the same pairs, seen only under that activity instead."""
     funder = Funder(organisation_id=w["org"].id, name="City Fund", activities=[w["activity"]])
     other = Funder(organisation_id=w["org"].id, name="Other Fund", activities=[w["activity"]])
     db.session.add_all([funder, other])
@@ -39,10 +42,14 @@ def _setup(w):
     db.session.add(
         MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs", funders=[funder])
     )
-    for first, last in PAIRS:
-        person = make_person(w["org"], [w["worker"]])
-        _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
-        _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
+    for activity in filter(None, [w["activity"], unfunded]):
+        for first, last in PAIRS:
+            person = make_person(w["org"], [w["worker"]])
+            make_entry(
+                person, w["worker"], "seen", datetime(2025, 4, 10, 9), activity_id=activity.id
+            )
+            _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
+            _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
     db.session.commit()
     return funder, other
 
@@ -66,6 +73,27 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     assert "fewer than 5" in notes["No reliable change"]
     assert "Reliably deteriorated" in figures
     assert "Stewart-Brown" not in text and "NHS Health Scotland" in text  # attribution
+
+
+def test_a_funders_measures_count_only_the_people_its_report_covers(client, auth, w):
+    _setup(w, unfunded=make_activity(w["org"], "Drop-in"))
+    person = make_person(w["org"], [w["worker"]])  # readings, but never supported at all
+    _reading(person, w["worker"], datetime(2025, 4, 11, 10), 15.32)
+    _reading(person, w["worker"], datetime(2025, 6, 11, 10), 19.98)
+    db.session.commit()
+    funder = db.session.scalar(select(Funder).where(Funder.name == "City Fund"))
+    auth.sign_in(w["admin"])
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Measure: SWEMWBS"]
+    figures = {r["Item"]: r["This period"] for r in rows}
+    # Six of the thirteen people with readings were supported under City Fund's activity.
+    assert figures["People with a baseline"] == "6"
+    assert figures["People with a follow-up (a pair)"] == "6"
+    assert figures["Mean change"] == "2.33"
+    assert _add_indicator(client, auth, funder, "measure_follow_up", "Rate").status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rate = next(r for r in csv.DictReader(io.StringIO(text)) if r["Item"] == "Rate")
+    assert rate["Note"] == "6 of 6 people."
 
 
 def test_a_measure_reports_only_to_the_funders_it_serves(client, auth, w):
