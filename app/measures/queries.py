@@ -15,8 +15,8 @@ from app.entries.indicators import Scope
 from app.entries.queries import effective
 from app.extensions import db
 from app.measures import catalogue
-from app.measures.reporting import Reading, summarise
-from app.models import Entry, MeasureReading, Person
+from app.measures.reporting import FollowUp, Reading, summarise
+from app.models import Entry, MeasurePlan, MeasureReading, Person
 from app.models.clock import utcnow
 
 
@@ -54,8 +54,26 @@ def summaries(scope: Scope, start: datetime, end: datetime, funder_id: int | Non
     for plan, definition in catalogue.plans(scope.organisation_id):
         if funder_id is not None and plan.funders and funder_id not in {f.id for f in plan.funders}:
             continue
-        found.append(summarise(definition, readings(scope, definition.key, end), start, end))
+        found.append(summarised(plan, definition, scope, start, end))
     return found
+
+
+def summarised(plan: MeasurePlan, definition, scope: Scope, start: datetime, end: datetime):
+    """One measure's `Summary` over the people `scope` covers, with its follow-up rate by the
+    plan's rule (when follow-ups fall due: app/measures/reporting.py)."""
+    found = readings(scope, definition.key, end)
+    people = {r.person_id for r in found}
+    discharged = {}
+    if plan.at_discharge and people:
+        discharged = dict(
+            db.session.execute(
+                select(Person.id, Person.closed_on).where(
+                    Person.id.in_(people), Person.closed_on.is_not(None)
+                )
+            ).all()
+        )
+    rule = FollowUp(plan.every_weeks, plan.at_discharge, discharged)
+    return summarise(definition, found, start, end, rule)
 
 
 def recent_risks(organisation_id: int, days: int = 14, limit: int = 20):

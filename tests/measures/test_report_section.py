@@ -13,6 +13,7 @@ from tests.fixtures.factories import make_activity, make_entry, make_person
 
 # Six people with SWEMWBS in 2025-Q2: baselines 15.32 (x3) and 20.73 (x3) in April, latest in
 # June 19.98 (x3, +4.66 each: reliably improved) and 20.73 (x3, no change). Mean change 2.33.
+# Reviews every 8 weeks: each follow-up fell due on 5 June and came on 10 June (rate 100 %).
 PAIRS = [(15.32, 19.98)] * 3 + [(20.73, 20.73)] * 3
 
 
@@ -40,7 +41,9 @@ def _setup(w, unfunded=None):
     db.session.add_all([funder, other])
     db.session.flush()
     db.session.add(
-        MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs", funders=[funder])
+        MeasurePlan(
+            organisation_id=w["org"].id, measure_key="swemwbs", every_weeks=8, funders=[funder]
+        )
     )
     for activity in filter(None, [w["activity"], unfunded]):
         for first, last in PAIRS:
@@ -65,6 +68,7 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     notes = {r["Item"]: r["Note"] for r in rows}
     assert figures["People with a baseline"] == ("6", "0")
     assert figures["People with a follow-up (a pair)"] == ("6", "0")
+    assert figures["People whose follow-up fell due"] == ("6", "0")
     assert figures["Follow-up rate (%)"][0] == "100"
     assert figures["Mean change"][0] == "2.33"
     # Hidden counts are empty cells, with the reason in the note (app/disclosure.py).
@@ -93,7 +97,7 @@ def test_a_funders_measures_count_only_the_people_its_report_covers(client, auth
     assert _add_indicator(client, auth, funder, "measure_follow_up", "Rate").status_code == 303
     text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
     rate = next(r for r in csv.DictReader(io.StringIO(text)) if r["Item"] == "Rate")
-    assert rate["Note"] == "6 of 6 people."
+    assert rate["Note"] == "6 of 6 people whose follow-up fell due."
 
 
 def test_a_measure_reports_only_to_the_funders_it_serves(client, auth, w):
