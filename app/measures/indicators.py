@@ -11,7 +11,7 @@ from datetime import datetime
 from app.entries import indicators
 from app.entries.indicators import Kind, Value
 from app.measures import catalogue, queries
-from app.measures.reporting import SMALL, summarise
+from app.measures.reporting import SMALL
 
 KINDS = {
     "measure_improved": Kind("People reliably improved on a measure", ("measure",), ("measure",)),
@@ -24,14 +24,22 @@ def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Val
     """One measure indicator's value over [start, end)."""
     key = (indicator.params or {}).get("measure")
     definition = catalogue.definition(scope.organisation_id, key) if key else None
-    if definition is None:
+    plan = catalogue.plan_for(scope.organisation_id, key) if definition else None
+    if definition is None or plan is None:
         return Value(None, problem="The measure this indicator counts is not available.")
-    summary = summarise(definition, queries.readings(scope.organisation_id, key, end), start, end)
+    summary = queries.summarised(plan, definition, scope, start, end)
     if indicator.kind == "measure_follow_up":
-        if summary.with_baseline < SMALL:
-            return Value(None, note=f"Withheld: fewer than {SMALL} people with a baseline.")
-        rate = round(100 * summary.with_pair / summary.with_baseline, 1)
-        return Value(rate, note=f"{summary.with_pair} of {summary.with_baseline} people.")
+        due, followed = summary.follow_up_due, summary.followed_up
+        if due is None:
+            return Value(
+                None, problem=f"{definition.name}'s plan has no review interval or discharge."
+            )
+        if due < SMALL:
+            return Value(
+                None, note=f"Withheld: fewer than {SMALL} people whose follow-up fell due."
+            )
+        rate = round(100 * followed / due, 1)
+        return Value(rate, note=f"{followed} of {due} people whose follow-up fell due.")
     if indicator.kind == "measure_change":
         if summary.change is None:
             return Value(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from app import disclosure
 from app.disclosure import Figure
+from app.entries.indicators import Scope
 from app.measures import queries
 from app.measures.reporting import Summary, figures
 
@@ -25,8 +26,10 @@ class Section:
 
 def sections(funder, now: tuple, before: tuple) -> list[Section]:
     """Each measure reporting to this funder, for [now) and [before) (naive-UTC bounds)."""
-    current = queries.summaries(funder.organisation_id, *now, funder_id=funder.id)
-    earlier = queries.summaries(funder.organisation_id, *before, funder_id=funder.id)
+    # Only the people the funder's report covers (app/measures/queries.py).
+    scope = Scope.for_funder(funder)
+    current = queries.summaries(scope, *now, funder_id=funder.id)
+    earlier = queries.summaries(scope, *before, funder_id=funder.id)
     return [
         Section(
             a.definition.name, a.definition.title, a.definition.raw.get("attribution", ""), a, b

@@ -5,6 +5,15 @@ Pure functions over readings, so every figure can be checked against a hand-work
 period; their baseline is their first reading ever (up to the period's end), their latest
 the last one up to the period's end, and they have a pair when those are two readings.
 
+The follow-up rate of a period counts the follow-ups that fell due in it, not the people
+who happened to have a reading: everyone whose first follow-up fell due on a local day of
+the period is in the denominator, whether or not they had any reading in the period (a
+baseline months earlier and no follow-up since counts against the rate), and the numerator
+is those of them with a second reading by the period's end (a follow-up made early counts).
+A first follow-up falls due the plan's review interval after the baseline's local day, or
+on the day the person was discharged when the plan asks for one at discharge, whichever
+comes first; a plan with neither has no follow-up rate.
+
 What a funder may see of each figure is decided by the report's disclosure rules
 (`figures` below, through app/disclosure.py).
 """
@@ -12,10 +21,11 @@ What a funder may see of each figure is decided by the report's disclosure rules
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from app import disclosure
 from app.disclosure import Figure
+from app.local_time import to_local
 from app.measures.definitions import Definition, band_label
 
 SMALL = disclosure.SMALL
@@ -44,6 +54,25 @@ class Reading:
     at: datetime
     score: float | None
     parts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """When a person's first follow-up falls due (see the module docstring)."""
+
+    every_weeks: int | None = None
+    at_discharge: bool = False
+    discharged: dict[int, date] = field(default_factory=dict)  # person id → local day closed
+
+    def due_on(self, baseline: Reading) -> date | None:
+        first = to_local(baseline.at).date()
+        found = []
+        if self.every_weeks:
+            found.append(first + timedelta(weeks=self.every_weeks))
+        closed = self.discharged.get(baseline.person_id)
+        if self.at_discharge and closed is not None and closed >= first:
+            found.append(closed)
+        return min(found, default=None)
 
 
 @dataclass(frozen=True)
@@ -101,10 +130,30 @@ class Summary:
     recovered: int | None
     reliably_recovered: int | None
     items: list[ItemSummary]
+    follow_up_due: int | None = None  # people whose first follow-up fell due in the period
+    followed_up: int | None = None  # of them, people followed up by the period's end
 
     @property
     def follow_up_rate(self) -> float | None:
-        return self.with_pair / self.with_baseline if self.with_baseline else None
+        return self.followed_up / self.follow_up_due if self.follow_up_due else None
+
+
+def follow_ups(readings: list[Reading], start: datetime, end: datetime, rule: FollowUp):
+    """(people whose first follow-up fell due in [start, end), those of them followed up by
+    `end`); the bounds are local midnights in naive UTC, as the report's periods are."""
+    first_day, after = to_local(start).date(), to_local(end).date()
+    by_person: dict[int, list[Reading]] = {}
+    for reading in readings:
+        if reading.at < end:
+            by_person.setdefault(reading.person_id, []).append(reading)
+    due = followed = 0
+    for own in by_person.values():
+        own.sort(key=lambda r: r.at)
+        day = rule.due_on(own[0])
+        if day is not None and first_day <= day < after:
+            due += 1
+            followed += len(own) > 1
+    return due, followed
 
 
 def baseline_and_latest(readings: list[Reading], start: datetime, end: datetime) -> dict:
@@ -131,15 +180,21 @@ def _direction(definition: Definition, key: str | None = None) -> int:
     return 1 if definition.higher_is_better else -1
 
 
-def summarise(definition: Definition, readings: list[Reading], start, end) -> Summary:
-    """Every paired figure of one measure for the people with a reading in [start, end)."""
+def summarise(
+    definition: Definition, readings: list[Reading], start, end, follow_up: FollowUp | None = None
+) -> Summary:
+    """Every paired figure of one measure for the people with a reading in [start, end), and
+    (given when follow-ups fall due) the period's follow-up rate."""
     people = baseline_and_latest(readings, start, end)
     paired = [(b, latest) for b, latest in people.values() if latest is not None]
     with_baseline, with_pair = len(people), len(paired)
+    due = followed = None
+    if follow_up is not None and (follow_up.every_weeks or follow_up.at_discharge):
+        due, followed = follow_ups(readings, start, end, follow_up)
     if definition.scoring["rule"] == "items":
         items = [_item(definition, i.key, i.text, paired) for i in definition.items]
         return Summary(definition, with_baseline, with_pair, None, None, None, None, None, None,
-                       None, items)  # fmt: skip
+                       None, items, due, followed)  # fmt: skip
     pairs = [(b.score, latest.score) for b, latest in paired]
     threshold = definition.reliable_change
     improved = no_change = deteriorated = None
@@ -164,7 +219,7 @@ def summarise(definition: Definition, readings: list[Reading], start, end) -> Su
         )
     return Summary(
         definition, with_baseline, with_pair, change(pairs), improved, no_change, deteriorated,
-        cohort, recovered, reliably, [],
+        cohort, recovered, reliably, [], due, followed,
     )  # fmt: skip
 
 
@@ -214,8 +269,12 @@ def figures(summary: Summary) -> list[tuple[str, Figure]]:
     rows = [
         ("People with a baseline", count(summary.with_baseline)),
         ("People with a follow-up (a pair)", pairs),
-        ("Follow-up rate (%)", rate(summary.with_pair, summary.with_baseline)),
     ]
+    if summary.follow_up_due is not None:
+        rows += [
+            ("People whose follow-up fell due", count(summary.follow_up_due)),
+            ("Follow-up rate (%)", rate(summary.followed_up, summary.follow_up_due)),
+        ]
     if summary.change is not None:
         c = summary.change
         rows += [

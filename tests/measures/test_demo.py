@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.entries.indicators import Scope
 from app.extensions import db
 from app.local_time import day_bounds, local_today
 from app.measures import queries
@@ -21,7 +22,7 @@ def test_demo_measures_have_pairs_missing_follow_ups_and_every_kind_of_change(ru
     names = {shipped()[k].name for k in on}
     assert names == {"SWEMWBS", "ONS4", "Goal-Based Outcomes"}
     start, end = day_bounds(local_today() - timedelta(days=365), local_today())
-    summaries = {s.definition.key: s for s in queries.summaries(org.id, start, end)}
+    summaries = {s.definition.key: s for s in queries.summaries(Scope(org.id), start, end)}
     swemwbs = summaries["swemwbs"]
     assert swemwbs.with_baseline == 24
     assert 0 < swemwbs.with_pair < swemwbs.with_baseline  # some follow-ups missing

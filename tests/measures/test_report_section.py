@@ -5,13 +5,15 @@ import io
 from datetime import datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Funder, MeasurePlan, MeasureReading
-from tests.fixtures.factories import make_entry, make_person
+from tests.fixtures.factories import make_activity, make_entry, make_person
 
 # Six people with SWEMWBS in 2025-Q2: baselines 15.32 (x3) and 20.73 (x3) in April, latest in
 # June 19.98 (x3, +4.66 each: reliably improved) and 20.73 (x3, no change). Mean change 2.33.
+# Reviews every 8 weeks: each follow-up fell due on 5 June and came on 10 June (rate 100 %).
 PAIRS = [(15.32, 19.98)] * 3 + [(20.73, 20.73)] * 3
 
 
@@ -31,18 +33,26 @@ def _reading(person, worker, at, score):
     return entry
 
 
-def _setup(w):
+def _setup(w, unfunded=None):
+    """Six people seen under the funded activity with their SWEMWBS pairs; with `unfunded`,
+    six more people with the same pairs, seen only under that activity instead."""
     funder = Funder(organisation_id=w["org"].id, name="City Fund", activities=[w["activity"]])
     other = Funder(organisation_id=w["org"].id, name="Other Fund", activities=[w["activity"]])
     db.session.add_all([funder, other])
     db.session.flush()
     db.session.add(
-        MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs", funders=[funder])
+        MeasurePlan(
+            organisation_id=w["org"].id, measure_key="swemwbs", every_weeks=8, funders=[funder]
+        )
     )
-    for first, last in PAIRS:
-        person = make_person(w["org"], [w["worker"]])
-        _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
-        _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
+    for activity in filter(None, [w["activity"], unfunded]):
+        for first, last in PAIRS:
+            person = make_person(w["org"], [w["worker"]])
+            make_entry(
+                person, w["worker"], "seen", datetime(2025, 4, 10, 9), activity_id=activity.id
+            )
+            _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
+            _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
     db.session.commit()
     return funder, other
 
@@ -58,6 +68,7 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     notes = {r["Item"]: r["Note"] for r in rows}
     assert figures["People with a baseline"] == ("6", "0")
     assert figures["People with a follow-up (a pair)"] == ("6", "0")
+    assert figures["People whose follow-up fell due"] == ("6", "0")
     assert figures["Follow-up rate (%)"][0] == "100"
     assert figures["Mean change"][0] == "2.33"
     # Hidden counts are empty cells, with the reason in the note (app/disclosure.py).
@@ -66,6 +77,27 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     assert "fewer than 5" in notes["No reliable change"]
     assert "Reliably deteriorated" in figures
     assert "Stewart-Brown" not in text and "NHS Health Scotland" in text  # attribution
+
+
+def test_a_funders_measures_count_only_the_people_its_report_covers(client, auth, w):
+    _setup(w, unfunded=make_activity(w["org"], "Drop-in"))
+    person = make_person(w["org"], [w["worker"]])  # readings, but never supported at all
+    _reading(person, w["worker"], datetime(2025, 4, 11, 10), 15.32)
+    _reading(person, w["worker"], datetime(2025, 6, 11, 10), 19.98)
+    db.session.commit()
+    funder = db.session.scalar(select(Funder).where(Funder.name == "City Fund"))
+    auth.sign_in(w["admin"])
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Measure: SWEMWBS"]
+    figures = {r["Item"]: r["This period"] for r in rows}
+    # Six of the thirteen people with readings were supported under City Fund's activity.
+    assert figures["People with a baseline"] == "6"
+    assert figures["People with a follow-up (a pair)"] == "6"
+    assert figures["Mean change"] == "2.33"
+    assert _add_indicator(client, auth, funder, "measure_follow_up", "Rate").status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rate = next(r for r in csv.DictReader(io.StringIO(text)) if r["Item"] == "Rate")
+    assert rate["Note"] == "6 of 6 people whose follow-up fell due."
 
 
 def test_a_measure_reports_only_to_the_funders_it_serves(client, auth, w):

@@ -12,7 +12,15 @@ SWEMWBS (metric scores; reliable change 2.87, higher is better; no caseness):
                                                       +2.68  no reliable change (< 2.87)
 - G: 20.73 in May, 25.03 in June.                     +4.30  reliably improved
 - H: 19.98 in March, 19.98 in June.                    0.00  no reliable change
-So: 7 with a baseline (A B C D F G H), 6 with a pair; follow-up rate 6/7 = 85.7 %.
+- I: 18.59 in February only; J: 17.98 in March only.  nothing in Q2: not counted
+So: 7 with a baseline (A B C D F G H), 6 with a pair.
+
+Follow-up rate, reviews every 12 weeks (84 days; every reading is on the 15th, 10:00 UTC, the
+same local day): first follow-ups fell due in Q2 for A (15 Feb + 84 = 10 May; followed up in
+May), E (15 Jan -> 9 Apr; followed up early, in February), H (15 Mar -> 7 Jun; June), I
+(10 May; never) and J (7 Jun; never). B C D F (15 Apr -> 8 Jul) and G (15 May -> 7 Aug)
+fall due after the period. So 5 fell due, 3 followed up: 60 %. E, I and J have no reading
+in Q2 at all, yet count: a follow-up owed is owed whether or not anyone turned up.
 Baselines 15.32 20.73 22.35 14.75 20.73 19.98, mean 113.86 / 6 = 18.9767; latest 19.98 21.54
 18.59 17.43 25.03 19.98, mean 122.55 / 6 = 20.425; changes sum 8.69, mean 1.4483; their SD
 3.1495, SE 3.1495 / √6 = 1.2858, t(5) = 2.571, 95 % CI 1.4483 ± 3.3057 = (-1.8574, 4.7540).
@@ -38,13 +46,13 @@ ONS4, five people (worthwhile and happiness answered as satisfaction):
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from app.disclosure import FEWER, HIDDEN, WITHHELD
 from app.measures.definitions import shipped
-from app.measures.reporting import Reading, figures, summarise, t_975
+from app.measures.reporting import FollowUp, Reading, figures, follow_ups, summarise, t_975
 
 START, END = datetime(2025, 3, 31, 23), datetime(2025, 6, 30, 23)  # local days, in UTC
 MONTH = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Aug": 8}
@@ -63,6 +71,8 @@ SWEMWBS = {
     "F": [("Apr", 14.75), ("May", 17.43), ("Aug", 28.13)],
     "G": [("May", 20.73), ("Jun", 25.03)],
     "H": [("Mar", 19.98), ("Jun", 19.98)],
+    "I": [("Feb", 18.59)],
+    "J": [("Mar", 17.98)],
 }
 PHQ9 = {1: (18, 8), 2: (12, 9), 3: (8, 15), 4: (20, 13), 5: (10, 4), 6: (9, 3)}
 ONS = {  # satisfaction, anxiety: (baseline, latest)
@@ -100,10 +110,11 @@ def ons_readings():
     return out
 
 
-def test_swemwbs_paired_figures_match_the_hand_worked_oracle():
-    s = summarise(shipped()["swemwbs"], swemwbs_readings(), START, END)
+def test_swemwbs_paired_figures_match_the_hand_worked_oracle(app):
+    s = summarise(shipped()["swemwbs"], swemwbs_readings(), START, END, FollowUp(12))
     assert (s.with_baseline, s.with_pair) == (7, 6)
-    assert s.follow_up_rate == pytest.approx(6 / 7)
+    assert (s.follow_up_due, s.followed_up) == (5, 3)
+    assert s.follow_up_rate == pytest.approx(0.6)
     assert s.change.mean_baseline == pytest.approx(18.9767, abs=1e-4)
     assert s.change.mean_latest == pytest.approx(20.425, abs=1e-4)
     assert s.change.mean_change == pytest.approx(1.4483, abs=1e-4)
@@ -117,11 +128,13 @@ def shown_text(summary) -> dict[str, str]:
     return {label: figure.text for label, figure in figures(summary)}
 
 
-def test_swemwbs_figures_hide_the_small_counts_and_show_the_means_over_six():
-    shown = shown_text(summarise(shipped()["swemwbs"], swemwbs_readings(), START, END))
+def test_swemwbs_figures_hide_the_small_counts_and_show_the_means_over_six(app):
+    s = summarise(shipped()["swemwbs"], swemwbs_readings(), START, END, FollowUp(12))
+    shown = shown_text(s)
     assert shown["People with a baseline"] == "7"
     assert shown["People with a follow-up (a pair)"] == "6"
-    assert shown["Follow-up rate (%)"] == "85.7"
+    assert shown["People whose follow-up fell due"] == "5"
+    assert shown["Follow-up rate (%)"] == "60"
     assert shown["Mean change"] == "1.45"
     assert shown["Reliably improved"] == FEWER
     assert shown["No reliable change"] == FEWER
@@ -152,6 +165,19 @@ def test_ons4_is_reported_item_by_item_with_the_share_in_each_band():
     text = shipped()["ons4"].items[0].text
     assert shown[f"{text}: High at latest (%)"] == "60"
     assert shown[f"{text}: mean change"] == "2"
+
+
+def test_a_follow_up_falls_due_at_discharge_when_that_comes_before_the_review(app):
+    """K: a baseline on 15 April, discharged on 20 May with no follow-up: due on 20 May (the
+    12-week review would be 8 July), so owed in Q2. L: discharged on 20 May too, but the
+    plan asks nothing at discharge, so L's follow-up is not due until July."""
+    readings = [Reading(11, on("Apr"), 20.0), Reading(12, on("Apr"), 20.0)]
+    discharged = {11: date(2025, 5, 20), 12: date(2025, 5, 20)}
+    assert follow_ups(readings, START, END, FollowUp(12, True, {11: discharged[11]})) == (1, 0)
+    assert follow_ups(readings, START, END, FollowUp(12, False, discharged)) == (0, 0)
+    # Nothing to say when a plan has neither a review interval nor a discharge reading.
+    s = summarise(shipped()["swemwbs"], readings, START, END, FollowUp(None, False))
+    assert s.follow_up_rate is None and "Follow-up rate (%)" not in shown_text(s)
 
 
 def test_a_single_reading_is_a_baseline_never_a_pair():
