@@ -8,7 +8,7 @@ import sys
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.journey_helpers import office_page, serious_problems  # noqa: F401 - "office"
+from tests.fixtures.axe import serious_problems
 
 NEW_ADMIN = "admin@eastgate.example.org"
 NEW_PASSWORD = "lanterns by the canal"

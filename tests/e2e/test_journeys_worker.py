@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.journey_helpers import serious_problems
+from tests.fixtures.axe import serious_problems
 
 SCREEN = 740
 TOP_OF_OUTDOORS = "Came through the centre's doors on my own"

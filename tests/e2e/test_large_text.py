@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.e2e.offline_helpers import ready_for_offline, rung_buttons, sync_region
-from tests.e2e.test_accessibility import _serious as serious_problems
+from tests.fixtures.axe import serious_problems
 
 SCREEN_HEIGHT = 740
 # What the bars that stay on screen may cover between them, at most: a third of the screen.

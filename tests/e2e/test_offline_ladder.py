@@ -16,7 +16,7 @@ from tests.e2e.offline_helpers import (
     wait_until,
     wait_until_outbox_empty,
 )
-from tests.e2e.test_accessibility import _serious as serious_problems
+from tests.fixtures.axe import serious_problems
 
 NEXT = re.compile(r"Next step$")
 CURRENT = re.compile(r"Current step$")

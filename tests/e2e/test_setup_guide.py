@@ -1,4 +1,4 @@
-"""The guided first set-up in a real browser: a new organisation's admin, on a desktop page."""
+"""The guided first set-up in a real browser: a new organisation's admin, at 1280 × 800."""
 
 import re
 import subprocess
@@ -31,9 +31,9 @@ def _create_organisation(live_server) -> None:
     )
 
 
-def test_admin_of_a_new_organisation_goes_through_the_guided_set_up(desktop, live_server):
+def test_admin_of_a_new_organisation_goes_through_the_guided_set_up(office, live_server):
     _create_organisation(live_server)
-    page = desktop
+    page = office
     sign_in(page, EMAIL, PASSWORD)
     expect(page.get_by_role("heading", level=1, name="Set up Northside Outreach")).to_be_visible()
     steps = page.get_by_role("navigation", name="Set-up steps")
