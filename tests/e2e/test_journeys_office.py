@@ -8,6 +8,7 @@ import sys
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.offline_helpers import wait_until
 from tests.fixtures.axe import checked
 
 NEW_ADMIN = "admin@eastgate.example.org"
@@ -307,4 +308,30 @@ def test_the_indicator_form_shows_only_what_its_kind_needs(office):
     kind.select_option(label="Contacts delivered (visits: one person on one day)")
     expect(activity).to_be_visible()
     expect(rung).to_be_hidden()
+    checked(office)
+
+
+def test_the_audit_trail_hides_offline_copies_until_asked(office, phone):
+    # A worker's phone keeps copies of the caseload's pages: each is an offline-copy event.
+    sign_in(phone, "worker@example.org")
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    person = phone.get_by_role("list", name="My people").get_by_role("link").first
+    path = person.get_attribute("href")
+    wait_until(phone, "p => caches.match(p).then(Boolean)", path)
+
+    sign_in(office, "admin@example.org")
+    office.goto("/audit/")
+    office.get_by_label("User").select_option(label="Sam Worker (worker@example.org)")
+    office.get_by_role("button", name="Filter").click()
+    rows = office.get_by_role("row")
+    expect(rows.filter(has_text="Sam Worker")).not_to_have_count(0)
+    copies = rows.filter(has_text="kept an offline copy of")
+    expect(copies).to_have_count(0)
+    checked(office)
+
+    office.get_by_label("Offline copies").select_option(label="Shown")
+    office.get_by_role("button", name="Filter").click()
+    expect(office).to_have_url(re.compile("copies=show"))
+    expect(copies.first).to_contain_text("page on their phone")
+    expect(copies.first).to_contain_text("Sam Worker")
     checked(office)
