@@ -176,11 +176,10 @@ def test_ladder_arrows_move_a_rung_the_way_they_point(office):
     expect(ladder.first).to_contain_text("Came through the centre's doors on my own")
 
 
-def _create_organisation(live_server) -> None:
+def _create_organisation(live_server, name="Eastgate Outreach", admin=NEW_ADMIN) -> None:
     """A new, empty organisation in the live server's database, the way an operator makes one."""
     subprocess.run(
-        [sys.executable, "-m", "app.cli", "create-organisation", "Eastgate Outreach"]
-        + ["--admin-email", NEW_ADMIN],
+        [sys.executable, "-m", "app.cli", "create-organisation", name] + ["--admin-email", admin],
         env=dict(live_server.env, STEPLADDER_ADMIN_PASSWORD=NEW_PASSWORD),
         check=True,
         capture_output=True,
@@ -334,4 +333,32 @@ def test_the_audit_trail_hides_offline_copies_until_asked(office, phone):
     expect(office).to_have_url(re.compile("copies=show"))
     expect(copies.first).to_contain_text("page on their phone")
     expect(copies.first).to_contain_text("Sam Worker")
+    checked(office)
+
+
+def test_how_they_link_is_not_done_once_an_activity_serves_no_outcome(office, live_server):
+    admin = "admin@westgate.example.org"
+    _create_organisation(live_server, "Westgate Outreach", admin)
+    sign_in(office, admin, NEW_PASSWORD)
+    steps = office.get_by_role("navigation", name="Set-up steps")
+    office.get_by_role("link", name="Start: What the service does").click()
+    office.get_by_label("Name for “1:1 session”").fill("One-to-one")
+    office.get_by_role("button", name="Keep these activities").click()
+    office.get_by_role("link", name="Next: The outcomes that matter").click()
+    office.get_by_role("button", name="Add the ticked outcomes").click()
+    office.get_by_role("link", name="Next: How they link").click()
+    done = steps.get_by_role("link", name=re.compile("How they link.*done"))
+    expect(done).to_be_visible()
+
+    # The renamed activity loses every link: the step is no longer done.
+    links = office.get_by_role("checkbox", name=re.compile("^One-to-one serves "))
+    expect(links).not_to_have_count(0)
+    for n in range(links.count()):
+        links.nth(n).uncheck()
+    office.get_by_role("button", name="Save links").click()
+    expect(
+        office.get_by_role("checkbox", name=re.compile("^One-to-one serves "), checked=True)
+    ).to_have_count(0)
+    expect(done).to_have_count(0)
+    expect(steps.get_by_role("link", name=re.compile("^How they link"))).to_be_visible()
     checked(office)
