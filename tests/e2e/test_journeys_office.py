@@ -362,3 +362,20 @@ def test_how_they_link_is_not_done_once_an_activity_serves_no_outcome(office, li
     expect(done).to_have_count(0)
     expect(steps.get_by_role("link", name=re.compile("^How they link"))).to_be_visible()
     checked(office)
+
+
+def test_the_indicator_form_refuses_an_outcome_the_funder_does_not_fund(office):
+    sign_in(office, "admin@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    office.get_by_role("link", name="Set up City Council Mental Health Fund").click()
+    funded = office.get_by_role("group", name=re.compile("^Outcomes it funds"))
+    expect(funded.get_by_role("checkbox", name="Work and learning")).not_to_be_checked()
+    office.get_by_label("What to count").select_option(label="People with a setback")
+    office.get_by_role("textbox", name="Name in the report").fill("Setbacks at work")
+    office.get_by_label("Outcome", exact=True).select_option(label="Work and learning")
+    office.get_by_role("button", name="Add indicator").click()
+    expect(office.get_by_role("alert")).to_contain_text(
+        "City Council Mental Health Fund does not fund that outcome; choose one it funds."
+    )
+    expect(office.get_by_text("Setbacks at work", exact=True)).to_have_count(0)
+    checked(office)
