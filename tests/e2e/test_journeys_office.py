@@ -379,3 +379,26 @@ def test_the_indicator_form_refuses_an_outcome_the_funder_does_not_fund(office):
     )
     expect(office.get_by_text("Setbacks at work", exact=True)).to_have_count(0)
     checked(office)
+
+
+def test_the_people_list_filters_by_ladder(office):
+    sign_in(office, "admin@example.org")
+    # Who works on "Work and learning", read from the set-up table of people and their outcomes.
+    office.goto("/setup/people")
+    rows = office.locator("table tbody tr").evaluate_all(
+        "trs => trs.map(tr => [...tr.cells].map(td => td.innerText.trim()))"
+    )
+    expected = {cells[1] for cells in rows if "Work and learning" in cells[5].split(", ")}
+    everyone = {cells[1] for cells in rows if cells[3] == "Active"}
+    assert 0 < len(expected) < len(everyone)
+
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    office.get_by_text("Order and filters").click()
+    office.get_by_role("link", name=re.compile("^More filters")).click()
+    office.get_by_label("Ladder", exact=True).select_option(label="Work and learning")
+    office.get_by_role("button", name="Show").click()
+    expect(office).to_have_url(re.compile(r"outcome=\d+"))
+    names = office.get_by_role("list", name="People").locator(".name")
+    expect(names).to_have_count(len(expected & everyone))
+    assert set(names.all_inner_texts()) == expected & everyone
+    checked(office)
