@@ -402,3 +402,30 @@ def test_the_people_list_filters_by_ladder(office):
     expect(names).to_have_count(len(expected & everyone))
     assert set(names.all_inner_texts()) == expected & everyone
     checked(office)
+
+
+def test_the_set_up_pages_hint_in_one_line_where_they_are_needed(office):
+    sign_in(office, "admin@example.org")
+    hints = {
+        "/setup/activities": "Name them as workers say them",
+        "/setup/outcomes": "A ladder's rungs go from the first small step at the bottom",
+        "/setup/links": "Every activity should serve at least one outcome",
+        "/setup/people": "Give each person their key worker and the outcomes they work on",
+    }
+    for path, words in hints.items():
+        office.goto(path)
+        hint = office.get_by_text(re.compile("^" + re.escape(words)))
+        expect(hint).to_be_visible()
+        # On the first screen, under the page's heading, with the glossary a tap away.
+        heading = office.get_by_role("heading", level=1)
+        assert heading.bounding_box()["y"] < hint.bounding_box()["y"] < 800, path
+        expect(hint.get_by_role("link", name="What the words mean")).to_be_visible()
+        checked(office)
+
+    # A field's hint is read out with the field.
+    office.goto("/setup/outcomes")
+    office.get_by_role("link", name="Getting out and about").click()
+    expect(office.get_by_label("New step")).to_have_accessible_description(
+        "Added at the top of the ladder; move it down if it belongs lower."
+    )
+    checked(office)
