@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 PHONE = dict(
     viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
 )
+# The office roles' screen: a laptop, 1280 × 800.
+OFFICE = {"width": 1280, "height": 800}
 DEMO_PASSWORD = "stepladder-demo"
 
 
@@ -145,8 +147,9 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def office(browser, live_server):
+    """An office-sized page (1280 × 800) in a fresh browser context."""
+    context = browser.new_context(base_url=live_server.url, viewport=OFFICE)
     page = context.new_page()
     yield page
     context.close()

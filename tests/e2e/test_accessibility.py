@@ -4,36 +4,24 @@ a person's page and the sync list; tap targets are at least 44 px; text at 200 %
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.e2e.offline_helpers import ready_for_offline, rung_buttons, sync_region
-
-AXE = Axe()
-
-
-def _serious(page) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in violations.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.fixtures.axe import serious_problems
 
 
 def test_my_people_has_no_serious_accessibility_problems(phone):
     sign_in(phone, "worker@example.org")
     expect(phone.get_by_role("list", name="My people")).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
 
 def test_person_page_has_no_serious_accessibility_problems(phone):
     sign_in(phone, "worker@example.org")
     phone.get_by_role("list", name="My people").get_by_role("link").nth(7).click()
     expect(rung_buttons(phone).first).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
 
 def test_sync_list_has_no_serious_accessibility_problems(phone):
@@ -44,7 +32,7 @@ def test_sync_list_has_no_serious_accessibility_problems(phone):
     region = sync_region(phone)
     region.get_by_text("1 waiting to send").click()
     expect(region.get_by_role("listitem")).to_have_count(1)
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
 
 @pytest.mark.parametrize("page_name", ["My people", "person"])

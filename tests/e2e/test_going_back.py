@@ -5,7 +5,6 @@ offline alike) and without it (a confirm step drawn by the server)."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, LiveServer, sign_in
@@ -17,9 +16,9 @@ from tests.e2e.offline_helpers import (
     wait_until,
     wait_until_outbox_empty,
 )
+from tests.fixtures.axe import serious_problems
 from tests.fixtures.databases import fresh_database
 
-AXE = Axe()
 TOP = "Came through the centre's doors on my own"
 
 
@@ -51,13 +50,6 @@ def phone_without_javascript(browser, own_server):
     context, page = _phone(browser, own_server, java_script_enabled=False)
     yield page
     context.close()
-
-
-def _serious(page) -> list[str]:
-    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
-    return [
-        v["id"] for v in violations.response["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _button(ladder, text: str, state: str = ""):
@@ -100,7 +92,7 @@ def test_with_javascript_a_lower_rung_asks_and_yes_goes_back(phone):
     expect(status).to_contain_text("Went back to Took the bus with support")
     assert asked == ["Back to ‘Took the bus with support’?"] * 2
     expect(_button(ladder, "Took the bus with support", "Current step")).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
 
 def test_without_javascript_the_server_asks_first(phone_without_javascript):

@@ -5,7 +5,6 @@ import re
 from collections import Counter
 from urllib.parse import urlparse
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
@@ -15,18 +14,7 @@ from tests.e2e.offline_helpers import (
     sync_region,
     wait_until_outbox_empty,
 )
-
-AXE = Axe()
-
-
-def _serious(page) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in violations.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.fixtures.axe import serious_problems
 
 
 def _start_register_of_four(phone, check_axe: bool = False) -> tuple[str, list[str]]:
@@ -43,7 +31,7 @@ def _start_register_of_four(phone, check_axe: bool = False) -> tuple[str, list[s
     phone.get_by_role("link", name="Group sessions").click()
     phone.get_by_role("link", name="New session").click()
     if check_axe:
-        assert _serious(phone) == []
+        assert serious_problems(phone) == []
     phone.get_by_label("Activity").select_option(label="Drop-in group")
     phone.get_by_label("Add the regular members").uncheck()
     phone.get_by_text("Choose people for the register").click()
@@ -62,7 +50,7 @@ def test_a_register_of_four_saved_offline_is_stored_once_when_back_online(
 ):
     path, names = _start_register_of_four(phone, check_axe=True)
     session_id = path.rsplit("/", 1)[-1]
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
     phone.context.set_offline(True)
     for name in names[:3]:

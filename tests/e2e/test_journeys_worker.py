@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.journey_helpers import serious_problems
+from tests.fixtures.axe import checked
 
 SCREEN = 740
 TOP_OF_OUTDOORS = "Came through the centre's doors on my own"
@@ -38,12 +38,13 @@ def test_seen_today_and_the_next_step_are_on_the_first_screen(phone):
         phone.goto(path)
         seen = phone.get_by_role("button", name=re.compile("^Seen today"))
         expect(seen).to_be_visible()
+        checked(phone)
         assert seen.bounding_box()["y"] + seen.bounding_box()["height"] <= SCREEN, path
         next_step = phone.get_by_role("button", name=re.compile("Next step")).first
         if next_step.count():
             box = next_step.bounding_box()
             assert box["y"] + box["height"] <= SCREEN, path
-    assert serious_problems(phone) == []
+    checked(phone)
 
 
 def test_a_finished_ladder_folds_and_an_undo_leaves_one_quiet_line(phone):
@@ -57,7 +58,7 @@ def test_a_finished_ladder_folds_and_an_undo_leaves_one_quiet_line(phone):
     folded = phone.get_by_text("Getting out and about: top step reached")
     expect(folded).to_be_visible()
     expect(ladder).to_be_hidden()
-    assert serious_problems(phone) == []
+    checked(phone)
 
     status.get_by_role("button", name="Undo").click()
     expect(status).to_have_text(re.compile(r"^\s*Removed\s*$"))
@@ -69,6 +70,7 @@ def test_a_finished_ladder_folds_and_an_undo_leaves_one_quiet_line(phone):
     expect(recent.get_by_role("listitem").first).to_contain_text(TOP_OF_OUTDOORS)
     expect(recent.get_by_role("listitem").first).to_contain_text("removed")
     expect(recent.get_by_text("Removed an entry")).to_have_count(0)
+    checked(phone)
 
 
 def test_the_activity_chosen_for_one_person_is_not_carried_to_the_next(phone):
@@ -91,13 +93,14 @@ def test_the_activity_chosen_for_one_person_is_not_carried_to_the_next(phone):
     phone.get_by_role("button", name=re.compile("^Seen today")).click()
     status = phone.get_by_role("status")
     expect(status).to_contain_text("Saved")
-    assert serious_problems(phone) == []
+    checked(phone)
     # Undone at once, so the caseload's order stays as the other tests expect it.
     status.get_by_role("button", name="Undo").click()
     expect(status).to_contain_text("Removed")
 
     phone.goto(second)
     expect(phone.get_by_role("radio", checked=True)).to_have_attribute("value", ticked_before)
+    checked(phone)
 
 
 def test_my_people_orders_by_not_seen_longest_and_filters_by_days(phone):
@@ -108,7 +111,7 @@ def test_my_people_orders_by_not_seen_longest_and_filters_by_days(phone):
     phone.get_by_text("Order and filters").click()
     phone.get_by_label("Order").select_option(label="Not seen longest first")
     expect(names.first).to_have_text(usual[-1])
-    assert serious_problems(phone) == []
+    checked(phone)
 
     # Who has gone 7 days or more unseen, read from the list as the worker sees it.
     metas = _people(phone).locator(".meta").all_inner_texts()
@@ -125,6 +128,7 @@ def test_my_people_orders_by_not_seen_longest_and_filters_by_days(phone):
     # The search box keeps its width beside its button at 360 px.
     search = phone.get_by_role("searchbox", name="Search by name or reference")
     assert search.bounding_box()["width"] >= 150
+    checked(phone)
 
 
 def test_my_journey_can_be_handed_over_and_printed(phone):
@@ -137,19 +141,20 @@ def test_my_journey_can_be_handed_over_and_printed(phone):
     expect(phone.get_by_role("link", name="My people")).to_have_count(0)
     expect(phone.get_by_role("link", name="Stepladder home")).to_have_count(0)
     expect(phone.get_by_role("button", name="Sign out")).to_have_count(0)
-    assert serious_problems(phone) == []
+    checked(phone)
     phone.evaluate("window.print = () => { window.printed = true; }")
     phone.get_by_role("button", name="Print this certificate").click()
     assert phone.evaluate("window.printed") is True
     phone.get_by_role("link", name="Done: back to the worker").click()
     expect(phone.get_by_role("button", name=re.compile("^Seen today"))).to_be_visible()
+    checked(phone)
 
 
 def test_the_glossary_explains_the_words(phone):
     sign_in(phone, "worker@example.org")
-    phone.get_by_role("link", name="What the words mean").click()
+    checked(phone).get_by_role("link", name="What the words mean").click()
     expect(phone.get_by_role("heading", level=1, name="What the words mean")).to_be_visible()
     terms = phone.locator(".glossary dt").all_inner_texts()
     for word in ("Step", "Rung", "Ladder", "Contact", "Setback", "Sent late"):
         assert word in terms
-    assert serious_problems(phone) == []
+    checked(phone)

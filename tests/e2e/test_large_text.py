@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.e2e.offline_helpers import ready_for_offline, rung_buttons, sync_region
-from tests.e2e.test_accessibility import _serious as serious_problems
+from tests.fixtures.axe import checked
 
 SCREEN_HEIGHT = 740
 # What the bars that stay on screen may cover between them, at most: a third of the screen.
@@ -57,7 +57,7 @@ def test_saved_bar_and_top_bar_leave_most_of_the_screen_and_undo_fits(phone):
 
     assert _covered(phone) <= MOST_COVERED
     assert _inside(undo.bounding_box(), status.bounding_box())
-    assert serious_problems(phone) == []
+    checked(phone)
     undo.click()
     expect(status).to_contain_text("Removed")
 
@@ -76,6 +76,7 @@ def test_offline_saved_bar_with_undo_fits_at_200_percent(phone):
 
     assert _covered(phone) <= MOST_COVERED
     assert _inside(undo.bounding_box(), status.bounding_box())
+    checked(phone)
     undo.click()
     expect(status).to_contain_text(re.compile("Removed from this phone"))
 
@@ -90,5 +91,6 @@ def test_search_box_keeps_its_width_beside_or_above_its_button(phone):
     assert box["width"] >= button_box["width"]
     assert box["x"] + box["width"] <= 360 and button_box["x"] + button_box["width"] <= 360
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    checked(phone)
     search.fill("a")
     expect(phone.get_by_role("list", name="My people").get_by_role("link").first).to_be_visible()

@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import date
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
@@ -16,17 +15,7 @@ from tests.e2e.offline_helpers import (
     sync_region,
     wait_until_outbox_empty,
 )
-
-AXE = Axe()
-
-
-def _serious(page) -> list[str]:
-    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in violations.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from tests.fixtures.axe import serious_problems
 
 
 def _answer_all(page, answer: str) -> int:
@@ -88,15 +77,15 @@ def test_measure_screens_have_no_serious_accessibility_problems(phone):
     phone.get_by_role("list", name="My people").get_by_role("link").nth(1).click()
     phone.get_by_role("link", name="Measures", exact=True).click()
     expect(phone.get_by_role("link", name="Start ONS4")).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
     phone.get_by_role("link", name="Start ONS4").click()
     expect(phone.get_by_role("button", name="Next").first).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
     _answer_all(phone, "7")
     phone.get_by_role("button", name="Save answers").click()
     expect(phone.get_by_role("status")).to_contain_text("Saved")
     expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
 
 
 def test_measure_works_as_one_form_without_javascript(browser, live_server):
@@ -124,17 +113,17 @@ def test_measure_works_as_one_form_without_javascript(browser, live_server):
         context.close()
 
 
-def test_a_risk_answer_prompts_at_once_and_reaches_the_open_dashboard(phone, desktop):
-    sign_in(desktop, "admin@example.org")
-    desktop.goto("/setup/measures")
-    plan = desktop.get_by_role("region", name="PHQ-9")
+def test_a_risk_answer_prompts_at_once_and_reaches_the_open_dashboard(phone, office):
+    sign_in(office, "admin@example.org")
+    office.goto("/setup/measures")
+    plan = office.get_by_role("region", name="PHQ-9")
     plan.get_by_label("We have read its terms").check()
     plan.get_by_role("button", name="Switch on PHQ-9").click()
-    expect(desktop.get_by_text("PHQ-9 is switched on.")).to_be_visible()
-    desktop.goto("/overview/")
-    risks = desktop.get_by_role("region", name="Risk answers")
+    expect(office.get_by_text("PHQ-9 is switched on.")).to_be_visible()
+    office.goto("/overview/")
+    risks = office.get_by_role("region", name="Risk answers")
     expect(risks).to_be_visible()
-    desktop.evaluate("window.stepladderMarker = 'still here'")
+    office.evaluate("window.stepladderMarker = 'still here'")
 
     sign_in(phone, "worker@example.org")
     first = phone.get_by_role("list", name="My people").get_by_role("link").first
@@ -155,4 +144,4 @@ def test_a_risk_answer_prompts_at_once_and_reaches_the_open_dashboard(phone, des
 
     expect(risks.get_by_role("link", name=name)).to_be_visible(timeout=5000)
     expect(risks).to_contain_text("PHQ-9")
-    assert desktop.evaluate("window.stepladderMarker") == "still here"
+    assert office.evaluate("window.stepladderMarker") == "still here"

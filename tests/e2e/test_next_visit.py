@@ -2,10 +2,10 @@
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.fixtures.axe import serious_problems
 
 
 def _people_names(page) -> list[str]:
@@ -48,21 +48,10 @@ def test_overdue_visits_are_marked_on_my_people(phone):
     ).not_to_have_count(0)
 
 
-def test_the_supervisor_sees_overdue_visits_on_the_attention_list(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    try:
-        page = context.new_page()
-        sign_in(page, "supervisor@example.org")
-        page.goto("/overview/")
-        overdue = page.get_by_role("list", name="Overdue visits")
-        expect(overdue.get_by_role("link").first).to_be_visible()
-        expect(overdue).to_contain_text("due ")
-        violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
-        serious = [
-            v["id"]
-            for v in violations.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
-    finally:
-        context.close()
+def test_the_supervisor_sees_overdue_visits_on_the_attention_list(office):
+    sign_in(office, "supervisor@example.org")
+    office.goto("/overview/")
+    overdue = office.get_by_role("list", name="Overdue visits")
+    expect(overdue.get_by_role("link").first).to_be_visible()
+    expect(overdue).to_contain_text("due ")
+    assert serious_problems(office) == []

@@ -16,7 +16,7 @@ from tests.e2e.offline_helpers import (
     wait_until,
     wait_until_outbox_empty,
 )
-from tests.e2e.test_accessibility import _serious as serious_problems
+from tests.fixtures.axe import checked
 
 NEXT = re.compile(r"Next step$")
 CURRENT = re.compile(r"Current step$")
@@ -62,6 +62,7 @@ def test_offline_a_tap_moves_the_ladder_and_undo_takes_it_off_the_phone(
     connection = phone.get_by_text("No signal")
     expect(connection).to_be_visible()
     expect(phone.locator("[data-connection]")).to_contain_text(re.compile(r"page as of \d\d:\d\d"))
+    checked(phone)
 
     ladder, rungs = _ladder_with_a_next_step(phone)
     names_before = rungs.all_inner_texts()
@@ -80,7 +81,7 @@ def test_offline_a_tap_moves_the_ladder_and_undo_takes_it_off_the_phone(
     expect(status).to_contain_text("Saved on this phone")
     expect(sync_region(phone)).to_contain_text("1 waiting to send")
     [kept] = outbox(phone)
-    assert serious_problems(phone) == []
+    checked(phone)
 
     status.get_by_role("button", name="Undo").click()
     expect(status).to_contain_text("Removed from this phone")
@@ -108,7 +109,7 @@ def test_the_waiting_list_removes_a_single_entry(phone, browser, live_server):
     region.get_by_text("2 waiting to send").click()
     items = region.get_by_role("list", name="Entries on this phone").get_by_role("listitem")
     expect(items).to_have_count(2)
-    assert serious_problems(phone) == []
+    checked(phone)
     items.first.get_by_role("button", name=re.compile("^Remove from this phone")).click()
     expect(region).to_contain_text("1 waiting to send")
     expect(items).to_have_count(1)
@@ -127,6 +128,7 @@ def test_the_phone_says_plainly_when_it_has_no_signal(phone):
     phone.context.set_offline(True)
     expect(line).to_be_visible()
     expect(line).to_contain_text("No signal")
+    checked(phone)
     phone.context.set_offline(False)
     expect(line).to_be_hidden()
 

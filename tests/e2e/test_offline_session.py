@@ -14,7 +14,7 @@ from tests.e2e.offline_helpers import (
     sync_region,
     wait_until,
 )
-from tests.e2e.test_accessibility import _serious as serious_problems
+from tests.fixtures.axe import serious_problems
 from tests.fixtures.databases import fresh_database
 
 KEPT_PAGES = """() => caches.keys().then(names => Promise.all(

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE, LiveServer, sign_in
-from tests.e2e.test_accessibility import _serious
+from tests.fixtures.axe import serious_problems
 from tests.fixtures.databases import fresh_database
 from tests.fixtures.smtp import SmtpServer, body
 
@@ -88,7 +88,7 @@ def test_a_referral_goes_from_the_public_form_to_a_first_contact(browser, mail_s
     phone.get_by_label("Your name").fill("Dr Okafor")
     phone.get_by_label("Your email").fill(REFERRER)
     phone.get_by_label(re.compile("^They agree")).check()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
     phone.get_by_role("button", name="Send referral").click()
     expect(phone.get_by_role("status")).to_contain_text("Its reference is R-")
     assert "low mood" not in phone.content()
@@ -99,7 +99,7 @@ def test_a_referral_goes_from_the_public_form_to_a_first_contact(browser, mail_s
     item = new.get_by_role("listitem").filter(has_text="Winifred Example")
     expect(item).to_be_visible()
     expect(item.get_by_role("button", name=re.compile("^Decline"))).to_be_visible()
-    assert _serious(office) == []
+    assert serious_problems(office) == []
     item.get_by_role("button", name=re.compile("^Accept")).click()
     expect(office.get_by_text("Accepted: Winifred Example is on the waiting list.")).to_be_visible()
     waiting = office.get_by_role("list", name="Waiting list")

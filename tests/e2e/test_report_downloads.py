@@ -27,29 +27,29 @@ def _set_up_funder(page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_supervisor_picks_a_quarter_and_downloads_the_report(desktop, tmp_path):
-    _set_up_funder(desktop)
-    sign_in(desktop, "supervisor@example.org")
-    desktop.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
-    desktop.get_by_role("link", name="Demo Lottery").click()
+def test_supervisor_picks_a_quarter_and_downloads_the_report(office, tmp_path):
+    _set_up_funder(office)
+    sign_in(office, "supervisor@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    office.get_by_role("link", name="Demo Lottery").click()
 
-    period = desktop.get_by_label("Period", exact=True)
+    period = office.get_by_label("Period", exact=True)
     quarters = period.locator("optgroup[label='Quarters'] option")
     last_quarter = quarters.nth(1).text_content()  # the quarter before this one: a whole quarter
     period.select_option(label=last_quarter)
-    desktop.get_by_role("button", name="Show report").click()
-    expect(desktop.get_by_role("heading", name=re.compile(re.escape(last_quarter)))).to_be_visible()
+    office.get_by_role("button", name="Show report").click()
+    expect(office.get_by_role("heading", name=re.compile(re.escape(last_quarter)))).to_be_visible()
 
-    row = desktop.get_by_role("row", name=re.compile("^People supported"))
+    row = office.get_by_role("row", name=re.compile("^People supported"))
     on_page = int(row.get_by_role("cell").first.inner_text().split()[0])
     assert on_page > 0  # the demo's workers saw people in that quarter
 
-    excel_link = desktop.get_by_role("link", name="Download Excel")
-    csv_link = desktop.get_by_role("link", name="Download CSV")
+    excel_link = office.get_by_role("link", name="Download Excel")
+    csv_link = office.get_by_role("link", name="Download CSV")
     expect(excel_link).to_be_visible()
     expect(csv_link).to_be_visible()
 
-    with desktop.expect_download() as excel:
+    with office.expect_download() as excel:
         excel_link.click()
     excel_path = tmp_path / excel.value.suggested_filename
     excel.value.save_as(excel_path)
@@ -60,7 +60,7 @@ def test_supervisor_picks_a_quarter_and_downloads_the_report(desktop, tmp_path):
     }
     assert figures["People supported"] == on_page
 
-    with desktop.expect_download() as download:
+    with office.expect_download() as download:
         csv_link.click()
     with open(download.value.path(), encoding="utf-8") as downloaded:
         text = downloaded.read()

@@ -4,22 +4,12 @@ and never the note (360 × 740 for the worker, 1280 × 800 for the funder's repo
 import re
 from datetime import date, timedelta
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
+from tests.fixtures.axe import serious_problems
 
-AXE = Axe()
 WORDING = "Came to the drop-in on their own and stayed for lunch."
-
-
-def _serious(page) -> list[str]:
-    violations = AXE.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in violations.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_a_worker_approves_a_story_and_the_report_shows_that_wording(phone, browser, live_server):
@@ -27,7 +17,7 @@ def test_a_worker_approves_a_story_and_the_report_shows_that_wording(phone, brow
     phone.get_by_role("link", name="Stories to approve for funders").click()
     notes = phone.get_by_role("list", name="Shareable notes")
     expect(notes).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_problems(phone) == []
     # The newest shareable note (the list is newest first), so it leads its funder's stories.
     newest = notes.get_by_role("listitem").first
     original = newest.get_by_text(re.compile(r"^The note \(unchanged\):")).inner_text()
@@ -51,6 +41,6 @@ def test_a_worker_approves_a_story_and_the_report_shows_that_wording(phone, brow
             expect(office.get_by_role("heading", level=1)).to_be_visible()
             shown.append(office.get_by_text(WORDING).count())
         assert sum(shown) == 1  # in the report of the funder of that note's activity
-        assert _serious(office) == []
+        assert serious_problems(office) == []
     finally:
         context.close()
