@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from app.extensions import db
 from app.models import Person, caseload
 from app.params import MAX_ID
-from app.roles import OFFICE, STAFF, sees_everyone  # noqa: F401 (views import the groups here)
+from app.roles import OFFICE, STAFF, sees_everyone, works_from_caseload  # noqa: F401 (views import the groups here)
 
 
 def allow(*roles: str) -> Callable:
@@ -49,6 +49,18 @@ def _check_access() -> None:
         abort(403)
 
 
+def may(user, endpoint: str) -> bool:
+    """Whether `user` may open `endpoint`, as its view declares. Pages ask this before showing
+    a link or a form, so what a role is shown follows what it may reach; an endpoint whose
+    area is switched off is open to no one."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    if getattr(view, "is_public", False):
+        return True
+    return user.is_authenticated and user.role in getattr(view, "allowed_roles", ())
+
+
 def init_app(app: Flask) -> None:
     # First of all before-request checks: who may ask is settled before CSRF or anything
     # else, so a signed-out replay gets 401 and a wrong role 403 whatever else is amiss.
@@ -78,7 +90,7 @@ def can_see_person(user, person: Person) -> bool:
         return False
     if sees_everyone(user):
         return True
-    if user.role != "worker":
+    if not works_from_caseload(user):
         return False
     return db.session.scalar(
         select(exists().where(caseload.c.person_id == person.id, caseload.c.user_id == user.id))

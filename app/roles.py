@@ -2,7 +2,9 @@
 what each finds in the navigation.
 
 Views declare their audience with `access.allow(*group)` using the groups here; which rows a
-user may open is `access` (their organisation's, and for a worker their caseload's). A
+user may open is `access` (their organisation's, and for a worker their caseload's). Pages
+show a link or a form when `access.may` says its view is open to the user, and ask the
+questions below for the rest, so no template names a role. A
 funder's officer reads reports and nothing else: no person is ever theirs to see.
 """
 
@@ -37,9 +39,22 @@ NAVIGATION = {
 }
 
 
+def works_from_caseload(user) -> bool:
+    """A worker: their people are a caseload of their own ("My people", where office staff
+    see "People"), and their phone's navigation keeps to two links, the rest reached from
+    the foot of My people."""
+    return user.role == "worker"
+
+
+def reads_shared_reports_only(user) -> bool:
+    """A funder's officer: the reports they read are those shared with them, never the
+    service's own list of funders."""
+    return user.role == "funder"
+
+
 def sees_everyone(user) -> bool:
     """Whether `user` sees every person of their organisation, not only a caseload: office
     staff always, a worker when the service lets its workers see everyone, a funder never."""
     if user.role in OFFICE:
         return True
-    return user.role == "worker" and user.organisation.workers_see_everyone
+    return works_from_caseload(user) and user.organisation.workers_see_everyone

@@ -6,11 +6,10 @@ from datetime import datetime
 from flask import Flask
 from flask_login import current_user
 
-from app import links, replica
+from app import access, links, replica, roles
 from app.entries import modes
 from app.entries.queries import arrived_late
 from app.local_time import local_days_since, to_local
-from app.roles import NAVIGATION
 from app.visits import queries as visit_queries
 
 # The worker's phone nav stays at two links (it must fit 360 px at large text sizes); the
@@ -44,7 +43,7 @@ def ago(value: datetime | None, now: datetime) -> str:
 def nav_links() -> list[tuple[str, str]]:
     from flask import current_app
 
-    links = NAVIGATION.get(current_user.role, [])
+    links = roles.NAVIGATION.get(current_user.role, [])
     return [
         (endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions
     ]
@@ -58,6 +57,10 @@ def init_app(app: Flask) -> None:
     app.add_template_global(visit_queries.state, "visit_state")
     app.add_template_test(arrived_late)
     app.add_template_global(nav_links)
+    # What a page shows each role is asked of access and roles, never spelt out in a template.
+    app.add_template_global(lambda endpoint: access.may(current_user, endpoint), "may")
+    app.add_template_global(roles.works_from_caseload)
+    app.add_template_global(roles.reads_shared_reports_only)
     app.add_template_global(replica.freshness, "figures_freshness")
     app.add_template_global(links.external_url)
     # A fresh entry UUID for forms posted with JavaScript off; scripts replace it at the tap.

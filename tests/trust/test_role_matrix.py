@@ -3,6 +3,9 @@
 The cases come from app.url_map itself, so a route added later cannot escape the matrix.
 """
 
+import re
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -95,3 +98,31 @@ def test_role_matrix(app, endpoint, rule_text, method, people_of_every_role, w):
                 assert not _refused_anonymous(response), f"{role} sent to sign in by {method} {url}"
         else:
             assert response.status_code == 403, f"{role} {method} {url} got {response.status_code}"
+
+
+_TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
+
+
+def _template_texts():
+    return {p.relative_to(_TEMPLATES).as_posix(): p.read_text() for p in _TEMPLATES.rglob("*.html")}
+
+
+def test_no_template_names_a_role():
+    # Which role is shown what is said in app/roles.py and the views' @allow; a template
+    # asks may('endpoint') or a question of roles.py instead of comparing role names.
+    role_check = re.compile(r"\.role\s*(==|!=|in\b|not\s+in\b)")
+    named = {
+        name: m.group(0)
+        for name, text in _template_texts().items()
+        if (m := role_check.search(text))
+    }
+    assert named == {}
+
+
+def test_every_may_in_a_template_names_an_endpoint():
+    # A misspelt endpoint would hide its link from everyone without a word.
+    asked = {
+        e for text in _template_texts().values() for e in re.findall(r"may\('([^']+)'\)", text)
+    }
+    assert asked, "the templates ask may() about their links"
+    assert asked - set(_APP.view_functions) == set()
