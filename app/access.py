@@ -39,14 +39,18 @@ def _check_access() -> None:
     """Before each request: refuse unless the endpoint's declared audience includes the user."""
     if request.endpoint is None or request.endpoint == "static":
         return
-    view = current_app.view_functions[request.endpoint]
-    if getattr(view, "is_public", False):
+    if _admits(current_app.view_functions[request.endpoint], current_user):
         return
-    roles = getattr(view, "allowed_roles", ())
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if current_user.role not in roles:
-        abort(403)
+    abort(403)
+
+
+def _admits(view: Callable, user) -> bool:
+    """The one rule: a public view admits anyone, any other the signed-in roles it allows."""
+    if getattr(view, "is_public", False):
+        return True
+    return user.is_authenticated and user.role in getattr(view, "allowed_roles", ())
 
 
 def may(user, endpoint: str) -> bool:
@@ -54,11 +58,7 @@ def may(user, endpoint: str) -> bool:
     a link or a form, so what a role is shown follows what it may reach; an endpoint whose
     area is switched off is open to no one."""
     view = current_app.view_functions.get(endpoint)
-    if view is None:
-        return False
-    if getattr(view, "is_public", False):
-        return True
-    return user.is_authenticated and user.role in getattr(view, "allowed_roles", ())
+    return view is not None and _admits(view, user)
 
 
 def init_app(app: Flask) -> None:
