@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.access import organisation_row
 from app.audit.trail import stage
+from app.entries.counting import CONTACT_KINDS
 from app.entries.modes import MAX_MINUTES, MODES
 from app.extensions import db
 from app.models import Activity, Entry, Outcome, Person, Rung, User
@@ -163,6 +164,17 @@ def _contact_detail(kind: str, mode: str | None, minutes: int | None) -> tuple:
     return mode or None, minutes
 
 
+def end_wait(entry: Entry) -> None:
+    """The first contact with someone on the waiting list ends their wait (in the entry's
+    commit). A contact is what the counting layer says it is, so the waiting list and the
+    report's time to first contact agree: a note or a did-not-attend leaves them waiting."""
+    if entry.kind not in CONTACT_KINDS:
+        return
+    person = db.session.get(Person, entry.person_id)
+    if person is not None and person.status == "waiting":
+        person.status = "active"
+
+
 class Conflict(Exception):
     """The UUID is already stored with a different body."""
 
@@ -174,10 +186,7 @@ def store(entry: Entry, worker: User) -> Recorded:
     phone was told is stored always has its audit row, in one commit."""
     identity = entry.identity()
     db.session.add(entry)
-    # The first contact with someone on the waiting list ends their wait (same commit).
-    person = db.session.get(Person, entry.person_id)
-    if person is not None and person.status == "waiting" and entry.kind != "void":
-        person.status = "active"
+    end_wait(entry)
     if entry.activity_id:
         worker.last_activity_id = entry.activity_id
     if entry.mode:

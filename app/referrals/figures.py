@@ -6,8 +6,9 @@ app.reports.periods.Period. Times are stored in UTC and read as the service's lo
 - Referrals received: by the day they arrived, by source.
 - Decisions: by the day they were made (accepted, declined, referred on).
 - Days from referral to first contact: for referrals received in the period and accepted,
-  whose person had a first contact (their first effective entry at or after the referral) by
-  the end of the period; whole local days, so seen the day referred is 0.
+  whose person had a first contact (their first effective contact at or after the referral, a
+  contact as the counting layer defines it: a note or a did-not-attend is not one) by the end
+  of the period; whole local days, so seen the day referred is 0.
 - Median: the middle value (the mean of the two middle ones for an even count).
   90th percentile: nearest rank, the smallest value with at least 90% at or below it.
 - Waiting at the period end: accepted by then, no first contact by then, not closed by then.
@@ -21,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.entries.counting import CONTACT_KINDS
 from app.entries.queries import effective
 from app.extensions import db
 from app.local_time import day_bounds, to_local
@@ -67,7 +69,7 @@ def decisions(org: Organisation, period) -> dict[str, int]:
 
 
 def _first_contacts(org: Organisation, before: datetime) -> dict[tuple[int, datetime], datetime]:
-    """For each accepted referral (person, received): the first effective entry after it."""
+    """For each accepted referral (person, received): the first effective contact after it."""
     rows = db.session.execute(
         select(Referral.person_id, Referral.received_at, func.min(Entry.recorded_at))
         .join(Entry, Entry.person_id == Referral.person_id)
@@ -76,6 +78,7 @@ def _first_contacts(org: Organisation, before: datetime) -> dict[tuple[int, date
             Referral.status == "accepted",
             Entry.recorded_at >= Referral.received_at,
             Entry.recorded_at < before,
+            Entry.kind.in_(CONTACT_KINDS),
             effective(),
         )
         .group_by(Referral.id, Referral.person_id, Referral.received_at)

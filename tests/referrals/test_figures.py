@@ -3,14 +3,17 @@
 The period is January 2026 (Europe/London is UTC then, so local days are UTC days). Each
 referral, worked out by hand (received, decided, first effective contact after it):
 
-- A  GP      received 2 Jan, accepted 3 Jan, first seen 5 Jan            -> 3 days
+- A  GP      received 2 Jan, accepted 3 Jan, a note about them on 3 Jan (not a contact),
+             first seen 5 Jan                                             -> 3 days
 - B  GP      received 4 Jan 09:00, accepted 5 Jan, seen 4 Jan 15:00      -> 0 days
 - C  self    received 10 Jan, accepted 10 Jan; seen 20 Jan but that entry was voided,
              seen again 22 Jan                                            -> 12 days
 - D  CMHT    received 12 Jan, accepted 13 Jan, first seen 3 Feb (after the period): not in
              January's days; waiting at the end of January
-- E  CMHT    received 15 Jan, accepted 16 Jan, never seen: waiting at the end of January
-- F  social prescribing, received 20 Jan, accepted 20 Jan, seen 21 Jan   -> 1 day
+- E  CMHT    received 15 Jan, accepted 16 Jan, did not attend on 18 Jan and has a note on
+             19 Jan, never seen (neither is a contact): waiting at the end of January
+- F  social prescribing, received 20 Jan, accepted 20 Jan, did not attend 20 Jan,
+             seen 21 Jan                                                  -> 1 day
 - G  other   received 25 Jan, declined 26 Jan
 - H  GP      received 28 Jan, referred on 2 Feb (a February decision)
 - I  GP      received 20 Dec 2025, accepted 21 Dec, seen 8 Jan: a December referral, so
@@ -70,17 +73,21 @@ def referrals(w):
         )
         return person
 
-    referred("A", "gp", "2026-01-02 10:00", "2026-01-03 10:00", seen=["2026-01-05 11:00"])
+    a = referred("A", "gp", "2026-01-02 10:00", "2026-01-03 10:00", seen=["2026-01-05 11:00"])
+    make_entry(a, worker, "note", at("2026-01-03 12:00"), note="Phoned the GP surgery")
     referred("B", "gp", "2026-01-04 09:00", "2026-01-05 10:00", seen=["2026-01-04 15:00"])
     c = referred("C", "self", "2026-01-10 09:00", "2026-01-10 12:00")
     voided = make_entry(c, worker, "seen", at("2026-01-20 10:00"))
     make_entry(c, worker, "void", at("2026-01-20 11:00"), amends_id=voided.id, reason="wrong")
     make_entry(c, worker, "seen", at("2026-01-22 10:00"))
     referred("D", "cmht", "2026-01-12 09:00", "2026-01-13 09:00", seen=["2026-02-03 10:00"])
-    referred("E", "cmht", "2026-01-15 09:00", "2026-01-16 09:00")
-    referred(
+    e = referred("E", "cmht", "2026-01-15 09:00", "2026-01-16 09:00")
+    make_entry(e, worker, "dna", at("2026-01-18 10:00"))
+    make_entry(e, worker, "note", at("2026-01-19 10:00"), note="Left a card")
+    f = referred(
         "F", "social_prescribing", "2026-01-20 08:00", "2026-01-20 09:00", seen=["2026-01-21 10:00"]
     )
+    make_entry(f, worker, "dna", at("2026-01-20 15:00"))
     referred("G", "other", "2026-01-25 09:00", "2026-01-26 09:00", status="declined")
     referred("H", "gp", "2026-01-28 09:00", "2026-02-02 09:00", status="referred_on")
     referred("I", "gp", "2025-12-20 09:00", "2025-12-21 09:00", seen=["2026-01-08 10:00"])

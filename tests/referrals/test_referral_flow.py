@@ -2,10 +2,12 @@
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxEmail, Person, Referral
+from tests.fixtures.factories import make_person
 from tests.fixtures.referrals import make_referral
 from tests.fixtures.smtp import body, free_port
 from tests.fixtures.web import csrf_from
@@ -121,6 +123,68 @@ def test_the_first_contact_ends_the_wait(client, auth, w, smtp):
     assert response.status_code in (201, 303)
     db.session.expire_all()
     assert db.session.get(Person, person_id).status == "active"
+
+
+@pytest.fixture
+def waiting_person(w):
+    """Eli, accepted from a referral an hour ago, on the worker's caseload, not yet contacted."""
+    from datetime import timedelta
+
+    from app.models.clock import utcnow
+
+    person = make_person(w["org"], [w["worker"]], display_name="Eli W.", status="waiting")
+    make_referral(
+        w["org"],
+        name="Eli W.",
+        status="accepted",
+        person_id=person.id,
+        received_at=utcnow() - timedelta(hours=1),
+        decided_at=utcnow() - timedelta(hours=1),
+    )
+    db.session.commit()
+    return person
+
+
+def _record(client, auth, person, **fields):
+    token = auth.csrf(f"/people/{person.id}")
+    data = {"csrf_token": token, "id": str(uuid.uuid4()), **fields}
+    response = client.post(f"/people/{person.id}/entries", data=data)
+    assert response.status_code in (201, 303), response.get_data(as_text=True)
+
+
+def _wait_as_reported(w):
+    """(days to first contact, people waiting) for a period around today, as the report has it."""
+    from datetime import timedelta
+
+    from app.local_time import local_today
+    from app.referrals import figures
+    from app.reports.periods import custom
+
+    today = local_today()
+    period = custom(today - timedelta(days=1), today)
+    return figures.days_to_first_contact(w["org"], period), figures.waiting_at_end(w["org"], period)
+
+
+def test_a_did_not_attend_or_a_note_does_not_end_the_wait(client, auth, w, waiting_person):
+    auth.sign_in(w["worker"])
+    _record(client, auth, waiting_person, action="dna")
+    _record(client, auth, waiting_person, action="note", note="Left a card through the door")
+    db.session.expire_all()
+    assert db.session.get(Person, waiting_person.id).status == "waiting"
+    assert _wait_as_reported(w) == ([], 1)
+    client.post("/sign-out", data={"csrf_token": auth.csrf("/people")})
+    auth.sign_in(w["supervisor"])
+    waiting_list = client.get("/referrals").get_data(as_text=True).split("Waiting list")[1]
+    assert "Eli W." in waiting_list
+
+
+def test_a_real_contact_after_a_note_ends_the_wait(client, auth, w, waiting_person):
+    auth.sign_in(w["worker"])
+    _record(client, auth, waiting_person, action="note", note="Phoned the GP surgery")
+    _record(client, auth, waiting_person, action="seen")
+    db.session.expire_all()
+    assert db.session.get(Person, waiting_person.id).status == "active"
+    assert _wait_as_reported(w) == ([0], 0)
 
 
 def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(client, auth, w, smtp):
