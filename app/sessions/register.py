@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.trail import stage
-from app.entries.recording import Conflict, EntryError, build_entry
+from app.entries.recording import Conflict, EntryError, build_entry, end_wait
 from app.extensions import db
 from app.local_time import local_today, local_zone
 from app.models import Entry, GroupSession, User
@@ -102,6 +102,8 @@ def save(session: GroupSession, register_id: uuid.UUID, entries: list[Entry], an
     ).rowcount
     if claimed == 1:
         db.session.add_all(entries)
+        for entry in entries:
+            end_wait(entry)  # attending is a first contact; a did-not-attend is not
         stage(db.session)
         try:
             db.session.commit()

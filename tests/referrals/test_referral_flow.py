@@ -187,6 +187,30 @@ def test_a_real_contact_after_a_note_ends_the_wait(client, auth, w, waiting_pers
     assert _wait_as_reported(w) == ([0], 0)
 
 
+def test_attending_a_group_session_ends_the_wait_and_not_attending_does_not(client, auth, w):
+    from tests.fixtures.factories import make_group_session
+
+    came = make_person(w["org"], [w["worker"]], display_name="Cam A.", status="waiting")
+    missed = make_person(w["org"], [w["worker"]], display_name="Mo D.", status="waiting")
+    session = make_group_session(w["activity"], w["worker"], [came, missed], minutes=60)
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    token = auth.csrf(f"/sessions/{session.id}")
+    response = client.post(
+        f"/sessions/{session.id}/register",
+        data={
+            "csrf_token": token,
+            "id": str(uuid.uuid4()),
+            f"person-{came.id}": "attended",
+            f"person-{missed.id}": "dna",
+        },
+    )
+    assert response.status_code in (201, 303), response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Person, came.id).status == "active"
+    assert db.session.get(Person, missed.id).status == "waiting"
+
+
 def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(client, auth, w, smtp):
     referral = make_referral(w["org"], referrer_email="gp@example.org")
     db.session.commit()
