@@ -158,6 +158,7 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from app.demo import PASSWORD, USERS
+    from app.mail import retry
 
     upgrade()
     if demo:
@@ -189,6 +190,9 @@ def serve(demo: bool, host: str, port: int, workers: int) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            # Each worker retries the outbox by itself, so email kept while the mail server
+            # was down goes once it is back (claimed per message: sent by one worker only).
+            self.cfg.set("post_worker_init", lambda _worker: retry.start_if_configured(app))
 
         def load(self):
             return app

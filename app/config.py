@@ -61,6 +61,9 @@ def load(instance_path: str) -> dict:
         "SMTP_URL": os.environ.get("STEPLADDER_SMTP_URL", ""),
         "MAIL_FROM": os.environ.get("STEPLADDER_MAIL_FROM", "stepladder@localhost"),
         "MAIL_IN_BACKGROUND": True,
+        # How soon an email that failed is tried again (then twice as long each time, at most
+        # an hour), and how often each served process looks for one (app/mail/retry.py).
+        "MAIL_RETRY_SECONDS": float(os.environ.get("STEPLADDER_MAIL_RETRY_SECONDS", "60")),
         # Where emailed links point (https://stepladder.example.org): never the request's
         # Host header, which the client chooses (app/links.py). `serve` fills it when unset.
         "BASE_URL": os.environ.get("STEPLADDER_BASE_URL", ""),

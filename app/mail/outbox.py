@@ -21,6 +21,8 @@ from app.models.clock import utcnow
 MAX_ATTEMPTS = 8
 # A sender that claimed a message and then died gives it up after this long.
 CLAIM_TIMEOUT = timedelta(minutes=5)
+# The longest wait between two tries.
+MAX_WAIT = timedelta(hours=1)
 
 
 def queue(organisation_id: int, purpose: str, recipient: str, subject: str, body: str):
@@ -42,8 +44,10 @@ def configured() -> bool:
 
 
 def retry_wait(attempts: int) -> timedelta:
-    """How long to wait before the next try: 1, 2, 4 … minutes, at most an hour."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+    """How long to wait before the next try: MAIL_RETRY_SECONDS (a minute unless set), then
+    twice that, four times … at most an hour."""
+    first = timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
+    return min(first * 2 ** max(attempts - 1, 0), max(first, MAX_WAIT))
 
 
 def deliver_due(now: datetime | None = None) -> int:
@@ -67,7 +71,7 @@ def deliver_due(now: datetime | None = None) -> int:
     sent = 0
     for message_id in due:
         if not _claim(message_id, now):
-            continue  # another process is sending it
+            continue  # another process is sending it, has sent it, or found it not due
         message = db.session.get(OutboxEmail, message_id)
         try:
             smtp.send(
@@ -90,12 +94,18 @@ def deliver_due(now: datetime | None = None) -> int:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    """Mark a message as being sent by us; False if someone else holds it or has sent it."""
+    """Mark a message as being sent by us; False if someone else holds it or has sent it.
+
+    One UPDATE that re-checks, at the moment it runs, everything that made the message due:
+    a sender that listed it a moment ago, while another was failing to send it, must not
+    then send it again at once, past the wait that failure has just set."""
     result = db.session.execute(
         update(OutboxEmail)
         .where(
             OutboxEmail.id == message_id,
             OutboxEmail.sent_at.is_(None),
+            OutboxEmail.attempts < MAX_ATTEMPTS,
+            OutboxEmail.next_attempt_at <= now,
             or_(OutboxEmail.claimed_at.is_(None), OutboxEmail.claimed_at < now - CLAIM_TIMEOUT),
         )
         .values(claimed_at=now)
