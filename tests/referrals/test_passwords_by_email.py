@@ -170,3 +170,47 @@ def test_inviting_an_existing_address_is_refused(client, auth, w):
     assert response.status_code == 422
     assert "already has an account" in response.get_data(as_text=True)
     assert count(AccountToken) == 0
+
+
+def test_an_expired_invitation_is_refused_clearly_and_opens_no_account(app, client, auth, w, smtp):
+    auth.sign_in(w["admin"])
+    token = auth.csrf("/setup/staff/invite")
+    client.post(
+        "/setup/staff/invite",
+        data={"csrf_token": token, "name": "Nia", "email": "nia@riverside.example.org"}
+        | {"role": "worker"},
+    )
+    user = db.session.scalar(select(User).where(User.email == "nia@riverside.example.org"))
+    unknown_password = user.password_hash
+    path = link_in(smtp.inbox.wait_for(1)[0])
+    invitation = db.session.scalar(select(AccountToken).where(AccountToken.user_id == user.id))
+    assert invitation.purpose == "invitation"
+    # A week from when it was made (the two times are read a moment apart).
+    assert abs(invitation.expires_at - invitation.created_at - timedelta(days=7)) < timedelta(
+        minutes=1
+    )
+    newcomer = app.test_client()
+    drawn_before = csrf_from(newcomer.get(path).get_data(as_text=True))  # opened, left a week
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id)
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+    page = newcomer.get(path)
+    assert page.status_code == 404
+    assert "This link no longer works" in page.get_data(as_text=True)
+    assert "Ask for a new link" in page.get_data(as_text=True)
+    # The form drawn before it expired, sent now, sets nothing.
+    refused = newcomer.post(
+        path,
+        data={"csrf_token": drawn_before, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert refused.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == unknown_password
+    assert (
+        db.session.scalar(select(AccountToken.used_at).where(AccountToken.user_id == user.id))
+        is None
+    )
+    assert Auth(app.test_client()).sign_in(user, NEW_PASSWORD).status_code == 401
