@@ -1,8 +1,10 @@
 """From referral to first contact in a browser, with real email to an SMTP server on localhost;
 staff invitations and self-service password resets end to end.
 
-These tests run their own demo server (the shared one has no mail server), pointed at an
-aiosmtpd server started here, so every email the app sends is seen exactly as sent.
+The tests that follow email run their own demo server (the shared one has no mail server),
+pointed at an aiosmtpd server started here, so every email the app sends is seen exactly as
+sent; a referral added by staff and the public form with JavaScript off need no email and use
+the shared server.
 """
 
 import re
@@ -199,3 +201,56 @@ def _wait_for_mail_to(smtp, address: str) -> list:
     with smtp.inbox.arrived:
         assert smtp.inbox.arrived.wait_for(lambda: smtp.inbox.to(address), timeout=30)
         return smtp.inbox.to(address)
+
+
+def test_a_supervisor_adds_a_referral_taken_by_phone(office):
+    sign_in(office, "supervisor@example.org")
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals").click()
+    office.get_by_role("link", name="Add a referral").click()
+    expect(office.get_by_role("heading", name="Add a referral")).to_be_visible()
+    assert serious_problems(office) == []
+    office.get_by_label("Name", exact=True).fill("Tomasz Phonedin")
+    office.get_by_label("How we can contact them").fill("07700 900789")
+    office.get_by_label("Reason for referral").fill("His sister rang: not out for months.")
+    office.get_by_label("Community mental health team").check()
+    office.get_by_label("Your name").fill("Duty worker")
+    office.get_by_label(re.compile("^They agree")).check()
+    office.get_by_role("button", name="Add referral").click()
+    expect(office.get_by_text(re.compile(r"^Referral R-\w+ added\.$"))).to_be_visible()
+    reference = re.search(r"R-\w+", office.get_by_text(re.compile("^Referral R-")).inner_text())[0]
+    # It joins the queue like any referral from the public form, once.
+    new = office.get_by_role("list", name="New referrals")
+    item = new.get_by_role("listitem").filter(has_text=reference)
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Tomasz Phonedin")
+    expect(item).to_contain_text("Community mental health team")
+    item.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(office.get_by_text("Accepted: Tomasz Phonedin is on the waiting list.")).to_be_visible()
+    waiting = office.get_by_role("list", name="Waiting list")
+    expect(waiting.get_by_role("listitem").filter(has_text="Tomasz Phonedin")).to_have_count(1)
+
+
+def test_the_public_form_works_with_javascript_off(browser, live_server, office):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **PHONE)
+    phone = context.new_page()
+    phone.goto("/refer/demo")
+    phone.get_by_label("Name", exact=True).fill("Hester Plainform")
+    phone.get_by_label("How we can contact them").fill("hester@example.org")
+    phone.get_by_label("Reason for referral").fill("Would like to try the drop-in group.")
+    phone.get_by_label("I am referring myself").check()
+    phone.get_by_label("Your name").fill("Hester Plainform")
+    phone.get_by_label(re.compile("^They agree")).check()
+    phone.get_by_role("button", name="Send referral").click()
+    expect(phone.get_by_role("heading", name="Referral sent")).to_be_visible()
+    status = phone.get_by_role("status")
+    expect(status).to_contain_text("Its reference is R-")
+    reference = re.search(r"R-\w+", status.inner_text())[0]
+    context.close()
+    # Stored once: one new referral with that reference, for the supervisor to decide on.
+    sign_in(office, "supervisor@example.org")
+    office.goto("/referrals")
+    new = office.get_by_role("list", name="New referrals")
+    expect(new.get_by_role("listitem").filter(has_text="Hester Plainform")).to_have_count(1)
+    expect(new.get_by_role("listitem").filter(has_text=reference)).to_contain_text(
+        "From: Self-referral"
+    )
