@@ -242,7 +242,8 @@ def test_without_javascript_a_step_posts_redirects_and_shows_saved_with_undo(
     assert 'value="void:' in page
 
 
-def test_htmx_gets_the_recorder_and_the_status_out_of_band(client, w, signed_in_worker):
+def test_htmx_gets_the_status_out_of_band_and_no_whole_page(client, w, signed_in_worker):
+    """What else the answer holds is in tests/test_tap_answer.py."""
     rung = w["outcome"].rungs[0]
     response = client.post(
         f"/people/{w['person'].id}/entries",
@@ -251,7 +252,7 @@ def test_htmx_gets_the_recorder_and_the_status_out_of_band(client, w, signed_in_
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 201
-    assert '<div id="recorder">' in html and 'hx-swap-oob="innerHTML"' in html
+    assert '<div id="status"' in html and 'hx-swap-oob="innerHTML"' in html
     assert "<html" not in html
 
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
@@ -82,12 +82,7 @@ def _person_context(
     form.minutes.data = None
     timeline = queries.person_entries(person.id, limit=30)
     form.activity.data = _default_activity(timeline, activities)
-    ladders = queries.ladders(person)
-    climbing = [ladder for ladder in ladders if not _finished(ladder)]
-    finished = [ladder for ladder in ladders if _finished(ladder)]
-    if not climbing:
-        # Everything finished: nothing to make room for, so the ladders stay open.
-        climbing, finished = finished, []
+    climbing, finished = _fold(queries.ladders(person))
     return dict(
         person=person,
         form=form,
@@ -103,6 +98,16 @@ def _person_context(
         last_seen=queries.last_seen_at(person.id),
         now=utcnow(),
     )
+
+
+def _fold(ladders: list[queries.Ladder]) -> tuple[list, list]:
+    """The ladders still being climbed, and the finished ones that fold below them."""
+    climbing = [ladder for ladder in ladders if not _finished(ladder)]
+    finished = [ladder for ladder in ladders if _finished(ladder)]
+    if not climbing:
+        # Everything finished: nothing to make room for, so the ladders stay open.
+        return finished, []
+    return climbing, finished
 
 
 def _finished(ladder: queries.Ladder) -> bool:
@@ -177,6 +182,8 @@ def record(person_id: int):
     if replay:
         return {"id": str(recorded.entry.id), "created": recorded.created}, status
     if request.headers.get("HX-Request"):
+        if recorded.entry.kind in SHORT_ANSWER_KINDS:
+            return _tap_answer(person, recorded.entry), status
         context = _person_context(person, saved=recorded.entry)
         return _recorder_fragment(context), status
     return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
@@ -207,6 +214,35 @@ def _entry_action(entry: Entry) -> str:
     if entry.kind == "void":
         return "entry.void"
     return "entry.correct" if entry.amends_id else "entry.create"
+
+
+# A tap that changes at most one ladder and adds one line is answered with just those: the
+# recorder's other parts (activities, the other ladders, the next visit) stay as they are, so
+# the answer costs no timeline, activity or last-seen look-up. A note is answered in full: its
+# box is emptied and closed.
+SHORT_ANSWER_KINDS = frozenset({"step", "setback", "seen", "dna", "void"})
+
+
+def _tap_answer(person: Person, entry: Entry) -> Response:
+    """The status message, the tapped ladder and the entry's timeline line, swapped in by id."""
+    struck = db.session.get(Entry, entry.amends_id) if entry.kind == "void" else None
+    outcome_id = (struck or entry).outcome_id
+    ladder, folded = None, False
+    if outcome_id is not None:
+        climbing, finished = _fold(queries.ladders(person))
+        ladder = next((lad for lad in climbing + finished if lad.outcome.id == outcome_id), None)
+        folded = ladder in finished
+    status = render_block("caseload/person.html", "status", oob=True, person=person, saved=entry)
+    changed = render_template(
+        "caseload/tap_answer.html",
+        ladder=ladder,
+        folded=folded,
+        struck=struck,
+        line=None if struck else entry,
+    )
+    response = make_response(status + changed)
+    response.headers["HX-Reswap"] = "none"  # everything in the answer is swapped in by id
+    return response
 
 
 def _recorder_fragment(context: dict) -> str:

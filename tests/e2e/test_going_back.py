@@ -58,9 +58,11 @@ def _button(ladder, text: str, state: str = ""):
 
 def _unfold(page):
     """A finished ladder folds to one line while others are climbed: open it to go back."""
-    folded = page.get_by_text("Getting out and about: top step reached")
-    if folded.count() and folded.is_visible():
-        folded.click()
+    summary = page.get_by_text("Getting out and about: top step reached")
+    # A tap's answer redraws the ladder inside its fold and leaves the fold as it was: open
+    # it only if it is closed (a click on an open one would close it).
+    if summary.count() and not summary.evaluate("s => s.parentElement.open"):
+        summary.click()
 
 
 def _open_someone_on_the_ladder(page):
