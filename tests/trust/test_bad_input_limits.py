@@ -360,6 +360,24 @@ def test_a_signed_in_admin_cannot_give_a_colleague_the_organisation_s_name(clien
     assert "name anyone could guess" in response.get_data(as_text=True)
 
 
+def test_an_admin_cannot_give_a_colleague_a_password_built_on_the_colleague_s_name(
+    client, auth, w
+):
+    colleague = make_user(w["org"], "worker", name="Mirabel Quennell")
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    response = client.post(
+        f"/account/staff/{colleague.id}/password",
+        data={
+            "csrf_token": auth.csrf("/account/staff"),
+            "new_password": "Mirabel Quennell 2026",
+            "confirm": "Mirabel Quennell 2026",
+        },
+    )
+    assert response.status_code == 422
+    assert "name anyone could guess" in response.get_data(as_text=True)
+
+
 # --- an admin's own password before the furthest-reaching resets ----------------------------
 
 
