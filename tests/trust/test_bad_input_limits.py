@@ -360,9 +360,7 @@ def test_a_signed_in_admin_cannot_give_a_colleague_the_organisation_s_name(clien
     assert "name anyone could guess" in response.get_data(as_text=True)
 
 
-def test_an_admin_cannot_give_a_colleague_a_password_built_on_the_colleague_s_name(
-    client, auth, w
-):
+def test_an_admin_cannot_give_a_colleague_a_password_built_on_the_colleague_s_name(client, auth, w):
     colleague = make_user(w["org"], "worker", name="Mirabel Quennell")
     db.session.commit()
     auth.sign_in(w["admin"])
