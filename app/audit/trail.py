@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.clock import utcnow
+from app.throttle import Limit, admit
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Anonymous requests (no one signed in) may add at most this many rows a minute from one
 # address; past it, their rows are dropped (and logged) rather than filling the trail.
 ANONYMOUS_ROWS_PER_MINUTE = 30
+ANONYMOUS_ROWS = Limit(ANONYMOUS_ROWS_PER_MINUTE, timedelta(minutes=1))
 FAILURES = {401: "denied", 403: "denied", 404: "not_found", 429: "rate_limited"}
 # Ids in paths and queries of failed requests are kept; long bodies and secrets never are.
 MAX_DETAIL = 500
@@ -139,7 +141,9 @@ def write_events(response):
         return response
     try:
         actor = _actor_before_rollback()
-        if actor == (None, None) and _anonymous_flood():
+        # Anything a failed view left unflushed must not ride along with the audit row.
+        db.session.rollback()
+        if actor == (None, None) and not _anonymous_allowance(len(events)):
             current_app.logger.warning(
                 "audit: dropped %d anonymous events from %s (over %d a minute)",
                 len(events),
@@ -147,8 +151,6 @@ def write_events(response):
                 ANONYMOUS_ROWS_PER_MINUTE,
             )
             return response
-        # Anything a failed view left unflushed must not ride along with the audit row.
-        db.session.rollback()
         db.session.add_all(_rows(events, actor))
         db.session.commit()
     except Exception:
@@ -157,22 +159,14 @@ def write_events(response):
     return response
 
 
-def _anonymous_flood() -> bool:
-    """Whether this address has already written its share of anonymous rows this minute."""
-    from sqlalchemy import func
+def _anonymous_allowance(rows: int) -> bool:
+    """Take `rows` of this address's anonymous rows for this minute, if they fit.
 
-    since = utcnow() - timedelta(minutes=1)
-    written = db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.address == client_address(),
-            AuditEvent.at > since,
-            AuditEvent.user_id.is_(None),
-            AuditEvent.organisation_id.is_(None),
-        )
-    )
-    return written >= ANONYMOUS_ROWS_PER_MINUTE
+    Counted by the throttle's exact counter (one lock per key, insert, then count), not by
+    counting audit rows first and inserting after: requests arriving together in several
+    processes would all see room and all write."""
+    key = "address:" + client_address()
+    return admit("audit_anonymous", {key: [ANONYMOUS_ROWS]}, weight=rows)
 
 
 def _actor_before_rollback() -> tuple[int | None, int | None]:
