@@ -6,7 +6,7 @@ trail or write into an organisation's."""
 import pytest
 
 from app import create_app
-from app.audit import trail
+from app.audit import reads, trail
 from app.extensions import db
 from app.models import AuditEvent
 from tests.fixtures.factories import make_entry, make_group_session
@@ -16,8 +16,8 @@ from tests.fixtures.web import csrf_from
 from tests.trust.helpers import app_rules, audit_events, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
-# Every URL argument that names personal records (trail.READS_BY_ARGUMENT audits each).
-PERSONAL = tuple(trail.READS_BY_ARGUMENT)
+# Every URL argument that names personal records (reads.READS_BY_ARGUMENT audits each).
+PERSONAL = tuple(reads.READS_BY_ARGUMENT)
 READS = [
     pytest.param(rule.endpoint, rule.rule, id=rule.rule)
     for rule in app_rules(_APP)
