@@ -97,12 +97,20 @@ def throttle(
     return decorate
 
 
-def _admit(scope: str, wanted: Keys) -> list[int] | None:
-    """Record this attempt if every key is within its limits: its rows' ids, or None."""
+def admit(scope: str, wanted: Keys, weight: int = 1) -> bool:
+    """Take `weight` units of each key's allowance at once if they all fit, exactly under
+    concurrency (for a caller that is not a view, such as the audit trail's cap on
+    anonymous rows); whether they were taken."""
+    return _admit(scope, wanted, weight) is not None
+
+
+def _admit(scope: str, wanted: Keys, weight: int = 1) -> list[int] | None:
+    """Record this attempt (`weight` rows per key) if every key stays within its limits:
+    its rows' ids, or None."""
     db.session.commit()  # end any read: the attempt's transaction must begin with its lock
     _lock(scope, wanted)
     now = utcnow()
-    rows = [Attempt(scope=scope, key=key, at=now) for key in wanted]
+    rows = [Attempt(scope=scope, key=key, at=now) for key in wanted for _ in range(weight)]
     db.session.add_all(rows)
     db.session.flush()  # on SQLite the insert takes the write lock, held until commit
     if _over(scope, wanted, now):

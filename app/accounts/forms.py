@@ -8,20 +8,14 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    ValidationError,
 )
 
-from app.auth.passwords import policy_problem
-
-
-def _policy(_form, field) -> None:
-    if problem := policy_problem(field.data or ""):
-        raise ValidationError(problem)
+from app.auth.passwords import PasswordRule
 
 
 class _NewPassword(FlaskForm):
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(max=200), _policy]
+        "New password", validators=[DataRequired(), Length(max=200), PasswordRule()]
     )
     confirm = PasswordField(
         "New password again",
@@ -37,6 +31,8 @@ class PasswordChangeForm(_NewPassword):
 
 
 class PasswordResetForm(_NewPassword):
+    """An admin sets a colleague's password; the view sets `account` to that colleague."""
+
     turn_off_two_factor = BooleanField("Also turn off two-factor (for a lost phone)")
     # Asked for when the reset reaches further than a colleague's password: another admin's
     # account, or anyone's two-factor (a stolen admin session must not take either alone).

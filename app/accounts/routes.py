@@ -153,6 +153,7 @@ def reset_password(user_id: int):
     """Set a new password for a colleague; every session they had ends at once."""
     user = scoped(User, user_id)
     form = PasswordResetForm()
+    form.account = user  # the password is theirs: it must not be built on their own words
     asks = _needs_your_password(user, form)
     valid = form.validate_on_submit()
     if (

@@ -6,24 +6,28 @@ export, a download). A change's own events are staged into the change's commit (
 after-request hook writes the rest, and on its own records every
 state change (any method but GET/HEAD/OPTIONS) and every refused or failed access (401 on a
 sign-in, 403, 404, 429), so routes written later are covered without remembering to be.
+The same hook audits every successful read of personal data that app/audit/reads.py finds.
 """
 
 from datetime import timedelta
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.audit import reads
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.clock import utcnow
+from app.throttle import Limit, admit
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Anonymous requests (no one signed in) may add at most this many rows a minute from one
 # address; past it, their rows are dropped (and logged) rather than filling the trail.
 ANONYMOUS_ROWS_PER_MINUTE = 30
+ANONYMOUS_ROWS = Limit(ANONYMOUS_ROWS_PER_MINUTE, timedelta(minutes=1))
 FAILURES = {401: "denied", 403: "denied", 404: "not_found", 429: "rate_limited"}
 # Ids in paths and queries of failed requests are kept; long bodies and secrets never are.
 MAX_DETAIL = 500
@@ -85,23 +89,6 @@ def _named_account() -> str:
     return request.form.get("email", "").strip().lower() if request.form else ""
 
 
-def _person_read(response) -> list[tuple[str, str, str]]:
-    """A successful read of a page about one person or one entry: every route whose URL
-    names a person or an entry is audited here, so a new view cannot forget to be."""
-    args = request.view_args or {}
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
-        return []
-    if "person_id" in args:
-        return [("person.read", f"person:{args['person_id']}", request.endpoint or "")]
-    if "entry_id" in args:
-        from app.models import Entry
-
-        person_id = db.session.scalar(select(Entry.person_id).where(Entry.id == args["entry_id"]))
-        if person_id is not None:
-            return [("entry.read", f"person:{person_id}", f"entry:{args['entry_id']}")]
-    return []
-
-
 def _automatic(response) -> list[tuple[str, str, str]]:
     """The events every route gets without asking: changes and failed access."""
     status = response.status_code
@@ -134,12 +121,14 @@ def write_events(response):
         events += _automatic(response)
     # A read of a person's page is audited unless the view already named that person.
     named = {target for _action, target, _detail in events} | {row.target for row in written}
-    events += [event for event in _person_read(response) if event[1] not in named]
+    events += [event for event in reads.personal_read(response) if event[1] not in named]
     if not events:
         return response
     try:
         actor = _actor_before_rollback()
-        if actor == (None, None) and _anonymous_flood():
+        # Anything a failed view left unflushed must not ride along with the audit row.
+        db.session.rollback()
+        if actor == (None, None) and not _anonymous_allowance(len(events)):
             current_app.logger.warning(
                 "audit: dropped %d anonymous events from %s (over %d a minute)",
                 len(events),
@@ -147,8 +136,6 @@ def write_events(response):
                 ANONYMOUS_ROWS_PER_MINUTE,
             )
             return response
-        # Anything a failed view left unflushed must not ride along with the audit row.
-        db.session.rollback()
         db.session.add_all(_rows(events, actor))
         db.session.commit()
     except Exception:
@@ -157,22 +144,14 @@ def write_events(response):
     return response
 
 
-def _anonymous_flood() -> bool:
-    """Whether this address has already written its share of anonymous rows this minute."""
-    from sqlalchemy import func
+def _anonymous_allowance(rows: int) -> bool:
+    """Take `rows` of this address's anonymous rows for this minute, if they fit.
 
-    since = utcnow() - timedelta(minutes=1)
-    written = db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.address == client_address(),
-            AuditEvent.at > since,
-            AuditEvent.user_id.is_(None),
-            AuditEvent.organisation_id.is_(None),
-        )
-    )
-    return written >= ANONYMOUS_ROWS_PER_MINUTE
+    Counted by the throttle's exact counter (one lock per key, insert, then count), not by
+    counting audit rows first and inserting after: requests arriving together in several
+    processes would all see room and all write."""
+    key = "address:" + client_address()
+    return admit("audit_anonymous", {key: [ANONYMOUS_ROWS]}, weight=rows)
 
 
 def _actor_before_rollback() -> tuple[int | None, int | None]:

@@ -28,15 +28,39 @@ def _core(password: str) -> str:
     return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password.lower())
 
 
+def account_words(organisation_name: str, name: str, email: str) -> list[str]:
+    """Words anyone could guess for one account: its organisation's name and each word of
+    it, the holder's name, and the part of the email before the @."""
+    return [organisation_name, *organisation_name.split(), name, email.split("@")[0]]
+
+
+def words_of(user) -> list[str]:
+    """The guessable words of an existing account (`user`, a User)."""
+    return account_words(user.organisation.name, user.name, user.email)
+
+
 def context_words() -> list[str]:
-    """Words of the signed-in user's organisation, name and email (none outside a request)."""
+    """Words of the signed-in user's account (none outside a request or signed out)."""
     from flask import has_request_context
     from flask_login import current_user
 
     if not has_request_context() or not current_user.is_authenticated:
         return []
-    org = current_user.organisation.name
-    return [org, *org.split(), current_user.name, current_user.email.split("@")[0]]
+    return words_of(current_user)
+
+
+class PasswordRule:
+    """The one rule for every form field that sets a password: `policy_problem` with the
+    words of the account the password is for. A form sets `account` when that is not the
+    signed-in user (a link from an email has nobody signed in; an admin resets a colleague)."""
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import ValidationError
+
+        account = getattr(form, "account", None)
+        words = words_of(account) if account is not None else None
+        if problem := policy_problem(field.data or "", words):
+            raise ValidationError(problem)
 
 
 def _hasher() -> PasswordHasher:

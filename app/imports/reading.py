@@ -4,6 +4,7 @@ import csv
 import io
 import time
 import zipfile
+import zlib
 from datetime import date, datetime
 
 from openpyxl import load_workbook
@@ -19,6 +20,14 @@ MAX_CELLS = 250_000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # CPU seconds this thread may spend reading one file before giving up with a clear message.
 MAX_SECONDS = 10.0
+# openpyxl parses the whole shared-strings table when it opens a workbook, and a whole row
+# before it yields it: the time budget, checked between rows, cannot stop either. Their cost
+# follows the number of XML elements, so the parts are counted before they are parsed. A
+# people file within the cell limit needs a few elements per cell (a cell, its value, its
+# shared string and that string's text).
+MAX_XML_ELEMENTS = 5 * MAX_CELLS
+# A single cell is a name, a reference or a date, never a document.
+MAX_CELL_CHARS = 10_000
 
 
 class ImportFileError(ValueError):
@@ -28,6 +37,13 @@ class ImportFileError(ValueError):
 TOO_WIDE = f"The file has more than {MAX_COLUMNS} columns. Keep only the columns to import."
 TOO_MANY_CELLS = f"The file has more than {MAX_CELLS:,} cells. Split it into smaller files."
 TOO_SLOW = "The file took too long to read. Save it again as a plain CSV or a new workbook."
+TOO_LONG_CELL = (
+    f"A cell holds more than {MAX_CELL_CHARS:,} characters. Keep only the columns to import."
+)
+TOO_MANY_ELEMENTS = (
+    "The workbook holds more cells or text than a people file of "
+    f"{MAX_CELLS:,} cells needs. Save only the sheet of people, or split it."
+)
 
 
 class _Budget:
@@ -42,6 +58,8 @@ class _Budget:
             raise ImportFileError(TOO_WIDE)
         row = row[:MAX_COLUMNS]  # empty trailing cells beyond the limit are dropped
         self.cells += len(row)
+        if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in row):
+            raise ImportFileError(TOO_LONG_CELL)
         if self.cells > MAX_CELLS:
             raise ImportFileError(TOO_MANY_CELLS)
         if time.thread_time() - self.started > MAX_SECONDS:
@@ -108,6 +126,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    budget = _Budget()  # opening the workbook is part of reading it
     _refuse_zip_bomb(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -115,7 +134,6 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from None
     try:
         sheet = book.worksheets[0]
-        budget = _Budget()
         rows = []
         # One column past the limit is read, to tell a too-wide sheet from a wide dimension.
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
@@ -132,17 +150,43 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 
 def _refuse_zip_bomb(data: bytes) -> None:
-    """Refuse a workbook whose parts unpack to more than a people file ever needs."""
+    """Refuse a workbook whose parts unpack to more, or hold more XML elements, than a
+    people file ever needs, before openpyxl parses any of it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+            parts = archive.infolist()
+            unpacked = sum(info.file_size for info in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    "The workbook unpacks to more than "
+                    f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB. Save only the sheet of people."
+                )
+            elements = 0
+            for info in parts:
+                with archive.open(info) as part:
+                    elements += _elements(part)
+                if elements > MAX_XML_ELEMENTS:
+                    raise ImportFileError(TOO_MANY_ELEMENTS)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError):
+        # RuntimeError: an encrypted member; NotImplementedError (a RuntimeError): an
+        # unknown compression method.
         raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(
-            "The workbook unpacks to more than "
-            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB. Save only the sheet of people."
-        )
+
+
+def _elements(part) -> int:
+    """How many XML elements a zip member opens (every part counts, whatever its name: the
+    workbook's own manifest says which part holds the strings and the sheets)."""
+    count, carried = 0, b""
+    while chunk := part.read(1024 * 1024):
+        chunk = carried + chunk
+        # A "<" at the end of a chunk is counted with the byte after it, in the next one.
+        carried = b"<" if chunk.endswith(b"<") else b""
+        chunk = chunk[: len(chunk) - len(carried)]
+        # Start tags: every "<" but end tags, declarations, comments and CDATA.
+        count += chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<?") - chunk.count(b"<!")
+    return count
 
 
 def _text(value) -> str:

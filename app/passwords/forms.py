@@ -2,16 +2,11 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from app.auth.passwords import policy_problem
+from app.auth.passwords import PasswordRule
 from app.models.user import ROLE_LABELS
 from app.setup.forms import EMAIL_SHAPE, options, strip
-
-
-def _policy(_form, field) -> None:
-    if problem := policy_problem(field.data or ""):
-        raise ValidationError(problem)
 
 
 class ForgotForm(FlaskForm):
@@ -19,11 +14,18 @@ class ForgotForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    new_password = PasswordField("New password", [DataRequired(), Length(max=200), _policy])
+    """Nobody is signed in on a link from an email: the rule is checked against the words of
+    `account`, the account the link is for."""
+
+    new_password = PasswordField("New password", [DataRequired(), Length(max=200), PasswordRule()])
     confirm = PasswordField(
         "New password again",
         [DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
     )
+
+    def __init__(self, account, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
 
 
 class InviteForm(FlaskForm):

@@ -61,7 +61,7 @@ def set_password(token: str):
     row = tokens.find(token)
     if row is None:
         return render_template("passwords/link_gone.html"), 404
-    form = SetPasswordForm()
+    form = SetPasswordForm(row.user)
     if form.validate_on_submit():
         if tokens.redeem(row, hash_password(form.new_password.data)):
             flash("Your password is set. Sign in with it now.", "info")

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 
 from app.access import allow, scoped
 from app.audit import record
-from app.auth.passwords import hash_password, policy_problem
+from app.auth.passwords import account_words, hash_password, policy_problem
 from app.extensions import db
 from app.models import Person, User, UserSession, caseload
 from app.models.user import ROLE_LABELS
@@ -52,7 +52,9 @@ def add_staff():
     form = NewStaffForm()
     valid = form.validate()
     email = (form.email.data or "").lower()
-    if form.password.data and (problem := policy_problem(form.password.data)):
+    # The new account's own words, as for every password set anywhere (PasswordRule).
+    words = account_words(current_user.organisation.name, form.name.data or "", email)
+    if form.password.data and (problem := policy_problem(form.password.data, words)):
         form.password.errors.append(problem)
     if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         form.email.errors.append("That email already has an account.")

@@ -41,6 +41,22 @@ def test_caseload_pages_open_from_the_phone_without_signal(phone):
     expect(rung_buttons(phone).first).to_be_visible()
 
 
+def test_the_service_worker_is_registered_to_bypass_the_http_cache(phone, live_server):
+    # updateViaCache 'none': the browser asks the server for sw.js and every script it
+    # imports on each update check, so a phone never keeps running yesterday's worker.
+    ready_for_offline(phone, "worker@example.org", 3)
+    registration = phone.evaluate(
+        """() => navigator.serviceWorker.getRegistration("/").then(r => r && {
+            scope: r.scope, updateViaCache: r.updateViaCache,
+            script: (r.active || {}).scriptURL })"""
+    )
+    assert registration == {
+        "scope": live_server.url + "/",
+        "updateViaCache": "none",
+        "script": live_server.url + "/sw.js",
+    }
+
+
 def test_a_page_never_kept_shows_the_offline_page(phone):
     ready_for_offline(phone, "worker@example.org", 2)
     phone.context.set_offline(True)

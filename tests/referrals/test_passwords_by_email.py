@@ -214,3 +214,36 @@ def test_an_expired_invitation_is_refused_clearly_and_opens_no_account(app, clie
         is None
     )
     assert Auth(app.test_client()).sign_in(user, NEW_PASSWORD).status_code == 401
+
+
+def test_a_reset_link_refuses_a_password_built_on_the_organisation_s_name(app, client, w, smtp):
+    # Nobody is signed in on the link: the words are those of the account it is for, as on
+    # the account page's change of password.
+    ask_for_reset(client, w["worker"].email)
+    path = link_in(smtp.inbox.wait_for(1)[0])
+    for guessable in ("Riverside2026!", "riverside support 1"):
+        refused = set_password(client, path, guessable)
+        assert refused.status_code == 422, guessable
+        assert "built on a name anyone could guess" in refused.get_data(as_text=True)
+    assert Auth(app.test_client()).sign_in(w["worker"], "Riverside2026!").status_code == 401
+    assert set_password(client, path).status_code == 303
+
+
+def test_an_invitation_link_refuses_a_password_built_on_the_new_member_s_words(
+    app, client, auth, w, smtp
+):
+    auth.sign_in(w["admin"])
+    token = auth.csrf("/setup/staff/invite")
+    data = {
+        "csrf_token": token,
+        "name": "Nia Newstart",
+        "email": "nianewstart@riverside.example.org",
+    }
+    assert client.post("/setup/staff/invite", data=data | {"role": "worker"}).status_code == 303
+    path = link_in(smtp.inbox.wait_for(1)[0])
+    fresh = app.test_client()
+    for guessable in ("Nianewstart2026!", "Riverside 2026 !!"):
+        refused = set_password(fresh, path, guessable)
+        assert refused.status_code == 422, guessable
+        assert "built on a name anyone could guess" in refused.get_data(as_text=True)
+    assert set_password(fresh, path).status_code == 303

@@ -1,20 +1,23 @@
 """Every read of personal data is audited at one place (app/audit/trail.py), found from the
-URL map so that a new route cannot escape; anonymous requests cannot flood the trail or
-write into an organisation's."""
+URL map so that a new route cannot escape: pages about a person, an entry, a group session's
+register or a referral, and the referral queue's lists; anonymous requests cannot flood the
+trail or write into an organisation's."""
 
 import pytest
 
 from app import create_app
-from app.audit import trail
+from app.audit import reads, trail
 from app.extensions import db
 from app.models import AuditEvent
-from tests.fixtures.factories import make_entry
+from tests.fixtures.factories import make_entry, make_group_session
 from tests.fixtures.measures import switch_on
+from tests.fixtures.referrals import make_referral
 from tests.fixtures.web import csrf_from
 from tests.trust.helpers import app_rules, audit_events, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
-PERSONAL = ("person_id", "entry_id")
+# Every URL argument that names personal records (reads.READS_BY_ARGUMENT audits each).
+PERSONAL = tuple(reads.READS_BY_ARGUMENT)
 READS = [
     pytest.param(rule.endpoint, rule.rule, id=rule.rule)
     for rule in app_rules(_APP)
@@ -27,6 +30,12 @@ def test_the_personal_routes_found_include_the_ones_that_were_missed():
     # The full journey, the set-up person page, the change-entry page and the privacy page
     # wrote no audit row before reads were audited centrally.
     assert {"journey.person", "setup.edit_person", "journey.change", "privacy.person"} <= found
+    # The group session's register and a referral's pages were missed next.
+    assert {"sessions.show", "referrals.decline", "referrals.refer_on"} <= found
+
+
+def test_the_personal_arguments_include_sessions_and_referrals():
+    assert {"person_id", "entry_id", "group_session_id", "referral_id"} <= set(PERSONAL)
 
 
 def _reader(view, w):
@@ -45,9 +54,23 @@ def test_every_page_about_a_person_or_an_entry_leaves_a_row_naming_the_person(
     entry = make_entry(w["person"], w["worker"], "note", note="Went to the shop together.")
     # A measure switched on, so a page that names a measure by its key has one to show.
     switch_on(w["org"], "swemwbs")
+    session = make_group_session(w["activity"], w["worker"], members=[w["person"]])
+    referral = make_referral(w["org"], name="Dee R.", reason="Low mood, rarely goes out")
     db.session.commit()
     rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
-    prefer = {"person_id": w["person"].id, "entry_id": entry.id, "key": "swemwbs"}
+    prefer = {
+        "person_id": w["person"].id,
+        "entry_id": entry.id,
+        "key": "swemwbs",
+        "group_session_id": session.id,
+        "referral_id": referral.id,
+    }
+    # A new referral is no one's record yet: its read names the referral.
+    named = (
+        f"referral:{referral.id}"
+        if "referral_id" in rule.arguments
+        else (f"person:{w['person'].id}")
+    )
     url = fill_rule(rule, w["org"].id, prefer=prefer)
     reader = _reader(app.view_functions[endpoint], w)
     auth.sign_in(reader)
@@ -57,11 +80,11 @@ def test_every_page_about_a_person_or_an_entry_leaves_a_row_naming_the_person(
     assert response.status_code == 200, url
     rows = [event for event in audit_events() if event.id not in before]
     assert any(
-        event.target == f"person:{w['person'].id}"
+        event.target == named
         and event.user_id == reader.id
         and event.organisation_id == w["org"].id
         for event in rows
-    ), f"{url} read {w['person'].display_name}'s record without an audit row: {rows}"
+    ), f"{url} read {named} without an audit row naming it: {rows}"
 
 
 def test_a_view_s_own_event_for_the_person_is_not_doubled(client, auth, w):
@@ -74,6 +97,33 @@ def test_a_refused_read_is_not_logged_as_a_read(client, auth, w):
     auth.sign_in(w["worker"])
     assert client.get(f"/people/{w['other_person'].id}").status_code == 404
     assert not audit_events(action="person.read")
+
+
+def test_the_referral_queue_audits_each_referral_and_waiting_person_it_shows(client, auth, w):
+    new = make_referral(w["org"], name="Dee R.", reason="Low mood, rarely goes out")
+    w["person2"].status = "waiting"
+    make_referral(w["org"], name="Bo M.", status="accepted", person_id=w["person2"].id)
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    page = client.get("/referrals")
+    assert page.status_code == 200
+    assert "Dee R." in page.get_data(as_text=True)
+    read = {e.target for e in audit_events(action="referral.list", user_id=w["supervisor"].id)}
+    assert {f"referral:{new.id}", f"person:{w['person2'].id}"} <= read
+    # The list refreshes itself every few seconds: a record already read is not written again.
+    before = len(audit_events())
+    poll = client.get("/referrals", headers={"HX-Request": "true", "HX-Target": "new-referrals"})
+    assert poll.status_code == 200 and "Dee R." in poll.get_data(as_text=True)
+    assert len(audit_events()) == before
+
+
+def test_a_register_s_read_names_everyone_on_it(client, auth, w):
+    session = make_group_session(w["activity"], w["worker"], members=[w["person"], w["person2"]])
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    assert client.get(f"/sessions/{session.id}").status_code == 200
+    read = {e.target for e in audit_events(action="session.read", user_id=w["supervisor"].id)}
+    assert read == {f"person:{w['person'].id}", f"person:{w['person2'].id}"}
 
 
 def _fail_sign_in(client, email, address):

@@ -3,6 +3,7 @@ work for every kind of account, a real-size password blocklist, and an admin's o
 before the resets that reach furthest."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -151,6 +152,103 @@ def test_reading_stops_when_it_has_used_its_cpu_time(monkeypatch):
             read_table(name, data)
 
 
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _crafted_xlsx(shared_strings: bytes = b"", sheet: bytes = b"") -> bytes:
+    """A real workbook (Name / Ann) with its shared-strings table or sheet replaced, as an
+    attacker would build one: a few kilobytes that unpack to millions of elements."""
+    plain = zipfile.ZipFile(io.BytesIO(_xlsx({(1, 1): "Name", (2, 1): "Ann"})))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as crafted:
+        for info in plain.infolist():
+            part = plain.read(info.filename)
+            if info.filename == "[Content_Types].xml" and shared_strings:
+                override = (
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/>'
+                )
+                part = part.replace(b"</Types>", override.encode() + b"</Types>")
+            if info.filename == "xl/worksheets/sheet1.xml" and sheet:
+                part = b"<worksheet " + MAIN + b"><sheetData>" + sheet + b"</sheetData></worksheet>"
+            crafted.writestr(info.filename, part)
+        if shared_strings:
+            crafted.writestr(
+                "xl/sharedStrings.xml", b"<sst " + MAIN + b">" + shared_strings + b"</sst>"
+            )
+    return out.getvalue()
+
+
+def _huge_shared_strings() -> bytes:
+    return _crafted_xlsx(shared_strings=b"<si><t>a</t></si>" * (reading.MAX_XML_ELEMENTS // 2 + 1))
+
+
+def _never_parsed(*_args, **_kwargs):
+    raise AssertionError("openpyxl was asked to parse a workbook that should have been refused")
+
+
+def test_a_huge_shared_strings_table_is_refused_before_openpyxl_parses_it(monkeypatch):
+    data = _huge_shared_strings()
+    assert len(data) < 200_000  # small to upload; only unpacked is it millions of strings
+    monkeypatch.setattr(reading, "load_workbook", _never_parsed)
+    with pytest.raises(ImportFileError, match="holds more cells or text than a people file"):
+        read_table("people.xlsx", data)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        b'<c t="inlineStr"><is><t>a</t></is></c>' * (reading.MAX_XML_ELEMENTS // 3 + 1),
+        b'<c t="inlineStr"><is>'
+        + b"<r><t>a</t></r>" * (reading.MAX_XML_ELEMENTS // 2)
+        + b"</is></c>",
+    ],
+    ids=["one-row-of-many-cells", "one-cell-of-many-runs"],
+)
+def test_a_first_row_too_big_to_parse_is_refused_before_openpyxl_parses_it(monkeypatch, row):
+    data = _crafted_xlsx(sheet=b'<row r="1">' + row + b"</row>")
+    monkeypatch.setattr(reading, "load_workbook", _never_parsed)
+    with pytest.raises(ImportFileError, match="holds more cells or text than a people file"):
+        read_table("people.xlsx", data)
+
+
+def test_a_workbook_with_a_shared_strings_table_it_needs_still_reads():
+    strings = b"<si><t>Name</t></si><si><t>Ann</t></si>"
+    sheet = (
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    )
+    data = _crafted_xlsx(shared_strings=strings, sheet=sheet)
+    headers, rows = read_table("people.xlsx", data)
+    assert headers[0] == "Name" and [row[0] for row in rows] == ["Ann"]
+
+
+def test_a_giant_cell_is_refused_plainly():
+    giant = "a" * (reading.MAX_CELL_CHARS + 1)
+    sheet = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+    sheet += b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + giant.encode() + b"</t></is></c></row>"
+    for name, data in (
+        ("people.csv", f"Name\n{giant}\n".encode()),
+        ("people.xlsx", _crafted_xlsx(sheet=sheet)),
+    ):
+        with pytest.raises(ImportFileError, match="A cell holds more than 10,000 characters"):
+            read_table(name, data)
+
+
+def test_an_upload_with_a_huge_shared_strings_table_says_so_and_stores_nothing(client, auth, w):
+    auth.sign_in(w["admin"])
+    before = all_row_counts(skip=("audit_event", "attempt", "user_session"))
+    token = auth.csrf("/people/import/")
+    response = client.post(
+        "/people/import/",
+        data={"csrf_token": token, "file": (io.BytesIO(_huge_shared_strings()), "people.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "holds more cells or text than a people file" in response.get_data(as_text=True)
+    assert all_row_counts(skip=("audit_event", "attempt", "user_session")) == before
+
+
 def test_an_import_refused_for_its_width_says_so_and_stores_nothing(client, auth, w):
     auth.sign_in(w["admin"])
     before = db.session.scalar(db.select(db.func.count()).select_from(Person))
@@ -256,6 +354,22 @@ def test_a_signed_in_admin_cannot_give_a_colleague_the_organisation_s_name(clien
             "csrf_token": auth.csrf("/account/staff"),
             "new_password": f"{org_word}2026!",
             "confirm": f"{org_word}2026!",
+        },
+    )
+    assert response.status_code == 422
+    assert "name anyone could guess" in response.get_data(as_text=True)
+
+
+def test_an_admin_cannot_give_a_colleague_a_password_built_on_the_colleague_s_name(client, auth, w):
+    colleague = make_user(w["org"], "worker", name="Mirabel Quennell")
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    response = client.post(
+        f"/account/staff/{colleague.id}/password",
+        data={
+            "csrf_token": auth.csrf("/account/staff"),
+            "new_password": "Mirabel Quennell 2026",
+            "confirm": "Mirabel Quennell 2026",
         },
     )
     assert response.status_code == 422

@@ -1,6 +1,7 @@
 """Arbitrary text, numbers, dates and ids into every set-up form: a clear refusal with nothing
 changed, or a save that holds exactly what was sent (trimmed as the form trims it)."""
 
+import os
 from datetime import date, datetime
 
 from hypothesis import HealthCheck, event, example, given, settings
@@ -506,3 +507,12 @@ def test_a_nul_character_in_a_form_is_refused_before_anything_is_stored(client, 
     assert response.status_code == 422
     assert "not allowed" in response.get_data(as_text=True)
     assert counts() == before
+
+
+def test_hypothesis_examples_are_the_same_in_every_run():
+    # SETTINGS builds on the profile tests/conftest.py loads ("ci" unless HYPOTHESIS_PROFILE
+    # says otherwise): derandomised, with no example database carried between runs.
+    ci = settings.get_profile("ci")
+    assert ci.derandomize is True and ci.database is None
+    if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci":
+        assert SETTINGS.derandomize is True and SETTINGS.database is None
