@@ -5,24 +5,30 @@ The rules
 1. **Primary suppression.** A count from 1 to 4 is hidden and shown as "fewer than 5".
    0 is shown: it identifies nobody. Counts of events (contacts, steps) are treated like
    counts of people, since four contacts can only be four people or fewer.
-2. **Secondary suppression.** Where a column of counts adds up to a total that is shown
-   (people by gender add up to people supported; this period's and the previous period's
-   columns each to their own total), a hidden cell must not be recoverable by subtraction.
-   For each such column the hidden cells' sum is what an officer can work out
-   (total − cells shown); knowing that a cell marked "fewer than 5" is 1–4 and a cell marked
-   "hidden" is 5 or more, every hidden cell must still have at least two possible values.
-   Until it has, the smallest other non-zero cell is hidden as well (marked "hidden"); when
-   no cell is left to hide, the total is hidden instead. A column is treated as adding up
-   whenever its cells could add up to the total (columns that overlap, such as people per
-   activity, are protected as if they did: that errs on the side of hiding).
+2. **Secondary suppression.** Where cells add up to a total that is shown (people by gender
+   add up to people supported; steps by activity to the period's steps; a two-way table's
+   rows and columns to their margins), no hidden cell may be recoverable, whether from one
+   line or from every line at once (a cell hidden in its row can be pinned down by its
+   column and the cells hidden beside it: [[4, 3], [3, 5]] with all four margins shown
+   gives every cell away even with all four cells hidden). An officer knows each line's sum,
+   the cells shown, and the word on each hidden cell ("fewer than 5" is 1 to 4, "hidden" is 5
+   or more); a hidden cell is safe when those facts together still allow it two values.
+   While one is not safe, the smallest non-zero cell shown beside it is hidden too (marked
+   "hidden"); when none is left, a total beside it is hidden instead. Lines that overlap
+   (a person seen for two activities is in both activities' people, once in the total) are
+   lines whose cells reach at least the total, each cell at most the total (`overlapping`),
+   and are protected as adding up whenever, this time, they do.
 3. **Averages and rates** over fewer than 5 people are withheld with the reason, never
-   written as a count ("fewer than 5" is not an average).
+   written as a count ("fewer than 5" is not an average). A rate is a count over a count: it
+   is hidden when its count or its base is hidden, or when the people it leaves out number
+   1 to 4, since the rate and its base give the count away (`rate`, called once the counts
+   have been protected).
 4. **Files.** A spreadsheet cell holds a number or nothing: a hidden value is left empty and
    the note column says why. Charts draw hidden values as nothing.
 5. **Notes** that quote a number go through `count_words`, so they follow rule 1.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SMALL = 5
 FEWER = f"fewer than {SMALL}"
@@ -35,6 +41,8 @@ REASONS = {
     HIDDEN: "hidden so that a small number beside it cannot be worked out from the total",
     WITHHELD: f"an average over fewer than {SMALL} people is withheld",
 }
+RATE_WITHHELD = f"a rate over fewer than {SMALL} people is withheld"
+RATE_HIDDEN = "hidden because, with the number it is a share of, it would give a small count away"
 
 
 @dataclass
@@ -43,6 +51,7 @@ class Figure:
 
     value: int | float | None  # the true value; never written out when hidden
     hidden: str = ""  # "", FEWER, HIDDEN or WITHHELD
+    why: str = field(default="", compare=False)  # a reason more precise than the word's own
 
     @property
     def shown(self) -> int | float | None:
@@ -62,7 +71,9 @@ class Figure:
 
     @property
     def reason(self) -> str:
-        return REASONS.get(self.hidden, "")
+        if not self.hidden:
+            return ""
+        return self.why or REASONS.get(self.hidden, "")
 
 
 def count(value: int | None) -> Figure:
@@ -81,6 +92,20 @@ def average(value: float | None, people: int) -> Figure:
     return Figure(value)
 
 
+def rate(part: Figure, whole: Figure, places: int = 1) -> Figure:
+    """`part` as a percentage of `whole` (rule 3), from counts already protected by rule 2:
+    withheld over fewer than 5, hidden when either count is hidden or the rest is 1 to 4."""
+    if not whole.value:
+        return Figure(None)
+    share = round(100 * (part.value or 0) / whole.value, places)
+    if whole.value < SMALL:
+        return Figure(None, WITHHELD, RATE_WITHHELD)
+    rest = whole.value - (part.value or 0)
+    if part.hidden or whole.hidden or 0 < rest < SMALL:
+        return Figure(share, HIDDEN, RATE_HIDDEN)
+    return Figure(share)
+
+
 def reasons(now: Figure, before: Figure) -> str:
     """Why a figure of this period or the previous one is not shown, in plain words."""
     parts = []
@@ -97,53 +122,176 @@ def count_words(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def _ranges(cells: list[Figure]) -> list[tuple[int, float]]:
-    """What an officer knows of each hidden cell: its possible range."""
-    return [(1, SMALL - 1) if c.hidden == FEWER else (SMALL, float("inf")) for c in cells]
+# --- rule 2: what an officer can work out from every line at once ------------------------------
 
 
-def recoverable(hidden: list[Figure], remainder: int) -> bool:
-    """True when some hidden cell has one possible value, given that the hidden cells add up
-    to `remainder` and the range each one's word gives away (one linear equation with bounds:
-    each cell's possible values are exactly an interval)."""
-    if not hidden:
-        return False
-    ranges = _ranges(hidden)
-    for i, (lo, hi) in enumerate(ranges):
-        others = ranges[:i] + ranges[i + 1 :]
-        least = max(lo, remainder - sum(h for _, h in others))
-        most = min(hi, remainder - sum(low for low, _ in others))
-        if most <= least:
-            return True
-    return False
+@dataclass
+class Line:
+    """Cells and the total they add up to; or, when not `exact`, the total they reach at least
+    (one person counted in two cells), each cell being at most the total."""
+
+    cells: list[Figure]
+    total: Figure | None
+    exact: bool = True
 
 
-def _safe_line(cells: list[Figure], total: Figure) -> bool:
-    """One pass of rule 2 over one line of cells adding up to `total`: hide one more figure
-    if a hidden cell can be worked out. True when the line was safe as it stood."""
-    if total.hidden or total.value is None:
+def overlapping(cells: list[Figure], total: Figure | None) -> Line:
+    """A line whose cells may count one thing twice (people per activity, contacts per
+    activity): they reach at least the total, each at most the total."""
+    return Line(cells, total, exact=False)
+
+
+class _Model:
+    """The hidden figures as unknowns and the lines as linear constraints over them: each
+    constraint is (coefficients by unknown, constant, exact), meaning Σ a·x = constant (or ≥
+    it). An unknown's range starts from its word; "hidden" has no upper bound for an officer,
+    and `cap` (more than every true value together) stands in for one, which only narrows
+    what the officer could think possible, so errs on the side of hiding."""
+
+    def __init__(self, lines: list[Line]):
+        self.unknowns: list[Figure] = []
+        index: dict[int, int] = {}
+        figures = {id(f): f for line in lines for f in [*line.cells, line.total]}
+        cap = SMALL + sum(f.value or 0 for f in figures.values())
+        self.lines_of: list[list[Line]] = []
+
+        def term(figure: Figure):
+            """(unknown's index, None) for a hidden figure, (None, value) for a shown one."""
+            if not figure.hidden:
+                return None, figure.value or 0
+            if id(figure) not in index:
+                index[id(figure)] = len(self.unknowns)
+                self.unknowns.append(figure)
+                self.lines_of.append([])
+            return index[id(figure)], 0
+
+        self.constraints: list[tuple[dict[int, int], int, bool]] = []
+        for line in lines:
+            parts = [(term(c), 1) for c in line.cells] + [(term(line.total), -1)]
+            self._add(parts, exact=line.exact)
+            for (i, _), _ in parts:
+                if i is not None:
+                    self.lines_of[i].append(line)
+            if not line.exact:
+                for cell in line.cells:
+                    self._add([(term(line.total), 1), (term(cell), -1)], exact=False)
+        self.lo = [1 if f.hidden == FEWER else SMALL for f in self.unknowns]
+        self.hi = [SMALL - 1 if f.hidden == FEWER else cap for f in self.unknowns]
+
+    def _add(self, parts, exact: bool) -> None:
+        """Σ sign·figure = 0 (or ≥ 0), with the figures shown moved to the constant."""
+        coefficients: dict[int, int] = {}
+        constant = 0
+        for (i, value), sign in parts:
+            if i is None:
+                constant -= sign * value
+            else:
+                coefficients[i] = coefficients.get(i, 0) + sign
+        coefficients = {i: a for i, a in coefficients.items() if a}
+        if coefficients:
+            self.constraints.append((coefficients, constant, exact))
+
+    def narrow(self, lo: list[int], hi: list[int]) -> bool:
+        """Tighten every range by each constraint in turn until nothing moves (bounds
+        propagation); False when the constraints cannot all hold."""
+        moved = True
+        while moved:
+            moved = False
+            for coefficients, constant, exact in self.constraints:
+                least = {i: min(a * lo[i], a * hi[i]) for i, a in coefficients.items()}
+                most = {i: max(a * lo[i], a * hi[i]) for i, a in coefficients.items()}
+                all_least, all_most = sum(least.values()), sum(most.values())
+                for i, a in coefficients.items():
+                    # a·x ≥ constant − (the most the others can make), and, when exact,
+                    # a·x ≤ constant − (the least they can make).
+                    floor_ = constant - (all_most - most[i])
+                    ceiling = constant - (all_least - least[i]) if exact else None
+                    if a > 0:
+                        new_lo, new_hi = -(-floor_ // a), hi[i]
+                        if ceiling is not None:
+                            new_hi = min(new_hi, ceiling // a)
+                    else:
+                        new_lo, new_hi = lo[i], floor_ // a
+                        if ceiling is not None:
+                            new_lo = max(new_lo, -(-ceiling // a))
+                    new_lo, new_hi = max(lo[i], new_lo), min(hi[i], new_hi)
+                    if new_lo > new_hi:
+                        return False
+                    if (new_lo, new_hi) != (lo[i], hi[i]):
+                        lo[i], hi[i], moved = new_lo, new_hi, True
         return True
-    hidden = [c for c in cells if c.hidden]
-    remainder = total.value - sum(c.value or 0 for c in cells if not c.hidden)
-    if not recoverable(hidden, remainder):
-        return True
-    candidates = [c for c in cells if not c.hidden and c.value]
-    if candidates:
-        min(candidates, key=lambda c: c.value).hidden = HIDDEN
-    else:
-        total.hidden = HIDDEN
-    return False
+
+    def solve(self, lo: list[int], hi: list[int]) -> list[int] | None:
+        """Whole numbers within the ranges that satisfy every constraint, or None: narrow, then
+        split the least open unknown's range in two and try each half (depth first, on a
+        stack rather than by recursion, as a large report's ranges split many times)."""
+        stack = [(lo[:], hi[:])]
+        while stack:
+            lo, hi = stack.pop()
+            if not self.narrow(lo, hi):
+                continue
+            open_ = [i for i in range(len(lo)) if lo[i] < hi[i]]
+            if not open_:
+                return lo
+            i = min(open_, key=lambda k: hi[k] - lo[k])
+            middle = (lo[i] + hi[i]) // 2
+            below_hi, above_lo = hi[:], lo[:]
+            below_hi[i], above_lo[i] = middle, middle + 1
+            stack += [(above_lo, hi), (lo, below_hi)]
+        return None
+
+    def pinned(self):
+        """The unknowns that can take one value only (yielded one by one): their true value,
+        which satisfies every line, and no other. Each other solution found frees every
+        unknown it moves. When the lines do not hold for the true values, every unknown is
+        treated as pinned, which hides more, never less."""
+        lo, hi = self.lo[:], self.hi[:]
+        if not self.narrow(lo, hi):
+            yield from range(len(self.unknowns))
+            return
+        truth = [f.value or 0 for f in self.unknowns]
+        free = [False] * len(truth)
+        for i, value in enumerate(truth):
+            if free[i]:
+                continue
+            below, above = hi[:], lo[:]
+            below[i], above[i] = value - 1, value + 1
+            other = (self.solve(lo, below) if lo[i] <= value - 1 else None) or (
+                self.solve(above, hi) if value + 1 <= hi[i] else None
+            )
+            if other is None:
+                yield i
+                continue
+            for j, (found, true) in enumerate(zip(other, truth, strict=True)):
+                free[j] = free[j] or found != true
 
 
-def protect(lines: list[tuple[list[Figure], Figure | None]]) -> None:
-    """Rule 2 over every line of a table: each line is some cells and the total they add up
-    to (a column, a row, or the row totals adding up to the grand total; a cell may sit in
-    several lines). Hides more figures until no line gives a hidden cell away; changes the
-    figures in place."""
-    lines = [(cells, total) for cells, total in lines if total is not None]
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            while not _safe_line(cells, total):
-                changed = True
+def _to_hide(lines: list[Line]) -> Figure | None:
+    """The next figure rule 2 hides: beside the first hidden figure that can be worked out,
+    the smallest non-zero cell shown, else the smallest total shown; None when all are safe."""
+    model = _Model(lines)
+    for i in model.pinned():
+        beside = model.lines_of[i] or lines
+        cells = [c for line in beside for c in line.cells if not c.hidden and c.value]
+        if cells:
+            return min(cells, key=lambda c: c.value)
+        totals = [line.total for line in beside if not line.total.hidden and line.total.value]
+        if totals:
+            return min(totals, key=lambda t: t.value)
+    return None
+
+
+def protect(lines: list) -> None:
+    """Rule 2 over every line of a report: each line is a `Line` (or a (cells, total) pair
+    that adds up exactly); a figure may sit in several lines (a cell in its row and its column,
+    a total as a cell of the grand total). Hides more figures, in place, until no hidden figure
+    can be worked out from all the lines together."""
+    found = [line if isinstance(line, Line) else Line(*line) for line in lines]
+    found = [line for line in found if line.total is not None and line.total.value is not None]
+    for line in found:
+        # An officer may take overlapping cells to add up; when this time they do, they would
+        # be right, so the line is protected as one that adds up.
+        if not line.exact and sum(c.value or 0 for c in line.cells) == line.total.value:
+            line.exact = True
+    while (figure := _to_hide(found)) is not None:
+        figure.hidden = HIDDEN

@@ -219,9 +219,9 @@ def _measure_worker(app, run: Run, counter: QueryCounter, email: str, people: li
     def record() -> None:
         i = next(turn)
         person = people[i % len(people)]
-        action = (
-            f"step:{rungs[person][i % len(rungs[person])]}" if rungs[person] and i % 2 else "seen"
-        )
+        # The top rung of the first ladder: never below where the person stands, however many
+        # times it is tapped (a lower rung would ask first, not record).
+        action = f"step:{rungs[person][0]}" if rungs[person] and i % 2 else "seen"
         entry_id = uuid.uuid4()
         _made.append(entry_id)
         response = client.post(

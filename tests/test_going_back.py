@@ -13,7 +13,7 @@ from app.entries import counting, queries
 from app.extensions import db
 from app.models import Entry
 from app.models.clock import utcnow
-from tests.fixtures.factories import make_entry
+from tests.fixtures.factories import make_entry, make_outcome
 
 
 def _post(client, person, token, action, headers=None, **fields):
@@ -104,6 +104,74 @@ def test_a_rung_that_is_not_below_the_current_one_is_refused(client, w, on_the_t
     response = _post(client, w["person"], on_the_top_rung, f"back:{third.id}")
     assert response.status_code == 422
     assert "not below where this person stands" in response.get_data(as_text=True)
+
+
+def test_a_step_posted_to_a_lower_rung_asks_instead_of_recording_progress(
+    client, w, on_the_top_rung
+):
+    """A stale page or a hand-made post says "step:" for a rung below the current one: the
+    server asks, as for "back:", and stores nothing."""
+    second = w["outcome"].rungs[1]
+    before = len(_entries(w["person"]))
+    response = _post(client, w["person"], on_the_top_rung, f"step:{second.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Back to ‘Left home with support’?" in html and f'value="goback:{second.id}"' in html
+    assert len(_entries(w["person"])) == before
+
+
+def test_an_offline_step_to_a_lower_rung_is_set_aside_not_stored(client, w, on_the_top_rung):
+    second = w["outcome"].rungs[1]
+    before = len(_entries(w["person"]))
+    response = _post(
+        client, w["person"], on_the_top_rung, f"step:{second.id}", {"X-Stepladder-Replay": "1"}
+    )
+    assert response.status_code == 422
+    assert "needs confirming" in response.get_json()["error"]
+    assert len(_entries(w["person"])) == before
+
+
+@pytest.mark.parametrize("which", [2, 0])  # the current rung, and a ladder never climbed
+def test_going_back_to_a_rung_not_below_the_current_one_is_refused(
+    client, w, on_the_top_rung, which
+):
+    """ "goback:" (the confirmed answer) names the current rung, or a rung on a ladder the
+    person has not started: a clear 422, nothing stored."""
+    rung = w["outcome"].rungs[which]
+    if which == 0:
+        w["person"].plans.append(type(w["person"].plans[0])(outcome=make_outcome(w["org"])))
+        db.session.commit()
+        rung = w["person"].plans[-1].outcome.rungs[0]
+    before = len(_entries(w["person"]))
+    response = _post(client, w["person"], on_the_top_rung, f"goback:{rung.id}")
+    assert response.status_code == 422
+    assert f"‘{rung.text}’ is not below where this person stands now" in response.get_data(
+        as_text=True
+    )
+    assert len(_entries(w["person"])) == before
+
+
+def test_a_replayed_step_is_judged_by_where_the_person_stood_when_it_was_tapped(
+    client, w, on_the_top_rung
+):
+    """The second rung, tapped offline between the first (3 days ago) and someone else's
+    third (2 days ago), was a step up when it was made: stored as a step, and a repeat of it
+    is still an identical repeat (200), not a going back."""
+    second = w["outcome"].rungs[1]
+    data = {
+        "csrf_token": on_the_top_rung,
+        "id": str(uuid.uuid4()),
+        "action": f"step:{second.id}",
+        "recorded_at": (utcnow() - timedelta(days=2, hours=12)).isoformat(),
+    }
+    path, replay = f"/people/{w['person'].id}/entries", {"X-Stepladder-Replay": "1"}
+    assert client.post(path, data=data, headers=replay).status_code == 201
+    assert client.post(path, data=data, headers=replay).status_code == 200
+    stored = db.session.get(Entry, uuid.UUID(data["id"]))
+    assert (stored.kind, stored.rung_id) == ("step", second.id)
+    # Going back to it now, though, is below the third rung the person stands on.
+    now = _post(client, w["person"], on_the_top_rung, f"step:{second.id}")
+    assert "Back to ‘Left home with support’?" in now.get_data(as_text=True)
 
 
 def test_lower_rungs_carry_the_question_for_the_offline_layer(client, w, on_the_top_rung):

@@ -10,7 +10,7 @@ from app import audit, local_time, params
 from app.access import STAFF, allow, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
-from app.entries import queries
+from app.entries import positions, queries
 from app.entries.changes import refusal
 from app.entries.recording import (
     Conflict,
@@ -166,6 +166,8 @@ def record(person_id: int):
         if form.parsed_action()[0] == "back":
             return _ask_going_back(person, form, replay)
         entry = _entry_from_form(form, person)
+        if _is_lower_step(form, person, entry):
+            return _ask_going_back(person, form, replay)
         # Noted before storing, so the audit row commits with the entry; a repeat inserts
         # nothing and its note goes with the failed insert (the repeat is noted below).
         audit.record(_entry_action(entry), f"person:{person.id}", f"entry:{entry.id}")
@@ -187,6 +189,20 @@ def record(person_id: int):
         context = _person_context(person, saved=recorded.entry)
         return _recorder_fragment(context), status
     return redirect(url_for(".person", person_id=person.id, saved=recorded.entry.id), code=303)
+
+
+def _is_lower_step(form: EntryForm, person: Person, entry: Entry) -> bool:
+    """Check a step or a going back against where the person stood when it was tapped
+    (app/entries/positions.py): True for a "step" to a lower rung, which is asked about like a
+    tap on "back"; a going back to a rung not below is refused."""
+    kind = form.parsed_action()[0]
+    if kind not in ("step", "goback"):
+        return False
+    found = positions.position(person, entry.rung_id, entry.recorded_at, entry.id)
+    if kind == "goback":
+        positions.check_going_back(found)
+        return False
+    return found.below
 
 
 def _ask_going_back(person: Person, form: EntryForm, replay: bool):

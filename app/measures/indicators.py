@@ -8,6 +8,7 @@ with a note saying why).
 
 from datetime import datetime
 
+from app import disclosure
 from app.entries import indicators
 from app.entries.indicators import Kind, Value
 from app.measures import catalogue, queries
@@ -38,8 +39,11 @@ def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Val
             return Value(
                 None, note=f"Withheld: fewer than {SMALL} people whose follow-up fell due."
             )
-        rate = round(100 * followed / due, 1)
-        return Value(rate, note=f"{followed} of {due} people whose follow-up fell due.")
+        # The report's rule for rates: a rate over a small count would give the count away.
+        share = disclosure.rate(disclosure.count(followed), disclosure.count(due))
+        if share.hidden:
+            return Value(None, note=f"Hidden: {share.reason}.")
+        return Value(share.value, note=f"{followed} of {due} people whose follow-up fell due.")
     if indicator.kind == "measure_change":
         if summary.change is None:
             return Value(

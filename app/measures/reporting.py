@@ -244,7 +244,8 @@ def _item(definition: Definition, key: str, text: str, paired) -> ItemSummary:
 # --- what may be shown -------------------------------------------------------------------------
 # Every figure goes through the report's disclosure rules (app/disclosure.py): counts
 # of 1-4 people hidden, the reliable-change counts protected against subtraction from the
-# pairs they add up to, and means and rates over fewer than 5 people withheld with the reason.
+# pairs they add up to, means and rates over fewer than 5 people withheld with the reason, and a
+# rate hidden when the count it is a share of is hidden (disclosure.rate).
 
 
 def count(n: int | None) -> Figure:
@@ -257,10 +258,23 @@ def mean(value: float | None, n: int) -> Figure:
     return disclosure.average(round(value, 2) if value is not None else None, n)
 
 
-def rate(numerator: int, denominator: int) -> Figure:
-    """A share as a percentage (1 place), withheld below 5 people."""
-    share = round(100 * numerator / denominator, 1) if denominator else None
-    return disclosure.average(share, denominator)
+def rate(part: int | Figure, whole: int | Figure) -> Figure:
+    """A share as a percentage (1 place), by the disclosure rule for rates: withheld below 5
+    people, hidden when the count it is a share of (or the rest) is 1-4 or hidden."""
+    part = part if isinstance(part, Figure) else count(part)
+    whole = whole if isinstance(whole, Figure) else count(whole)
+    return disclosure.rate(part, whole)
+
+
+def _band_rates(item: ItemSummary) -> list[tuple[str, Figure]]:
+    """Each band's share of an item's pairs. The shares add up to 100 % with whatever falls in
+    no band, so the band counts are protected as one line adding up to the pairs first (one
+    small band must not be 100 % minus the others)."""
+    n = item.change.n
+    bands = {label: count(k) for label, k in item.bands_latest.items()}
+    rest = count(n - sum(item.bands_latest.values()))
+    disclosure.protect([([*bands.values(), rest], count(n))])
+    return [(f"{item.text}: {label} at latest (%)", rate(f, n)) for label, f in bands.items()]
 
 
 def figures(summary: Summary) -> list[tuple[str, Figure]]:
@@ -306,8 +320,5 @@ def figures(summary: Summary) -> list[tuple[str, Figure]]:
             (f"{item.text}: mean at latest", mean(c.mean_latest, c.n)),
             (f"{item.text}: mean change", mean(c.mean_change, c.n)),
         ]
-        rows += [
-            (f"{item.text}: {label} at latest (%)", rate(n, c.n))
-            for label, n in item.bands_latest.items()
-        ]
+        rows += _band_rates(item)
     return [(label, f) for label, f in rows if f.hidden or f.value is not None]

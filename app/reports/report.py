@@ -264,6 +264,18 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
             ("steps", None, when), indicators.whole(scope, *bounds[when], memo).steps
         )
         lines.append(([cells[a.id, when][1] for a in activities], steps))
+        # Contacts and people by activity reach at least the period's contacts and people (a
+        # person seen for two activities is in both), which the report shows too: a hidden
+        # activity must not be worked out from them.
+        whole = indicators.whole(scope, *bounds[when], memo)
+        for column, name, value in (
+            (0, "contacts", whole.contacts),
+            (2, "people", len(whole.people)),
+        ):
+            total = pool.count((name, None, when), value)
+            lines.append(
+                disclosure.overlapping([cells[a.id, when][column] for a in activities], total)
+            )
         if not funder.outcomes:
             continue  # every outcome counts, retired ones too: the outcome rows need not add up
         lines.append(([row[1 if when == "now" else 2][0] for row in by_outcome.rows], steps))

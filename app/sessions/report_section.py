@@ -1,7 +1,8 @@
 """The funder report's section on contacts and group sessions, this period beside the last.
 
 Every figure is a disclosure Figure (app/disclosure.py): counts of 1–4 are hidden,
-the minutes and the did-not-attend rate are withheld over fewer than 5 contacts, and the
+the minutes and the did-not-attend rate are withheld over fewer than 5 contacts (and the
+rate hidden with a hidden did-not-attend count), and the
 contacts by mode, which add up to (or past) the period's contacts, are protected against
 working a hidden one out from the total.
 """
@@ -21,14 +22,16 @@ def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
     """(label, Figure) of each figure for one period, in the order the report shows them."""
     contact = figures.contact_figures(scope, *bounds)
     attended = contact.expected - contact.did_not_attend
-    rate = 100 * contact.did_not_attend / contact.expected if contact.expected else None
+    did_not_attend = disclosure.count(contact.did_not_attend)
     rows = [(MODE_PREFIX + mode, disclosure.count(n)) for mode, n in contact.by_mode.items()]
     rows += [
         ("Minutes of contact", disclosure.average(contact.minutes, attended)),
-        ("Did not attend", disclosure.count(contact.did_not_attend)),
+        ("Did not attend", did_not_attend),
+        # A share of the expected contacts: hidden with a hidden did-not-attend count, which
+        # the rate and the contacts beside it would otherwise give away.
         (
             "Did-not-attend rate (%)",
-            disclosure.average(round(rate, 1) if rate is not None else None, contact.expected),
+            disclosure.rate(did_not_attend, disclosure.count(contact.expected)),
         ),
         # Sessions are events that identify nobody: shown as they are, however few.
         ("Group sessions delivered", Figure(figures.sessions_delivered(scope, *bounds))),

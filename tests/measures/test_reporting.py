@@ -19,7 +19,8 @@ Follow-up rate, reviews every 12 weeks (84 days; every reading is on the 15th, 1
 same local day): first follow-ups fell due in Q2 for A (15 Feb + 84 = 10 May; followed up in
 May), E (15 Jan -> 9 Apr; followed up early, in February), H (15 Mar -> 7 Jun; June), I
 (10 May; never) and J (7 Jun; never). B C D F (15 Apr -> 8 Jul) and G (15 May -> 7 Aug)
-fall due after the period. So 5 fell due, 3 followed up: 60 %. E, I and J have no reading
+fall due after the period. So 5 fell due, 3 followed up: 60 %, which is hidden: beside the
+5 shown it would give away the 3 (and the 2 not followed up). E, I and J have no reading
 in Q2 at all, yet count: a follow-up owed is owed whether or not anyone turned up.
 Baselines 15.32 20.73 22.35 14.75 20.73 19.98, mean 113.86 / 6 = 18.9767; latest 19.98 21.54
 18.59 17.43 25.03 19.98, mean 122.55 / 6 = 20.425; changes sum 8.69, mean 1.4483; their SD
@@ -40,7 +41,9 @@ rates are withheld.
 
 ONS4, five people (worthwhile and happiness answered as satisfaction):
 - satisfaction 3 → 6, 5 → 7, 7 → 8, 9 → 9, 4 → 8: mean change 10 / 5 = 2.0; at latest
-  Low 0, Medium 1 (6), High 3 (7 8 8), Very high 1 (9): 0 %, 20 %, 60 %, 20 %.
+  Low 0, Medium 1 (6), High 3 (7 8 8), Very high 1 (9): 0 %, 20 %, 60 %, 20 %. With 5
+  pairs shown, each share of 1-4 people is a count of them: Medium, High and Very high are
+  hidden, Low's 0 % is shown (0 people identify nobody).
 - anxiety 6 → 3, 5 → 5, 2 → 2, 1 → 0, 7 → 4: mean change -7 / 5 = -1.4; at latest
   Very low 1 (0), Low 2 (3 2), Medium 2 (5 4), High 0.
 """
@@ -134,7 +137,8 @@ def test_swemwbs_figures_hide_the_small_counts_and_show_the_means_over_six(app):
     assert shown["People with a baseline"] == "7"
     assert shown["People with a follow-up (a pair)"] == "6"
     assert shown["People whose follow-up fell due"] == "5"
-    assert shown["Follow-up rate (%)"] == "60"
+    assert s.follow_up_rate == pytest.approx(0.6)
+    assert shown["Follow-up rate (%)"] == HIDDEN  # 60 % of 5 would be the 3 followed up
     assert shown["Mean change"] == "1.45"
     assert shown["Reliably improved"] == FEWER
     assert shown["No reliable change"] == FEWER
@@ -163,7 +167,10 @@ def test_ons4_is_reported_item_by_item_with_the_share_in_each_band():
     assert items["anxiety"].bands_latest == {"Very low": 1, "Low": 2, "Medium": 2, "High": 0}
     shown = shown_text(s)
     text = shipped()["ons4"].items[0].text
-    assert shown[f"{text}: High at latest (%)"] == "60"
+    # 60 % of the 5 pairs is 3 people: a share of a hidden count is hidden with it.
+    assert shown[f"{text}: High at latest (%)"] == HIDDEN
+    assert shown[f"{text}: Medium at latest (%)"] == HIDDEN
+    assert shown[f"{text}: Low at latest (%)"] == "0"
     assert shown[f"{text}: mean change"] == "2"
 
 

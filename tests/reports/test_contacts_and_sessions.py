@@ -26,8 +26,9 @@ would point at someone.
 What a funder sees (app/disclosure.py): every count of 1-4 is "fewer than 5" (face to face,
 phone, video and text message too: with "not recorded" 6 and "other" 0 shown beside a total
 of 12, the four hidden modes share 6 between them, which no single one can be worked out
-from); the minutes and the rate stand over 12 and 14 days; sessions delivered identify nobody
-and are shown.
+from); the minutes stand over 12 days; the rate is hidden: 14.3 % of the 14 expected days is
+the 2 did-not-attends that are hidden (and the rate withheld over fewer than 5 would
+say no more); sessions delivered identify nobody and are shown.
 """
 
 import csv
@@ -37,7 +38,7 @@ from datetime import date, time
 
 import pytest
 
-from app.disclosure import FEWER, WITHHELD
+from app.disclosure import FEWER, HIDDEN, RATE_HIDDEN, WITHHELD
 from app.entries.indicators import Scope
 from app.extensions import db
 from app.local_time import day_bounds
@@ -66,7 +67,7 @@ TRUE_Q2 = {
 SHOWN_Q2 = {
     label: FEWER if isinstance(n, int) and 0 < n < 5 and label != "Group sessions delivered" else n
     for label, n in TRUE_Q2.items()
-}
+} | {"Did-not-attend rate (%)": HIDDEN}
 
 
 @pytest.fixture
@@ -181,9 +182,11 @@ def test_the_report_and_its_csv_show_the_section(client, auth, nhs_history):
     rows = [r for r in csv.reader(io.StringIO(body)) if r[0] == "Contacts and group sessions"]
     # A spreadsheet cell holds the number, or nothing when it is hidden (the note says why).
     assert {r[1]: r[3] for r in rows} == {
-        k: "" if v == FEWER else str(v) for k, v in SHOWN_Q2.items()
+        k: "" if v in (FEWER, HIDDEN) else str(v) for k, v in SHOWN_Q2.items()
     }
-    assert all("fewer than 5 people" in r[6] for r in rows if r[3] == "")
+    notes = {r[1]: r[6] for r in rows if r[3] == ""}
+    assert f"This period: {RATE_HIDDEN}" in notes.pop("Did-not-attend rate (%)")
+    assert all("fewer than 5 people" in note for note in notes.values())
     page = client.get(f"/reports/{fid}?period=2025-Q2").get_data(as_text=True)
     assert "Contacts and group sessions" in page and "Did-not-attend rate (%)" in page
 

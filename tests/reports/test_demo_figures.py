@@ -175,6 +175,56 @@ def is_count(row) -> bool:
     return not any(word in item or word in measure for word in not_counts)
 
 
+# Each rate's base, the count it is a share of, found on another row of the same section:
+# (how the rate's item ends or reads) -> how to name the base's item.
+RATE_BASES = {
+    "Follow-up rate (%)": lambda item: "People whose follow-up fell due",
+    "Recovery (%)": lambda item: "At caseness at baseline",
+    "Reliable recovery (%)": lambda item: "At caseness at baseline",
+    " at latest (%)": lambda item: item.split(": ")[0] + ": people with a pair",
+}
+
+
+def rate_base(rows: list[list], rate_row: list) -> list | None:
+    """The row of the count a rate is a share of; None for the did-not-attend rate, whose base
+    (contacts expected) the report does not show."""
+    section, item = rate_row[0], rate_row[1]
+    if item == "Did-not-attend rate (%)":
+        return None
+    for ending, base in RATE_BASES.items():
+        if item == ending or (ending.startswith(" ") and item.endswith(ending)):
+            name = base(item)
+            return next(r for r in rows if r[0] == section and r[1] == name)
+    raise AssertionError(f"no base known for the rate {rate_row}: add it to RATE_BASES")
+
+
+def assert_no_rate_gives_a_count_away(rows: list[list]) -> int:
+    """Every percentage shown, beside the count it is a share of, gives neither the people it
+    counts nor the people it leaves out as 1-4; a rate whose base is not shown (did not attend)
+    is shown only beside its own count, shown and not 1-4. Returns the rates checked."""
+    checked = 0
+    for r in rows:
+        if r[0] in ("Report", "Story") or not r[1].endswith("(%)") or r[0] == "Indicator":
+            continue
+        for column in (3, 4):
+            share = r[column]
+            if share in ("", None):
+                continue
+            share = float(share)
+            base = rate_base(rows, r)
+            if base is None:
+                count = next(x for x in rows if x[0] == r[0] and x[1] == "Did not attend")[column]
+                assert count not in ("", None) and not 0 < float(count) < 5, (r, count)
+                checked += 1
+                continue
+            whole = base[column]
+            assert whole not in ("", None), ("a rate beside a hidden base", r, base)
+            part = round(share * float(whole) / 100)
+            assert not 0 < part < 5 and not 0 < float(whole) - part < 5, (r, base)
+            checked += 1
+    return checked
+
+
 def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, auth, demo):
     auth.sign_in("funder@example.org", DEMO_PASSWORD)
     listing = client.get("/reports/").get_data(as_text=True)
@@ -182,7 +232,7 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
     council = db.session.scalar(select(Funder).where(Funder.name.like("City Council%")))
     codes = offered_periods(client, council.id)
     assert len(codes) >= 3
-    checked = 0
+    checked = rates = 0
     for code in codes:
         assert periods.parse(code).last >= council.starts_on
         body = client.get(f"/reports/{council.id}/report.csv?period={code}").get_data(as_text=True)
@@ -195,10 +245,13 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
                 if value is not None and is_count(r):
                     assert not 0 < value < 5, (code, r)
         checked += assert_nothing_recoverable(rows)
+        rates += assert_no_rate_gives_a_count_away(rows)
         book = load_workbook(
             io.BytesIO(client.get(f"/reports/{council.id}/report.xlsx?period={code}").data)
         )
-        for r in book["Data"].iter_rows(min_row=2, values_only=True):
+        sheet = [list(r) for r in book["Data"].iter_rows(min_row=2, values_only=True)]
+        rates += assert_no_rate_gives_a_count_away(sheet)
+        for r in sheet:
             if r[0] in ("Report", "Story"):
                 continue
             for value in r[3:5]:
@@ -206,3 +259,4 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
                 if value is not None and is_count(r):
                     assert not 0 < value < 5, (code, r)
     assert checked > 0  # hidden cells beside a shown total were there to be checked
+    assert rates > 0  # and percentages shown beside their counts

@@ -1,12 +1,12 @@
 """Disclosure control: no count of 1–4 is shown, and no hidden value can be worked out by
 subtraction from what is shown — across rows, columns, totals and the previous period."""
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app import disclosure
-from app.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect
-from tests.fixtures.disclosure import possible_values
+from app.disclosure import FEWER, HIDDEN, WITHHELD, Figure, average, count, protect, rate
+from tests.fixtures.disclosure import possible_values, table_possible_values
 
 # Derandomised: the same tables every run, so a failure is always reproducible.
 SETTINGS = settings(max_examples=400, deadline=None, derandomize=True)
@@ -25,6 +25,38 @@ def assert_safe(lines: list[tuple[list[Figure], Figure]]) -> None:
             assert len(options) >= 2, (
                 f"cell {i} of {[c.value for c in cells]} (total {total.value}) is recoverable"
             )
+
+
+def table_figures(values: list[list[int]]):
+    """A two-way table's cells, row totals, column totals and grand total, as counts."""
+    cells = [[count(v) for v in row] for row in values]
+    row_totals = [count(sum(row)) for row in values]
+    column_totals = [count(sum(column)) for column in zip(*values, strict=True)]
+    return cells, row_totals, column_totals, count(sum(map(sum, values)))
+
+
+def two_way_lines(cells, row_totals, column_totals, grand):
+    """Every line of a two-way table: rows, columns, and both sets of margins to the total."""
+    lines = [(row, total) for row, total in zip(cells, row_totals, strict=True)]
+    lines += [
+        (list(col), total)
+        for col, total in zip(zip(*cells, strict=True), column_totals, strict=True)
+    ]
+    return lines + [(row_totals, grand), (column_totals, grand)]
+
+
+def assert_table_safe(cells, row_totals, column_totals, grand) -> None:
+    """No count of 1-4 is shown anywhere in the table, and every hidden cell could take at
+    least two values given everything the table shows, all its lines at once."""
+    for figure in [*(c for row in cells for c in row), *row_totals, *column_totals, grand]:
+        assert figure.shown is None or not 0 < figure.shown < 5
+    for (r, k), options in table_possible_values(cells, row_totals, column_totals, grand).items():
+        assert cells[r][k].value in options
+        assert len(options) >= 2, (
+            f"cell {r},{k} of {[[c.value for c in row] for row in cells]} is recoverable from "
+            f"{[[c.text for c in row] for row in cells]}, rows {[t.text for t in row_totals]}, "
+            f"columns {[t.text for t in column_totals]}, total {grand.text}"
+        )
 
 
 def table_lines(values: list[list[int]]):
@@ -57,6 +89,38 @@ def test_no_hidden_cell_is_recoverable_from_rows_columns_or_totals(values):
     lines = table_lines(values)
     protect(lines)
     assert_safe(lines)
+
+
+@SETTINGS
+@given(
+    st.tuples(st.integers(2, 3), st.integers(2, 3)).flatmap(
+        lambda size: st.lists(
+            st.lists(st.integers(0, 7), min_size=size[1], max_size=size[1]),
+            min_size=size[0],
+            max_size=size[0],
+        )
+    )
+)
+def test_no_hidden_cell_of_a_two_way_table_is_recoverable_from_rows_and_columns_together(values):
+    """Row and column margins together: a cell each line alone leaves open may still be
+    pinned down by solving the rows and columns at once. (A table of fewer than 5 people in
+    all is left out: its words alone, every cell "fewer than 5" so at least 1, can pin it.)"""
+    assume(sum(map(sum, values)) >= 5)
+    table = table_figures(values)
+    protect(two_way_lines(*table))
+    assert_table_safe(*table)
+
+
+def test_a_table_whose_every_line_looks_safe_is_still_protected_from_rows_and_columns_together():
+    """[[4, 3], [3, 5]] with its margins 7, 8 / 7, 8 / 15: hiding the 5 makes each row and each
+    column safe on its own, yet together they pin every cell (the top-left is 3 or 4 by its
+    row, and the 5 beside its column's 3 needs it to be 4). A margin must go as well."""
+    table = table_figures([[4, 3], [3, 5]])
+    cells, row_totals, column_totals, grand = table
+    protect(two_way_lines(*table))
+    assert [[c.hidden for c in row] for row in cells] == [[FEWER, FEWER], [FEWER, HIDDEN]]
+    assert any(t.hidden for t in [*row_totals, *column_totals, grand])
+    assert_table_safe(*table)
 
 
 @SETTINGS
@@ -113,3 +177,28 @@ def test_zero_is_shown_and_one_to_four_are_not():
     assert [count(n).text for n in (0, 1, 4, 5)] == ["0", FEWER, FEWER, "5"]
     assert disclosure.count_words(1, "person", "people") == "fewer than 5 people"
     assert disclosure.count_words(7, "person", "people") == "7 people"
+
+
+def test_a_rate_beside_a_hidden_count_is_hidden_with_it():
+    """0.6 % did not attend out of 322 expected contacts is 2 people: the rate goes too."""
+    assert rate(count(2), count(322)).hidden == HIDDEN
+    assert rate(count(2), count(322)).shown is None
+    assert rate(count(5), count(10)).text == "50"
+    # 70 % of 10 is 7 shown, but leaves out 3 people: the rate and its base give them away.
+    assert rate(count(7), count(10)).hidden == HIDDEN
+    assert rate(count(10), count(10)).text == "100"
+    assert rate(count(0), count(10)).text == "0"
+
+
+def test_a_rate_whose_count_was_hidden_to_protect_another_is_hidden_too():
+    cells, total = [count(12), count(8), count(4)], count(24)
+    protect([(cells, total)])
+    assert rate(cells[1], total).hidden == HIDDEN  # 8 was hidden beside the 4
+    assert rate(cells[0], total).text == "50"
+    assert rate(cells[0], Figure(24, HIDDEN)).hidden == HIDDEN
+
+
+def test_a_rate_over_fewer_than_five_is_withheld_and_says_so():
+    share = rate(count(1), count(4))
+    assert share.hidden == WITHHELD and "rate" in share.reason
+    assert rate(count(0), count(0)).text == ""

@@ -18,7 +18,7 @@ from app.local_time import day_bounds
 from app.models import Entry, Funder, Indicator
 from app.reports import periods, report
 from tests.fixtures.clock import at
-from tests.fixtures.factories import make_entry, make_person, make_user
+from tests.fixtures.factories import make_activity, make_entry, make_person, make_user
 
 
 def csv_rows(client, funder_id: int, period: str) -> list[list[str]]:
@@ -174,6 +174,43 @@ def test_a_small_previous_period_column_is_protected_on_its_own(client, auth, w)
     headline = next(r for r in rows if r[0] == "Indicator" and r[1] == "People supported")
     assert (headline[3], headline[4]) == ("10", "8")
     assert band_cells(rows) == {"18-25": ("5", ""), "65+": ("5", "")}
+
+
+def test_one_hidden_activity_beside_the_total_contacts_and_people_hides_a_second(client, auth, w):
+    """9 people seen once each in 2025-Q2: 6 in Travel training, 3 in Drop-in (both funded),
+    so 9 contacts and 9 people supported, both shown. Travel training's 6 contacts and 6
+    people beside the totals would give Drop-in's 3 away, so they are hidden too."""
+    org, worker = w["org"], make_user(w["org"], "worker")
+    training, drop_in = w["activity"], make_activity(org, "Drop-in group", [w["outcome"]])
+    for activity, people in ((training, 6), (drop_in, 3)):
+        for _ in range(people):
+            person = make_person(org, [worker], [w["outcome"]])
+            make_entry(person, worker, "seen", at("2025-05-10T10:00"), activity_id=activity.id)
+    funder = Funder(organisation_id=org.id, name="Two Fund", activities=[training, drop_in])
+    db.session.add(funder)
+    db.session.flush()
+    for n, (kind, label) in enumerate((("people_supported", "People"), ("contacts", "Visits"))):
+        db.session.add(
+            Indicator(
+                organisation_id=org.id,
+                funder_id=funder.id,
+                kind=kind,
+                label=label,
+                params={},
+                position=n,
+            )  # fmt: skip
+        )
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+    rows = csv_rows(client, funder.id, "2025-Q2")
+    headline = {r[1]: r[3] for r in rows if r[0] == "Indicator"}
+    assert headline == {"People": "9", "Visits": "9"}
+    by_activity = {(r[1], r[2]): (r[3], r[6]) for r in rows if r[0] == "By activity"}
+    for name in (training.name, "Drop-in group"):
+        for measure in ("Contacts", "People"):
+            assert by_activity[name, measure][0] == "", (name, measure)
+    assert "This period: hidden so that a small number" in by_activity[training.name, "People"][1]
+    assert "This period: fewer than 5" in by_activity["Drop-in group", "Contacts"][1]
 
 
 def test_an_average_over_few_people_is_withheld_with_its_reason(client, auth, history):
