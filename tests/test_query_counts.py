@@ -181,18 +181,23 @@ def test_setup_links_statements_do_not_grow_with_activities(client, auth, w):
     assert _statements(client, "get", "/setup/links") == small
 
 
-def test_how_and_how_long_add_no_statement_to_recording(client, auth, w):
-    """The two-tap step costs the same with a mode and minutes as without; only a change of
-    mode updates the worker's default (one UPDATE, shared with a change of last activity)."""
+@pytest.mark.parametrize("action", ["step", "seen"])
+def test_how_and_how_long_add_no_statement_to_recording(client, auth, w, action):
+    """The two-tap step, and a contact ("Seen today"), cost the same with a mode and minutes
+    as without, however much history the person has; only a change of mode updates the
+    worker's default (one UPDATE, shared with a change of last activity)."""
     _seen_once(w)
     auth.sign_in(w["worker"])
     path = f"/people/{w['person'].id}"
     token = auth.csrf(path)
     rung = w["outcome"].rungs[0]
     headers = {"HX-Request": "true", "HX-Target": "recorder"}
+    made = []
 
     def record(**detail):
-        data = {"csrf_token": token, "id": str(uuid.uuid4()), "action": f"step:{rung.id}"}
+        made.append(uuid.uuid4())
+        data = {"csrf_token": token, "id": str(made[-1])}
+        data["action"] = f"step:{rung.id}" if action == "step" else "seen"
         data["activity"] = w["activity"].id
         return _statements(
             client, "post", f"{path}/entries", data={**data, **detail}, headers=headers
@@ -202,3 +207,7 @@ def test_how_and_how_long_add_no_statement_to_recording(client, auth, w):
     plain = record()
     assert record(mode="phone", minutes="20") == plain + 1  # a new mode updates the user once
     assert record(mode="phone", minutes="15") == plain
+    _grow_person(w, w["person"])
+    assert record(mode="phone", minutes="45") == plain
+    stored = db.session.get(Entry, made[-1])
+    assert (stored.kind, stored.mode, stored.minutes) == (action, "phone", 45)
