@@ -302,3 +302,67 @@ def test_an_entry_voided_from_outside_the_recent_list_shows_as_removed(client, w
     db.session.commit()
     page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
     assert '<del>Note</del> <span class="tag">removed</span>' in page
+
+
+def _ticked_activity(page: str) -> list[str]:
+    return re.findall(r'checked id="activity-\d+" name="activity" type="radio" value="(\d+)"', page)
+
+
+def test_a_worker_who_asks_keeps_their_activity_for_the_next_person(client, w, signed_in_worker):
+    from tests.fixtures.factories import make_activity, make_person
+
+    travel = make_activity(w["org"], "Travel training", [w["outcome"]])
+    travel.position = 99
+    other = make_person(w["org"], [w["worker"]], display_name="Next person")
+    db.session.commit()
+    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    # Off until the worker asks.
+    assert '<input id="keep_activity" name="keep_activity" type="checkbox" value="y">' in page
+
+    _post(
+        client,
+        w["person"],
+        signed_in_worker,
+        "seen",
+        activity=travel.id,
+        keep_activity="y",
+        keep_activity_drawn="",
+    )
+    db.session.refresh(w["worker"])
+    assert w["worker"].carries_activity is True
+    page = client.get(f"/people/{other.id}").get_data(as_text=True)
+    assert _ticked_activity(page) == [str(travel.id)]
+    assert '<input checked id="keep_activity" name="keep_activity" type="checkbox"' in page
+
+
+@pytest.mark.parametrize(
+    ("drawn", "box", "after"),
+    [
+        # A page (or a kept offline copy) drawn before the worker opted in, box untouched.
+        ("", None, True),
+        # Drawn ticked and left ticked.
+        ("1", "y", True),
+        # Drawn ticked and unticked by the worker: the activity stops carrying over.
+        ("1", None, False),
+    ],
+)
+def test_only_a_change_made_on_the_page_changes_the_keep_activity_choice(
+    client, w, signed_in_worker, drawn, box, after
+):
+    w["worker"].carries_activity = True
+    db.session.commit()
+    fields = {"keep_activity_drawn": drawn} | ({"keep_activity": box} if box else {})
+    response = _post(client, w["person"], signed_in_worker, "seen", **fields)
+    assert response.status_code == 201
+    db.session.refresh(w["worker"])
+    assert w["worker"].carries_activity is after
+
+
+def test_an_undo_leaves_the_keep_activity_choice_as_it_was(client, w, signed_in_worker):
+    w["worker"].carries_activity = True
+    db.session.commit()
+    saved = _post(client, w["person"], signed_in_worker, "seen").get_json()
+    response = _post(client, w["person"], signed_in_worker, f"void:{saved['id']}")
+    assert response.status_code == 201
+    db.session.refresh(w["worker"])
+    assert w["worker"].carries_activity is True

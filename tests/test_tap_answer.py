@@ -171,3 +171,16 @@ def test_reaching_the_top_folds_the_ladder_while_another_is_climbed(tap, w):
     html = tap(f"goback:{w['outcome'].rungs[0].id}").get_data(as_text=True)
     assert "top step reached" not in _words(_swaps(html)[f"#ladder-{w['outcome'].id}"]["text"])
     assert "<details" not in html
+
+
+def test_the_keep_activity_box_is_drawn_again_as_it_now_stands(tap, w):
+    """Ticked on one tap and unticked on the next, with no full redraw between: both count."""
+    keep = {"activity": w["activity"].id, "keep_activity": "y", "keep_activity_drawn": ""}
+    html = tap("seen", **keep).get_data(as_text=True)
+    assert 'id="keep_activity_drawn" name="keep_activity_drawn" value="1"' in html
+    db.session.expire_all()
+    assert db.session.get(type(w["worker"]), w["worker"].id).carries_activity
+    html = tap("seen", activity=w["activity"].id, keep_activity_drawn="1").get_data(as_text=True)
+    assert 'id="keep_activity_drawn" name="keep_activity_drawn" value=""' in html
+    db.session.expire_all()
+    assert not db.session.get(type(w["worker"]), w["worker"].id).carries_activity

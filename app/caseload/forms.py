@@ -23,6 +23,12 @@ class EntryForm(FlaskForm):
     # "void:<entry>".
     action = StringField(validators=[DataRequired(), Length(max=60)])
     activity = RadioField("Activity", coerce=int, validate_choice=False, validators=[Optional()])
+    # The worker's opt-in to carry the activity to the next person (its label sits in the
+    # Activity group, which names what is kept). `keep_activity_drawn` is how the box was
+    # drawn: only a change the worker made on this page changes the choice, so a kept
+    # offline copy drawn before it was made cannot quietly undo it.
+    keep_activity = BooleanField("Keep for the next person")
+    keep_activity_drawn = HiddenField()
     note = TextAreaField("Note (optional)", validators=[Length(max=2000)])
     shareable = BooleanField("May be shared as an anonymised story")
     reason = StringField("Reason", validators=[Length(max=2000)])

@@ -82,6 +82,8 @@ def _person_context(
     form.minutes.data = None
     timeline = queries.person_entries(person.id, limit=30)
     form.activity.data = _default_activity(timeline, activities)
+    form.keep_activity.data = current_user.carries_activity
+    form.keep_activity_drawn.data = "1" if current_user.carries_activity else ""
     climbing, finished = _fold(queries.ladders(person))
     return dict(
         person=person,
@@ -119,10 +121,13 @@ def _default_activity(timeline: list[Entry], activities: list[Activity]) -> int 
     """The activity ticked on a person's page: the one last used with this person (by this
     worker if they have recorded here, else by anyone), else the first in the list.
 
-    Never the activity of the worker's previous person: a travel-training chip carried over
-    to a doorstep visit would be recorded, unseen, against the wrong funder's activity.
+    Not the activity of the worker's previous person, unless the worker asked for that ("Keep
+    this activity for the next person"): a travel-training chip carried over unasked to a
+    doorstep visit would be recorded, unseen, against the wrong funder's activity.
     """
     live = {a.id for a in activities}
+    if current_user.carries_activity and current_user.last_activity_id in live:
+        return current_user.last_activity_id
     used = [e for e in timeline if e.activity_id in live]
     mine = [e for e in used if e.worker_id == current_user.id]
     if mine or used:
@@ -168,6 +173,7 @@ def record(person_id: int):
         entry = _entry_from_form(form, person)
         if _is_lower_step(form, person, entry):
             return _ask_going_back(person, form, replay)
+        _keep_activity_choice(form)
         # Noted before storing, so the audit row commits with the entry; a repeat inserts
         # nothing and its note goes with the failed insert (the repeat is noted below).
         audit.record(_entry_action(entry), f"person:{person.id}", f"entry:{entry.id}")
@@ -203,6 +209,15 @@ def _is_lower_step(form: EntryForm, person: Person, entry: Entry) -> bool:
         positions.check_going_back(found)
         return False
     return found.below
+
+
+def _keep_activity_choice(form: EntryForm) -> None:
+    """Remember the worker's "keep this activity" choice when they changed it on this page;
+    stored with the entry, in its commit."""
+    if "keep_activity_drawn" not in request.form:
+        return  # a form without the box: an undo, or a page drawn before the box existed
+    if form.keep_activity.data != (form.keep_activity_drawn.data == "1"):
+        current_user.carries_activity = form.keep_activity.data
 
 
 def _ask_going_back(person: Person, form: EntryForm, replay: bool):
@@ -253,6 +268,7 @@ def _tap_answer(person: Person, entry: Entry) -> Response:
         "caseload/tap_answer.html",
         ladder=ladder,
         folded=folded,
+        keep_box="keep_activity_drawn" in request.form,
         struck=struck,
         line=None if struck else entry,
     )

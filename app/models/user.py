@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     last_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     # How this worker's last contact happened (face to face, phone...): the next one's default.
     last_mode: Mapped[str | None] = mapped_column(String(20))
+    # Off unless the worker asks: their last activity is then ticked for the next person too
+    # (a day of travel training), instead of the one last used with that person.
+    carries_activity: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Optional TOTP two-factor (office roles): the base32 key, and the last time step used,
     # so one code cannot be replayed within its 30-second window.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -1,12 +1,25 @@
 """The worker's journeys on a 360 × 740 phone: the person's page puts the work first, My people
-orders and filters, My journey is safe to hand over, the glossary; axe checks every page."""
+orders and filters, My journey is safe to hand over, the glossary, the activity carried to the
+next person only when asked; axe checks every page."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from app.models.clock import utcnow
+from tests.e2e.conftest import PHONE, sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.factories import (
+    PASSWORD,
+    make_activity,
+    make_entry,
+    make_org,
+    make_outcome,
+    make_person,
+    make_user,
+)
+from tests.fixtures.live import rows_in
 
 SCREEN = 740
 TOP_OF_OUTDOORS = "Came through the centre's doors on my own"
@@ -157,4 +170,64 @@ def test_the_glossary_explains_the_words(phone):
     terms = phone.locator(".glossary dt").all_inner_texts()
     for word in ("Step", "Rung", "Ladder", "Contact", "Setback", "Sent late"):
         assert word in terms
+    checked(phone)
+
+
+def test_a_worker_who_asks_keeps_the_activity_for_the_next_person(phone, browser, live_server):
+    # An organisation of its own: both people last seen with Doorstep support.
+    with rows_in(live_server):
+        org = make_org("Lakeside Outreach")
+        worker = make_user(org, "worker", email="worker@lakeside.example.org")
+        outcome = make_outcome(org, "Getting out and about")
+        doorstep = make_activity(org, "Doorstep support", [outcome])
+        make_activity(org, "Travel training", [outcome])
+        for days, name in ((2, "Jo K."), (3, "Kit L.")):
+            person = make_person(org, [worker], [outcome], display_name=name)
+            make_entry(person, worker, at=utcnow() - timedelta(days=days), activity_id=doorstep.id)
+
+    def open_person(page, name):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="My people").click()
+        _people(page).get_by_role("link", name=re.compile("^" + re.escape(name))).click()
+        expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+
+    sign_in(phone, "worker@lakeside.example.org", PASSWORD)
+    open_person(phone, "Jo K.")
+    keep = phone.get_by_role("checkbox", name="Keep for the next person")
+    expect(phone.get_by_role("radio", name="Doorstep support")).to_be_checked()
+    expect(keep).not_to_be_checked()
+    checked(phone)
+    phone.get_by_role("radio", name="Travel training").check(force=True)
+    keep.check()
+    phone.get_by_role("button", name=re.compile("^Seen today")).click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+    expect(keep).to_be_checked()
+    checked(phone)
+
+    # The next person: Travel training is carried over, as asked, and the box stays ticked.
+    open_person(phone, "Kit L.")
+    expect(phone.get_by_role("radio", name="Travel training")).to_be_checked()
+    expect(keep).to_be_checked()
+    checked(phone)
+
+    # Remembered for the worker, not for one page or phone: another phone shows it too.
+    other = browser.new_context(base_url=live_server.url, **PHONE)
+    try:
+        second = other.new_page()
+        sign_in(second, "worker@lakeside.example.org", PASSWORD)
+        open_person(second, "Kit L.")
+        expect(second.get_by_role("radio", name="Travel training")).to_be_checked()
+        expect(second.get_by_role("checkbox", name="Keep for the next person")).to_be_checked()
+        checked(second)
+    finally:
+        other.close()
+
+    # Unticked: the next person's page goes back to the activity last used with them.
+    keep.uncheck()
+    phone.get_by_role("radio", name="Doorstep support").check(force=True)
+    phone.get_by_role("button", name=re.compile("^Seen today")).click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+    expect(keep).not_to_be_checked()
+    open_person(phone, "Jo K.")
+    expect(phone.get_by_role("radio", name="Travel training")).to_be_checked()
+    expect(keep).not_to_be_checked()
     checked(phone)

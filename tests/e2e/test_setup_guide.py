@@ -8,6 +8,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.factories import PASSWORD as FACTORY_PASSWORD
+from tests.fixtures.factories import make_activity, make_org, make_outcome, make_user
+from tests.fixtures.live import rows_in
 
 EMAIL = "admin@northside.example.org"
 PASSWORD = "river stones and moss"
@@ -102,3 +105,76 @@ def test_admin_of_a_new_organisation_goes_through_the_guided_set_up(office, live
     expect(page.get_by_role("navigation", name="Set-up steps")).to_have_count(0)
     expect(page.get_by_role("link", name="Organisation settings")).to_be_visible()
     checked(page)
+
+
+def test_the_funders_step_adds_a_funder_and_its_indicators(office, live_server):
+    # Steps 1 to 4 already done, made with the factories: this test is about step 5.
+    with rows_in(live_server):
+        org = make_org("Harbourside Outreach", setup_done=False)
+        make_user(org, "admin", email="admin@harbourside.example.org")
+        make_user(org, "worker", email="worker@harbourside.example.org")
+        outdoors = make_outcome(org, "Getting out and about")
+        make_outcome(org, "Work and learning")
+        make_activity(org, "Doorstep support", [outdoors])
+        make_activity(org, "Travel training", [outdoors])
+    sign_in(office, "admin@harbourside.example.org", FACTORY_PASSWORD)
+    steps = office.get_by_role("navigation", name="Set-up steps")
+    expect(steps.get_by_role("link", name=re.compile("Staff.*done"))).to_be_visible()
+    expect(steps.get_by_role("link", name=re.compile("Funders.*done"))).to_have_count(0)
+    checked(office)
+
+    steps.get_by_role("link", name=re.compile("^Funders")).click()
+    expect(office.get_by_role("heading", level=1, name="Reports")).to_be_visible()
+    expect(office.get_by_text("Guided set-up: step 5 of 6")).to_be_visible()
+    expect(office.get_by_role("list", name="Funders")).to_contain_text("No funders are set up yet.")
+    expect(office.get_by_role("link", name="Skip this step: Who it does it with")).to_be_visible()
+    checked(office)
+
+    office.get_by_role("link", name="Add a funder").click()
+    office.get_by_label("Name", exact=True).fill("Harbour Health Fund")
+    office.get_by_label("Funding starts (optional)").fill("2026-04-01")
+    office.get_by_label("Funding ends (optional)").fill("2027-03-31")
+    office.get_by_role("group", name="Activities it funds").get_by_role(
+        "checkbox", name="Doorstep support"
+    ).check()
+    office.get_by_role("group", name=re.compile("^Outcomes it funds")).get_by_role(
+        "checkbox", name="Getting out and about"
+    ).check()
+    checked(office)
+    office.get_by_role("button", name="Add funder").click()
+    heading = office.get_by_role("heading", level=1, name="Set up Harbour Health Fund")
+    expect(heading).to_be_visible()
+    expect(office.get_by_text("Now add the indicators it counts.")).to_be_visible()
+    checked(office)
+
+    adding = office.locator("form").filter(
+        has=office.get_by_role("heading", name="Add an indicator")
+    )
+    for kind, name, target in (
+        ("People supported", "People supported", "40"),
+        ("People who climbed at least a given number of rungs", "People who got out more", "15"),
+    ):
+        adding.get_by_label("What to count").select_option(label=kind)
+        adding.get_by_role("textbox", name="Name in the report").fill(name)
+        if kind != "People supported":
+            adding.get_by_label("Outcome", exact=True).select_option(label="Getting out and about")
+        adding.get_by_label("Target (optional)").fill(target)
+        adding.get_by_role("button", name="Add indicator").click()
+        expect(heading).to_be_visible()
+        indicators = office.locator("ol.indicator-list > li")
+        expect(indicators.filter(has_text=name)).to_contain_text(f"target {target}")
+    checked(office)
+
+    # Back at the step: done, its funder listed with both indicators, the way on is the people.
+    office.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(steps.get_by_role("link", name=re.compile("Funders.*done"))).to_be_visible()
+    funder = office.get_by_role("list", name="Funders").get_by_role("listitem")
+    expect(funder).to_have_count(1)
+    expect(funder).to_contain_text("Harbour Health Fund")
+    expect(funder).to_contain_text("2 indicators")
+    expect(funder).to_contain_text("funded from 1 Apr 2026 to 31 Mar 2027")
+    office.get_by_role("link", name="Next: Who it does it with").click()
+    expect(
+        office.get_by_role("heading", level=1, name="Who the service works with")
+    ).to_be_visible()
+    checked(office)
