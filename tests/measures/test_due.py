@@ -176,3 +176,32 @@ def test_the_close_form_says_nothing_is_due_when_nothing_is(client, auth, w):
     db.session.commit()
     auth.sign_in(w["supervisor"])
     assert "Due at discharge" not in _close_form(client, w["person"])
+
+
+def test_the_persons_page_shows_what_is_due_for_them(client, auth, w):
+    switch_on(w["org"], "swemwbs")
+    switch_on(w["org"], "phq9")
+    make_reading(w["person"], w["worker"], "phq9", 6, days_ago=1)
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    path = f"/people/{w['person'].id}/measures-due"
+    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    assert f'hx-get="{path}"' in page
+    due = client.get(path).get_data(as_text=True)
+    assert f'href="/people/{w["person"].id}/measures">Measures due</a>' in due
+    assert "SWEMWBS baseline due" in due and "PHQ-9" not in due  # PHQ-9 taken yesterday
+
+
+def test_the_persons_page_says_nothing_when_nothing_is_due(client, auth, w):
+    switch_on(w["org"], "swemwbs")
+    make_reading(w["person"], w["worker"], "swemwbs", 20.0, days_ago=1)
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    due = client.get(f"/people/{w['person'].id}/measures-due").get_data(as_text=True)
+    assert "Measures due" not in due and "SWEMWBS" not in due
+
+
+def test_another_organisations_person_has_no_due_measures_to_show(client, auth, w):
+    switch_on(w["other"], "swemwbs")
+    auth.sign_in(w["worker"])
+    assert client.get(f"/people/{w['other_person'].id}/measures-due").status_code == 404
