@@ -39,6 +39,8 @@ import time_machine
 from app.extensions import db
 from app.models import MeasurePlan
 from tests.fixtures.factories import make_person
+from tests.fixtures.measures import make_reading, switch_on
+from tests.fixtures.statements import count_statements
 from tests.fixtures.web import Auth
 
 # While the readings are posted it is mid-July 2025, so every date above is within the year
@@ -151,3 +153,30 @@ def test_overview_counts_reliable_change_at_the_sources_threshold(overview):
     assert overview["Reliably improved"] == "2"
     assert overview["No reliable change"] == "3"
     assert overview["Reliably deteriorated"] == "1"
+
+
+def test_overview_pairs_statements_do_not_grow_with_readings(client, auth, w):
+    """One windowed query per measure, however many people and readings there are."""
+    switch_on(w["org"], "swemwbs")
+    switch_on(w["org"], "phq9")
+    make_reading(w["person"], w["worker"], "swemwbs", 18.59, 40)
+    make_reading(w["person"], w["worker"], "swemwbs", 22.35, 2)
+    db.session.commit()
+    auth.sign_in(w["supervisor"])
+
+    def statements() -> int:
+        client.get("/overview/")
+        with count_statements() as seen:
+            page = client.get("/overview/").get_data(as_text=True)
+        db.session.rollback()
+        assert '<caption id="pairs-swemwbs">' in page
+        return len(seen)
+
+    small = statements()
+    for n in range(8):
+        person = make_person(w["org"], [w["worker"]])
+        for days in (60, 30, 5):
+            make_reading(person, w["worker"], "swemwbs", 15.0 + n, days)
+        make_reading(person, w["worker"], "phq9", 10 + n, 3)
+    db.session.commit()
+    assert statements() == small
