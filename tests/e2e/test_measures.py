@@ -151,7 +151,10 @@ def test_a_risk_answer_prompts_at_once_and_reaches_the_open_dashboard(phone, off
     first = phone.get_by_role("list", name="My people").get_by_role("link").first
     name = first.locator(".name").inner_text()
     first.click()
-    phone.get_by_role("link", name="Measures", exact=True).click()
+    # Switched on just now, PHQ-9's baseline is due for everyone: the person's page says so.
+    expect(phone.get_by_role("link", name="Measures due")).to_be_visible()
+    expect(phone.get_by_text("PHQ-9 baseline due")).to_be_visible()
+    checked(phone).get_by_role("link", name="Measures", exact=True).click()
     phone.get_by_role("link", name="Start PHQ-9").click()
     questions = phone.locator("fieldset.question")
     expect(questions.first).to_be_visible()
