@@ -1,6 +1,7 @@
 """Which measures an organisation can use (shipped and imported) and which it has switched on."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.measures.definitions import Definition, DefinitionError, parse, shipped
@@ -42,10 +43,11 @@ def definition(organisation_id: int, key: str) -> Definition | None:
 def plans(organisation_id: int) -> list[tuple[MeasurePlan, Definition]]:
     """The measures switched on, with their definitions, in name order."""
     known = available(organisation_id)
+    # The outcomes each plan serves come with it (one statement), since due prompts ask.
     rows = db.session.scalars(
-        select(MeasurePlan).where(
-            MeasurePlan.organisation_id == organisation_id, MeasurePlan.active
-        )
+        select(MeasurePlan)
+        .where(MeasurePlan.organisation_id == organisation_id, MeasurePlan.active)
+        .options(selectinload(MeasurePlan.outcomes))
     )
     pairs = [(plan, known[plan.measure_key]) for plan in rows if plan.measure_key in known]
     return sorted(pairs, key=lambda pair: pair[1].name.lower())

@@ -7,6 +7,7 @@ themselves (`scoring.RULES`), so an organisation's own licensed measure is one m
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -102,13 +103,25 @@ SCHEMA = {
             "properties": {"at_least": {"type": "number"}},
             "additionalProperties": False,
         },
+        # A threshold the authors give, or Jacobson & Truax's from what the source gives:
+        # the standard error of measurement, or the SD and reliability it comes from.
         "reliable_change": {
             "type": "object",
-            "required": ["threshold", "source"],
+            "required": ["source"],
             "properties": {
                 "threshold": {"type": "number", "exclusiveMinimum": 0},
+                "sem": {"type": "number", "exclusiveMinimum": 0},
+                "sd": {"type": "number", "exclusiveMinimum": 0},
+                "reliability": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
                 "source": {"type": "string", "minLength": 1},
             },
+            # Exactly one way, and an SD only with its reliability.
+            "oneOf": [
+                {"required": ["threshold"]},
+                {"required": ["sem"]},
+                {"required": ["sd", "reliability"]},
+            ],
+            "dependentRequired": {"sd": ["reliability"], "reliability": ["sd"]},
             "additionalProperties": False,
         },
         "risk_items": {
@@ -188,7 +201,15 @@ class Definition:
 
     @property
     def reliable_change(self) -> float | None:
-        return self.raw.get("reliable_change", {}).get("threshold")
+        """The smallest change that is reliable for one person, or None if none is given."""
+        given = self.raw.get("reliable_change")
+        if given is None:
+            return None
+        if "threshold" in given:
+            return given["threshold"]
+        if "sem" in given:
+            return jacobson_truax(given["sem"])
+        return jacobson_truax(given["sd"] * math.sqrt(1 - given["reliability"]))
 
     @property
     def risk_items(self) -> list[dict]:
@@ -210,6 +231,13 @@ class Definition:
 
     def label_of(self, value: int) -> str:
         return dict(self.scale).get(value, str(value))
+
+
+def jacobson_truax(sem: float) -> float:
+    """Jacobson & Truax (1991): a change is reliable when it is at least 1.96 standard errors
+    of the difference between two scores, that is 1.96 × √2 × SEM, where SEM = SD × √(1 − r)
+    (MEASURES.md, "Reliable change")."""
+    return 1.96 * math.sqrt(2) * sem
 
 
 def band_label(bands: list[dict], score: float | None) -> str | None:

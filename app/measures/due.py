@@ -1,7 +1,8 @@
 """When a measure is due: a baseline when someone starts, then every N weeks, and at discharge.
 
 Due dates are local calendar days; a reading counts only while its entry is effective (a
-voided reading leaves the measure due again).
+voided reading leaves the measure due again). A measure switched on for some outcomes is due
+only for the people whose plan has one of them (a measure for everyone names none).
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from app.extensions import db
 from app.local_time import local_today, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
-from app.models import Entry, MeasurePlan, MeasureReading, Person
+from app.models import Entry, MeasurePlan, MeasureReading, Person, Plan
 
 # Due for this long before it counts as overdue (and shows on the attention list).
 GRACE = timedelta(days=14)
@@ -46,10 +47,42 @@ def latest_readings(organisation_id: int, person_ids=None) -> dict[tuple[int, st
     return {(pid, key): at for pid, key, at in db.session.execute(query)}
 
 
+def outcomes_of(plans, person_ids) -> dict[int, set[int]]:
+    """person id → the outcomes their plan has, in one query; nothing is read when no measure
+    switched on names outcomes (then every measure serves everyone)."""
+    if not any(plan.outcomes for plan, _ in plans):
+        return {}
+    found: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(Plan.person_id, Plan.outcome_id).where(Plan.person_id.in_(list(person_ids)))
+    )
+    for person_id, outcome_id in rows:
+        found.setdefault(person_id, set()).add(outcome_id)
+    return found
+
+
+def serves(plan: MeasurePlan, working_on: set[int]) -> bool:
+    """Whether a measure's plan serves someone working on these outcomes."""
+    return not plan.outcomes or any(o.id in working_on for o in plan.outcomes)
+
+
+def _discharge_due(last_day: date | None, closed_on: date) -> bool:
+    """A discharge reading is due unless one was taken in the fortnight before closing."""
+    return last_day is None or last_day < closed_on - GRACE
+
+
 def due_for(
-    person: Person, plan: MeasurePlan, definition: Definition, last: datetime | None, today: date
+    person: Person,
+    plan: MeasurePlan,
+    definition: Definition,
+    last: datetime | None,
+    today: date,
+    working_on: set[int] = frozenset(),
 ) -> Due | None:
-    """What is due of one measure for one person today, or None."""
+    """What is due of one measure for one person today (`working_on`: their plan's outcomes),
+    or None."""
+    if not serves(plan, working_on):
+        return None
     if last is None:
         if not plan.baseline:
             return None
@@ -57,7 +90,7 @@ def due_for(
         return Due(definition, "baseline", start, today > start + GRACE)
     last_day = to_local(last).date()
     if person.status == "closed" and plan.at_discharge and person.closed_on:
-        if last_day < person.closed_on - GRACE:
+        if _discharge_due(last_day, person.closed_on):
             return Due(definition, "discharge", person.closed_on, today > person.closed_on + GRACE)
         return None
     if plan.every_weeks:
@@ -74,6 +107,7 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
     if not plans or not people:
         return {}
     latest = latest_readings(organisation_id, [p.id for p in people])
+    working_on = outcomes_of(plans, [p.id for p in people])
     found = {}
     for person in people:
         dues = [
@@ -81,7 +115,12 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
             for plan, definition in plans
             if (
                 due := due_for(
-                    person, plan, definition, latest.get((person.id, plan.measure_key)), today
+                    person,
+                    plan,
+                    definition,
+                    latest.get((person.id, plan.measure_key)),
+                    today,
+                    working_on.get(person.id, set()),
                 )
             )
         ]
@@ -104,6 +143,7 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
         )
     ).all()
     latest = latest_readings(organisation_id)
+    working_on = outcomes_of(plans, [p.id for p in people])
     rows = []
     for person in people:
         overdue = [
@@ -111,7 +151,12 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
             for plan, definition in plans
             if (
                 due := due_for(
-                    person, plan, definition, latest.get((person.id, plan.measure_key)), today
+                    person,
+                    plan,
+                    definition,
+                    latest.get((person.id, plan.measure_key)),
+                    today,
+                    working_on.get(person.id, set()),
                 )
             )
             and due.overdue
@@ -125,3 +170,22 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
         for p in db.session.scalars(select(Person).where(Person.id.in_([r[0] for r in rows])))
     }
     return [(shown[pid], dues) for pid, dues in rows]
+
+
+def due_at_discharge(person: Person, today: date | None = None) -> list[Due]:
+    """The measures due if this person were closed today (what the close form shows): each one
+    switched on with a reading at discharge, serving them, and not taken in the last fortnight."""
+    today = today or local_today()
+    plans = catalogue.plans(person.organisation_id)
+    if not plans:
+        return []
+    latest = latest_readings(person.organisation_id, [person.id])
+    working_on = {p.outcome_id for p in person.plans}
+    found = []
+    for plan, definition in plans:
+        if not plan.at_discharge or not serves(plan, working_on):
+            continue
+        last = latest.get((person.id, plan.measure_key))
+        if _discharge_due(last and to_local(last).date(), today):
+            found.append(Due(definition, "discharge", today, False))
+    return found

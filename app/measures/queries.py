@@ -9,7 +9,7 @@ person supported only under another funder's activities, or by none, is not coun
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.entries.indicators import Scope
 from app.entries.queries import effective
@@ -116,3 +116,48 @@ def follow_up_rates(organisation_id: int) -> list[tuple[str, int, int]]:
         ).all()
         found.append((definition.name, len(per_person), sum(1 for _, n in per_person if n > 1)))
     return found
+
+
+def first_and_latest(organisation_id: int, key: str) -> list[Reading]:
+    """Each person's first and latest effective reading of one measure (one if they have only
+    one), in one query: what the paired figures read, without every reading in between."""
+    order = (Entry.recorded_at, Entry.id)
+    ranked = (
+        select(
+            MeasureReading.person_id,
+            Entry.recorded_at,
+            MeasureReading.score,
+            MeasureReading.parts,
+            func.row_number()
+            .over(partition_by=MeasureReading.person_id, order_by=order)
+            .label("from_first"),
+            func.row_number()
+            .over(partition_by=MeasureReading.person_id, order_by=[c.desc() for c in order])
+            .label("from_latest"),
+        )
+        .join(Entry, Entry.id == MeasureReading.entry_id)
+        .where(
+            MeasureReading.organisation_id == organisation_id,
+            MeasureReading.measure_key == key,
+            effective(),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.person_id, ranked.c.recorded_at, ranked.c.score, ranked.c.parts).where(
+            or_(ranked.c.from_first == 1, ranked.c.from_latest == 1)
+        )
+    )
+    return [Reading(pid, at, score, parts or {}) for pid, at, score, parts in rows]
+
+
+def overview_summaries(organisation_id: int):
+    """The paired summary of each measure switched on over everyone in the organisation, first
+    reading to latest so far (the supervisor's Overview), in name order."""
+    return [
+        summarise(definition, first_and_latest(organisation_id, definition.key), *_ALL_TIME)
+        for _plan, definition in catalogue.plans(organisation_id)
+    ]
+
+
+_ALL_TIME = (datetime.min, datetime.max)

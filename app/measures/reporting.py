@@ -322,3 +322,55 @@ def figures(summary: Summary) -> list[tuple[str, Figure]]:
         ]
         rows += _band_rates(item)
     return [(label, f) for label, f in rows if f.hidden or f.value is not None]
+
+
+# --- what office staff see ---------------------------------------------------------------------
+# The Overview is read only by office staff, who may open every person's readings: disclosure
+# control would hide nothing from them, so its figures are exact (funders see them through
+# `figures` above).
+
+
+def _plain(value: float | None) -> str:
+    """A figure to 2 places, without trailing zeros (14.33, 40.5, -4)."""
+    if value is None:
+        return "–"
+    rounded = round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{rounded:.2f}".rstrip("0").rstrip(".")
+
+
+def staff_rows(summary: Summary) -> list[tuple[str, str]]:
+    """(label, value) for each paired figure of a summary, exact, for the Overview."""
+    rows = [
+        ("People with a baseline", str(summary.with_baseline)),
+        ("People with a follow-up (a pair)", str(summary.with_pair)),
+    ]
+    if summary.change is not None and summary.with_pair:
+        c = summary.change
+        rows += [
+            ("Mean at baseline", _plain(c.mean_baseline)),
+            ("Mean at latest", _plain(c.mean_latest)),
+            ("Mean change", _plain(c.mean_change)),
+        ]
+        if c.ci:
+            rows.append(("Mean change, 95% CI", f"{_plain(c.ci[0])} to {_plain(c.ci[1])}"))
+    if summary.improved is not None:
+        rows += [
+            ("Reliably improved", str(summary.improved)),
+            ("No reliable change", str(summary.no_change)),
+            ("Reliably deteriorated", str(summary.deteriorated)),
+        ]
+    if summary.recovery_cohort:
+        rows += [
+            ("At caseness at baseline", str(summary.recovery_cohort)),
+            ("Recovered", str(summary.recovered)),
+            ("Reliably recovered", str(summary.reliably_recovered)),
+        ]
+    for item in summary.items:
+        if item.change.n:
+            rows.append(
+                (
+                    f"{item.text}: mean change ({item.change.n} paired)",
+                    f"{_plain(item.change.mean_baseline)} to {_plain(item.change.mean_latest)}",
+                )
+            )
+    return rows

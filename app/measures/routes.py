@@ -194,3 +194,13 @@ def due_on_my_people():
     found = due.due_by_person(current_user.organisation_id, people)
     due_people = [(p, found[p.id]) for p in people if p.id in found]
     return render_template("measures/_my_people_due.html", due_people=due_people)
+
+
+@bp.get("/people/<int:person_id>/measures-due")
+@allow(*STAFF)
+def due_on_person(person_id: int):
+    """What is due or overdue for one person (a fragment their page loads, so the page keeps
+    its statement budget)."""
+    person = person_or_404(person_id)
+    dues = due.due_by_person(person.organisation_id, [person]).get(person.id, [])
+    return render_template("measures/_person_due.html", person=person, dues=dues)

@@ -19,6 +19,7 @@ from app.entries import dashboard, figures, queries
 from app.extensions import db
 from app.measures import due as measure_due
 from app.measures import queries as measure_queries
+from app.measures import reporting as measure_reporting
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
 from app.replica import replica_reads
@@ -123,6 +124,11 @@ def index():
     org = current_user.organisation
     context = _live_context(org, filters, today, version)
     context.update(_attention_context(org, today, attention_version))
+    # Drawn with the page, not on its polls: first and latest readings move in weeks.
+    context.update(
+        measure_pairs=measure_queries.overview_summaries(org.id),
+        staff_rows=measure_reporting.staff_rows,
+    )
     return render_template("overview/index.html", **context, **_choices(org.id))
 
 

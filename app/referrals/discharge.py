@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from app.access import OFFICE, allow, person_or_404
 from app.extensions import db
 from app.local_time import local_today
+from app.measures import due as measure_due
 from app.referrals import bp
 from app.referrals.forms import DischargeForm
 from app.referrals.queue import referrals_of
@@ -29,6 +30,11 @@ def discharge(person_id: int):
         flash(f"{person.display_name} is closed. Their records stay in the reports.", "info")
         return redirect(url_for("journey.person", person_id=person.id), code=303)
     status = 422 if form.errors else 200
+    discharge_dues = measure_due.due_at_discharge(person) if person.status != "closed" else []
     return render_template(
-        "referrals/discharge.html", person=person, form=form, referrals=referrals_of(person)
+        "referrals/discharge.html",
+        person=person,
+        form=form,
+        referrals=referrals_of(person),
+        discharge_dues=discharge_dues,
     ), status

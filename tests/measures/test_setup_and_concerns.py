@@ -26,6 +26,18 @@ def test_admin_sees_each_measures_source_terms_and_registration(client, auth, w)
     assert "CC BY-NC-SA 4.0" in page
 
 
+def test_admin_sees_each_reliable_change_threshold_with_its_source(client, auth, w):
+    auth.sign_in(w["admin"])
+    page = client.get("/setup/measures").get_data(as_text=True)
+    # WEMWBS's is worked from the source's SEM (1.96 × √2 × 3.1), the others given as such.
+    wemwbs = page[page.index('id="measure-wemwbs"') :]
+    assert "<dt>Reliable change</dt><dd>8.59 points or more for one person: Maheswaran" in wemwbs
+    phq9 = page[page.index('id="measure-phq9"') :]
+    assert "<dt>Reliable change</dt><dd>6 points or more for one person: NHS Talking" in phq9
+    dialog = page[page.index('id="measure-dialog"') : page.index('id="measure-gad7"')]
+    assert "DIALOG scale" in dialog and "Reliable change" not in dialog  # none given, none shown
+
+
 def test_admin_switches_a_measure_on_with_its_plan(client, auth, w):
     auth.sign_in(w["admin"])
     token = auth.csrf("/setup/measures")
