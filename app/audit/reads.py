@@ -47,7 +47,8 @@ READS_BY_ARGUMENT = {
 
 def _waiting_and_new(organisation_id: int) -> list[str]:
     """What the referral queue shows: its new referrals, the people on the waiting list, and
-    the referrals decided lately (app/referrals/queue.py draws the same three)."""
+    the referrals decided lately (app/referrals/queue.py draws the same three); its new
+    referrals alone when only that list refreshes itself."""
     new = select(Referral.id).where(
         Referral.organisation_id == organisation_id, Referral.status == "new"
     )
@@ -60,6 +61,8 @@ def _waiting_and_new(organisation_id: int) -> list[str]:
     waiting = select(Person.id).where(
         Person.organisation_id == organisation_id, Person.status == "waiting"
     )
+    if request.headers.get("HX-Target") == "new-referrals":
+        return [f"referral:{i}" for i in db.session.scalars(new)]  # the list's own refresh
     return [
         *(f"referral:{i}" for i in db.session.scalars(new)),
         *(f"referral:{i}" for i in db.session.scalars(decided)),

@@ -110,11 +110,19 @@ def test_the_referral_queue_audits_each_referral_and_waiting_person_it_shows(cli
     assert "Dee R." in page.get_data(as_text=True)
     read = {e.target for e in audit_events(action="referral.list", user_id=w["supervisor"].id)}
     assert {f"referral:{new.id}", f"person:{w['person2'].id}"} <= read
-    # The list refreshes itself every few seconds: a record already read is not written again.
+    # The list refreshes itself every few seconds: a record already read is not written again,
+    # and a refresh names only what it shows (the new referrals).
     before = len(audit_events())
     poll = client.get("/referrals", headers={"HX-Request": "true", "HX-Target": "new-referrals"})
     assert poll.status_code == 200 and "Dee R." in poll.get_data(as_text=True)
     assert len(audit_events()) == before
+    later = make_referral(w["org"], name="Eli S.", reason="Not sleeping")
+    w["person"].status = "waiting"  # joins the waiting list, which a refresh does not show
+    db.session.commit()
+    seen = {e.id for e in audit_events()}
+    poll = client.get("/referrals", headers={"HX-Request": "true", "HX-Target": "new-referrals"})
+    assert "Eli S." in poll.get_data(as_text=True)
+    assert [e.target for e in audit_events() if e.id not in seen] == [f"referral:{later.id}"]
 
 
 def test_a_register_s_read_names_everyone_on_it(client, auth, w):
