@@ -35,51 +35,33 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
+# The definitions live in app/entries/kinds.py (the log's own queries read them too); they
+# are the layer's words, so callers name them through it.
+from app.entries.kinds import (  # noqa: F401
+    CONTACT,
+    CONTACT_KINDS,
+    DID_NOT_ATTEND,
+    DID_NOT_ATTEND_KINDS,
+    KIND_COUNTS,
+    LADDER_KINDS,
+    SETBACK,
+    SETBACK_KINDS,
+    STEP,
+    STEP_KINDS,
+    counts_as,
+    moves_ladder,
+    moves_on_ladder,
+)
 from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.local_time import day_bounds, to_local
 from app.models import Entry
 
-STEP, CONTACT, SETBACK, DID_NOT_ATTEND = "step", "contact", "setback", "did_not_attend"
-
-# What each kind of entry counts as. A new kind is one line here: a completed questionnaire
-# (`measure`) is a contact; a did-not-attend (`dna`) is not a contact but counts as one
-# did-not-attend; a group attendance is a `seen` with a session. A kind missing from this
-# table counts as nothing but still makes its person "supported" (as a note does).
-KIND_COUNTS: dict[str, frozenset] = {
-    "step": frozenset({STEP, CONTACT}),
-    "seen": frozenset({CONTACT}),
-    "setback": frozenset({SETBACK, CONTACT}),
-    "note": frozenset(),
-    "dna": frozenset({DID_NOT_ATTEND}),
-    "measure": frozenset({CONTACT}),
-}
-
-CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)
-STEP_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if STEP in counts)
-SETBACK_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if SETBACK in counts)
-DID_NOT_ATTEND_KINDS = tuple(k for k, c in KIND_COUNTS.items() if DID_NOT_ATTEND in c)
-
-
-def moves_on_ladder():
-    """SQL: entries that set where a person stands on a ladder — a step, or a setback that
-    names the lower rung they went back to."""
-    return or_(
-        Entry.kind.in_(STEP_KINDS),
-        and_(Entry.kind.in_(SETBACK_KINDS), Entry.rung_id.is_not(None)),
-    )
-
-
 # The columns, besides the local day, that tell one contact from another: a person seen
 # twice on one day is one contact, however they were seen.
 CONTACT_KEY = (Entry.person_id,)
-
-
-def counts_as(kind: str, what: str) -> bool:
-    """True when an entry of `kind` counts as `what` (STEP, CONTACT, SETBACK, ...)."""
-    return what in KIND_COUNTS.get(kind, ())
 
 
 class LocalDays:

@@ -135,6 +135,19 @@ def contacts(
     return whole(scope, start, end, memo).contacts
 
 
+def steps_on_outcome(scope: Scope, start: datetime, end: datetime, outcome_id: int) -> tuple:
+    """(steps, distinct people who took one) on one outcome in [start, end)."""
+    steps, people = db.session.execute(
+        select(func.count(), func.count(distinct(Entry.person_id))).where(
+            *scope.conditions(),
+            *within(start, end),
+            Entry.kind.in_(counting.STEP_KINDS),
+            Entry.outcome_id == outcome_id,
+        )
+    ).one()
+    return steps, people
+
+
 def people_with_setback(
     scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None
 ) -> int:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from app.entries import kinds
 from app.extensions import db
 from app.models import Entry, Outcome, Person, Plan, Rung, caseload
 
@@ -149,7 +150,7 @@ def ladder_entries(person_id: int, every_kind: bool = False) -> list[Entry]:
     entries), oldest first: one read for the ladders and the journey's charts and counts."""
     conditions = [Entry.person_id == person_id, effective()]
     if not every_kind:
-        conditions.append(Entry.kind.in_(("step", "setback")))
+        conditions.append(Entry.kind.in_(kinds.LADDER_KINDS))
     return list(
         db.session.scalars(
             select(Entry).where(*conditions).order_by(Entry.recorded_at, Entry.received_at)
@@ -162,10 +163,10 @@ def ladders(person: Person, entries: list[Entry] | None = None) -> list[Ladder]:
     `entries` are the person's `ladder_entries`, when the caller has read them already."""
     if entries is None:
         entries = ladder_entries(person.id)
-    steps = [e for e in entries if e.kind == "step"]
+    steps = [e for e in entries if kinds.counts_as(e.kind, kinds.STEP)]
     # Where a person stands: their latest step, or a later going back to a lower rung (a
     # setback that names the rung).
-    moves = [e for e in entries if e.kind == "step" or (e.kind == "setback" and e.rung_id)]
+    moves = [e for e in entries if kinds.moves_ladder(e)]
     rungs_by_id = {}
     # Plans, their outcomes and every rung in one statement, not a query per plan and outcome.
     person_plans = db.session.scalars(

@@ -34,7 +34,7 @@ def _outcome_progress(person, entries) -> list[dict]:
             dict(
                 ladder=ladder,
                 highest=max(reached, key=lambda r: r.position) if reached else None,
-                setbacks=sum(1 for p in points if p.kind == "setback"),
+                setbacks=sum(1 for p in points if counting.counts_as(p.kind, counting.SETBACK)),
                 points=points,
                 chart=charts.ladder_progress(
                     f"ladder-{ladder.outcome.id}", ladder.outcome.name, rungs, points, now
@@ -60,7 +60,7 @@ def person(person_id: int):
     return render_template(
         "journey/person.html",
         person=person,
-        progress=_outcome_progress(person, [e for e in every if e.kind in ("step", "setback")]),
+        progress=_outcome_progress(person, [e for e in every if e.kind in counting.LADDER_KINDS]),
         entries=entries,
         amended=amended,
         changeable={e.id for e in entries if may_change(e, current_user, amended, now)},

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from app import disclosure
 from app.disclosure import Figure, reasons
@@ -332,14 +332,7 @@ def _outcomes(funder: Funder) -> list[Outcome]:
 
 def _outcome_figures(scope: Scope, bounds, outcome: Outcome, pool: Pool, when: str) -> list:
     """[steps, people who took a step, people with a setback] on one outcome."""
-    steps, people = db.session.execute(
-        select(func.count(), func.count(distinct(Entry.person_id))).where(
-            *scope.conditions(),
-            Entry.kind.in_(counting.STEP_KINDS),
-            Entry.outcome_id == outcome.id,
-            *within(*bounds),
-        )
-    ).one()
+    steps, people = indicators.steps_on_outcome(scope, *bounds, outcome.id)
     setbacks = indicators.people_with_setback(scope, *bounds, outcome.id)
     return [
         pool.count(("steps_outcome", outcome.id, when), steps),

@@ -1,7 +1,7 @@
 """GET /export/mhsds-contacts.csv: the period's contacts shaped for the Mental Health Services
 Data Set, for a trust that submits on the service's behalf.
 
-One row per person per local day (app/sessions/contacts.py). The columns map onto MHSDS care
+One row per person per local day (app/entries/contacts.py). The columns map onto MHSDS care
 contact fields: contact_date → CareContDate, contact_time → CareContTime,
 consultation_mechanism → ConsMechanismMH, minutes → ClinContDurOfCareCont, attend_or_dna_code
 → AttendOrDNACode (5: attended; 3: did not attend, no advance warning given).
@@ -16,9 +16,9 @@ from app import audit, params
 from app.access import OFFICE, allow
 from app.csv_cells import csv_stream
 from app.entries import modes
+from app.entries.contacts import contacts
 from app.entries.indicators import Scope
 from app.local_time import day_bounds, to_local
-from app.sessions.contacts import contacts
 
 bp = Blueprint("mhsds", __name__, url_prefix="/export")
 

@@ -39,12 +39,12 @@ from datetime import date, time
 import pytest
 
 from app.disclosure import FEWER, HIDDEN, RATE_HIDDEN, WITHHELD
+from app.entries import contact_figures as figures
 from app.entries.indicators import Scope
 from app.extensions import db
 from app.local_time import day_bounds
 from app.reports import periods
 from app.reports.report import build
-from app.sessions import figures
 from tests.fixtures.clock import at
 from tests.fixtures.factories import make_entry, make_group_session
 

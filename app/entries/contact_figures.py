@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import distinct, func, select
 
 from app.entries import modes
+from app.entries.contacts import contacts
 from app.entries.indicators import Scope, within
 from app.extensions import db
 from app.local_time import to_local
 from app.models import Entry, GroupSession
-from app.sessions.contacts import contacts
 
 NOT_RECORDED = "Not recorded"
 
