@@ -122,6 +122,23 @@ def timed(call: Callable, times: int, warm_up: int = 3) -> list[float]:
     return samples
 
 
+def timed_in_turn(calls: list[Callable], times: int, warm_up: int = 3) -> list[list[float]]:
+    """Like `timed`, for calls to compare: one of each in turn, so a busy moment on the
+    machine falls on all of them alike; each call's durations in ms."""
+    for call in calls:
+        for _ in range(warm_up):
+            call()
+    samples: list[list[float]] = [[] for _ in calls]
+    spent = 0.0
+    while len(samples[0]) < times and (spent < BUDGET_SECONDS or len(samples[0]) < MIN_SAMPLES):
+        for call, durations in zip(calls, samples, strict=True):
+            start = time.perf_counter()
+            call()
+            durations.append((time.perf_counter() - start) * 1000)
+            spent += durations[-1] / 1000
+    return samples
+
+
 def _csrf(response) -> str:
     match = CSRF.search(response.get_data(as_text=True))
     if match is None:
@@ -202,6 +219,7 @@ def measure(app: Flask, requests: int = 300, downloads: int = 5, run: Run | None
 
 
 _made: list[uuid.UUID] = []  # entries this run recorded, removed afterwards
+DETAILED = "Record with how and how long (POST, htmx)"
 
 
 def _measure_worker(app, run: Run, counter: QueryCounter, email: str, people: list[int], n: int):
@@ -214,35 +232,54 @@ def _measure_worker(app, run: Run, counter: QueryCounter, email: str, people: li
     activity = re.search(
         r'name="activity"[^>]*value="(\d+)"', next(iter(pages.values())).get_data(as_text=True)
     )
-    turn = iter(range(10**9))
 
-    def record() -> None:
-        i = next(turn)
-        person = people[i % len(people)]
-        # The top rung of the first ladder: never below where the person stands, however many
-        # times it is tapped (a lower rung would ask first, not record).
-        action = f"step:{rungs[person][0]}" if rungs[person] and i % 2 else "seen"
-        entry_id = uuid.uuid4()
-        _made.append(entry_id)
-        response = client.post(
-            f"/people/{person}/entries",
-            data=dict(
-                csrf_token=csrf,
-                id=str(entry_id),
-                recorded_at="",
-                action=action,
-                activity=activity.group(1) if activity else "",
-            ),
-            headers={"HX-Request": "true", "HX-Target": "recorder"},
-        )
-        _expect(response, 201, "record an entry")
+    def recorder(**detail: str) -> Callable[[], None]:
+        """Taps by turn: half steps, half "Seen today"; `detail` adds how and how long."""
+        turn = iter(range(10**9))
+
+        def record() -> None:
+            i = next(turn)
+            person = people[i % len(people)]
+            # The top rung of the first ladder: never below where the person stands, however
+            # many times it is tapped (a lower rung would ask first, not record).
+            action = f"step:{rungs[person][0]}" if rungs[person] and i % 2 else "seen"
+            entry_id = uuid.uuid4()
+            _made.append(entry_id)
+            response = client.post(
+                f"/people/{person}/entries",
+                data=dict(
+                    csrf_token=csrf,
+                    id=str(entry_id),
+                    recorded_at="",
+                    action=action,
+                    activity=activity.group(1) if activity else "",
+                    **detail,
+                ),
+                headers={"HX-Request": "true", "HX-Target": "recorder"},
+            )
+            _expect(response, 201, "record an entry")
+
+        return record
+
+    record = recorder()
+    # One mode throughout: only a change of the worker's last mode costs an UPDATE, and the
+    # warm-up takes it, as a worker's first contact of a new kind would.
+    record_with_detail = recorder(mode="phone", minutes="20")
+    turn = iter(range(10**9))
 
     def person_page() -> None:
         _expect(client.get(f"/people/{people[next(turn) % len(people)]}"), 200, "person page")
 
-    recording = run.add(Measure("Record an entry (POST, htmx)", timed(record, n)))
+    # The same taps with how (phone) and how long (20 minutes): the optional detail must not
+    # slow the two-tap step down, so the two are timed turn about, under the same load.
+    plain_samples, detailed_samples = timed_in_turn([record, record_with_detail], n)
+    recording = run.add(Measure("Record an entry (POST, htmx)", plain_samples))
     with app.app_context():
         recording.queries = counter.during(record)
+    detailed = run.add(Measure(DETAILED, detailed_samples))
+    with app.app_context():
+        detailed.queries = counter.during(record_with_detail)
+    detailed.note = "mode and minutes on each"
     page = run.add(Measure("Person page", timed(person_page, n)))
     with app.app_context():
         page.queries = counter.during(person_page)
@@ -395,6 +432,7 @@ def _remove_benchmark_entries(app: Flask, run: Run) -> None:
 
 TARGETS = {
     "Record an entry (POST, htmx)": {"sqlite": (5, 15), "postgresql": (None, 30)},
+    DETAILED: {"sqlite": (5, 15), "postgresql": (None, 30)},
     "Person page": {"*": (None, 20)},
     "Dashboard refresh (live fragment)": {"*": (None, 50)},
     "Funder report, a quarter (HTML)": {"*": (None, 1000)},
@@ -450,6 +488,14 @@ def render(run: Run) -> str:
             f"({record.per_second:.0f}/s against {floor.per_second:.0f}/s; target at least 0.5×: "
             f"{'met' if ratio >= 0.5 else '**missed**'}).",
         ]
+    detailed = run.measures.get(DETAILED)
+    if record and detailed:
+        lines += [
+            "",
+            f"With how and how long the record path's p50 is {detailed.p50 - record.p50:+.1f} ms "
+            f"and its p95 {detailed.p95 - record.p95:+.1f} ms against the plain tap in the same "
+            f"run, in {detailed.queries} statements against {record.queries}.",
+        ]
     return "\n".join(lines)
 
 
@@ -484,15 +530,23 @@ def prepare(url: str, entries: int, people: int, workers: int) -> Flask:
     "--requests", default=300, show_default=True, help="Timed requests per page or action."
 )
 @click.option("--downloads", default=5, show_default=True, help="Timed exports and reports.")
-def main(urls, entries: int, people: int, workers: int, requests: int, downloads: int) -> None:
+@click.option(
+    "--section",
+    default="server",
+    show_default=True,
+    help="results.md section prefix: a smaller dataset's run must not replace the million's.",
+)
+def main(
+    urls, entries: int, people: int, workers: int, requests: int, downloads: int, section: str
+) -> None:
     """Generate or reuse the dataset on each database, time every request, write results.md."""
     os.environ.setdefault("STEPLADDER_INSTANCE_PATH", tempfile.mkdtemp(prefix="stepladder-bench-"))
     for url in urls:
         app = prepare(url, entries, people, workers)
         run = measure(app, requests=requests, downloads=downloads)
-        section = render(run)
-        write_section(f"server-{run.database}", section)
-        click.echo(section + "\n")
+        markdown = render(run)
+        write_section(f"{section}-{run.database}", markdown)
+        click.echo(markdown + "\n")
         with app.app_context():
             db.engine.dispose()
 

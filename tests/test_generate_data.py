@@ -172,6 +172,7 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Entry)) == before
     names = [
         "Record an entry (POST, htmx)",
+        "Record with how and how long (POST, htmx)",
         "Person page",
         "My people (largest caseload)",
         "Dashboard page",
@@ -183,6 +184,7 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
     for name in names:
         assert len(result.measures[name].samples) >= 1, name
     assert result.measures["Record an entry (POST, htmx)"].queries > 0
+    assert result.measures["Record with how and how long (POST, htmx)"].queries > 0
     reports = ["Funder report, a quarter (HTML)", "Funder report, a quarter (Excel)"]
     if "reports.report" in app.view_functions:
         names += reports
@@ -192,6 +194,7 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
     for name in names:
         assert f"| {name} |" in markdown, name
     assert "the floor's in the same run" in markdown
+    assert "With how and how long the record path's p50 is" in markdown
     assert "cores" in markdown and "commit" in markdown
     path = tmp_path / "results.md"
     report.write_section("server-test", markdown, path)

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.local_time import local_today, to_local
 from app.models import Entry, GroupSession
 from app.sessions.register import entry_id
-from tests.fixtures.factories import make_group_session, make_person
+from tests.fixtures.factories import make_activity, make_entry, make_group_session, make_person
 from tests.fixtures.web import Auth
 
 REPLAY = {"X-Stepladder-Replay": "1"}
@@ -323,3 +323,62 @@ def test_left_early_is_offered_where_the_session_wants_it(client, auth, w):
     assert "Ada L.: Left early" in page and "Bo M.: Attended" in page
     refused = _post_register(client, token, plain, {w["person"]: "left_early"})
     assert refused.status_code == 422 and _entries(plain.id) == []
+
+
+def _checked_activity(page: str) -> str | None:
+    """The id of the activity ticked on a person's page."""
+    for tag in re.findall(r'<input[^>]*name="activity"[^>]*>', page):
+        if "checked" in tag:
+            return re.search(r'value="(\d+)"', tag).group(1)
+    return None
+
+
+def test_a_saved_register_links_each_attendee_to_a_step_under_the_sessions_activity(
+    client, auth, w
+):
+    group_activity = make_activity(w["org"], "Drop-in group", [w["outcome"]])
+    third = make_person(w["org"], [w["worker"]], [w["outcome"]], display_name="Cas P.")
+    session = make_group_session(group_activity, w["worker"], [w["person"], third])
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    token = auth.csrf(f"/sessions/{session.id}")
+    marks = {w["person"]: "attended", third: "dna"}
+    assert _post_register(client, token, session, marks).status_code == 201
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    links = re.findall(r'href="(/people/\d+\?activity=\d+)">Record a step', page)
+    # Who did not attend took no step at the session: no link for them.
+    assert links == [f"/people/{w['person'].id}?activity={group_activity.id}"]
+
+
+def test_a_step_from_the_register_counts_under_the_sessions_activity(client, auth, w):
+    group_activity = make_activity(w["org"], "Drop-in group", [w["outcome"]])
+    # The person's last contact was doorstep support: their page would tick that by default.
+    make_entry(w["person"], w["worker"], "seen", activity_id=w["activity"].id)
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    path = f"/people/{w['person'].id}"
+    assert _checked_activity(client.get(path).get_data(as_text=True)) == str(w["activity"].id)
+    page = client.get(f"{path}?activity={group_activity.id}").get_data(as_text=True)
+    assert _checked_activity(page) == str(group_activity.id)
+    rung = w["outcome"].rungs[0]
+    entry = uuid.uuid4()
+    data = {
+        "csrf_token": auth.csrf(path),
+        "id": str(entry),
+        "action": f"step:{rung.id}",
+        "activity": group_activity.id,
+    }
+    assert client.post(f"{path}/entries", data=data, headers=REPLAY).status_code == 201
+    stored = db.session.get(Entry, entry)
+    assert (stored.kind, stored.rung_id, stored.activity_id) == ("step", rung.id, group_activity.id)
+
+
+@pytest.mark.parametrize("asked", ["other_activity", "nonsense", "huge"])
+def test_a_person_page_asked_for_an_activity_not_ours_ticks_the_usual_one(client, auth, w, asked):
+    make_entry(w["person"], w["worker"], "seen", activity_id=w["activity"].id)
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    value = {"other_activity": w["other_activity"].id, "nonsense": "x", "huge": 10**30}[asked]
+    response = client.get(f"/people/{w['person'].id}?activity={value}")
+    assert response.status_code == 200
+    assert _checked_activity(response.get_data(as_text=True)) == str(w["activity"].id)

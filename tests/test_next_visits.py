@@ -148,3 +148,41 @@ def test_a_visit_keeps_its_chosen_activity(client, w, worker):
         w["activity"].id,
         local_today() + timedelta(days=7),
     )
+
+
+REPLAY = {"X-Stepladder-Replay": "1"}
+
+
+def _replay(client, token, person, tapped, **data):
+    """A next visit sent from the phone's outbox, tapped at `tapped` (naive UTC)."""
+    body = {"csrf_token": token, "recorded_at": tapped.isoformat() + "Z", **data}
+    return client.post(f"/people/{person.id}/next-visit", data=body, headers=REPLAY)
+
+
+def test_a_replayed_visit_is_set_for_the_day_it_was_tapped_and_answered_plainly(client, w, worker):
+    yesterday = utcnow() - timedelta(days=1)
+    response = _replay(client, worker, w["person"], yesterday, when="today")
+    assert (response.status_code, response.json) == (
+        200,
+        {"person": w["person"].id, "changed": True},
+    )
+    # Tapped "Today" yesterday, sent this morning: a visit of yesterday, now overdue.
+    assert _visit(w["person"]).due_on == local_today() - timedelta(days=1)
+    again = _replay(client, worker, w["person"], yesterday, when="today")
+    assert (again.status_code, again.json["changed"]) == (200, False)
+
+
+def test_a_late_replay_never_overwrites_a_visit_set_since(client, w, worker):
+    assert _set(client, worker, w["person"], when="week").status_code == 303
+    late = _replay(client, worker, w["person"], utcnow() - timedelta(hours=3), when="today")
+    assert (late.status_code, late.json["changed"]) == (200, False)
+    assert _visit(w["person"]).due_on == local_today() + timedelta(days=7)
+
+
+def test_a_replayed_visit_that_cannot_be_read_is_refused_in_words_and_nothing_set(
+    client, w, worker
+):
+    response = _replay(client, worker, w["person"], utcnow(), when="date", due_on="2000-01-01")
+    assert response.status_code == 422
+    assert "from today to a year ahead" in response.json["error"]
+    assert _visit(w["person"]) is None

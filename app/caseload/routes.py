@@ -71,8 +71,14 @@ def _activities() -> list[Activity]:
 
 
 def _person_context(
-    person: Person, form: EntryForm | None = None, saved: Entry | None = None
+    person: Person,
+    form: EntryForm | None = None,
+    saved: Entry | None = None,
+    activity: int | None = None,
 ) -> dict:
+    """What a person's page draws; `activity` is ticked in place of the default if it is one
+    of the organisation's live activities (a group register's "Record a step" asks for its
+    session's activity, so the step counts under it)."""
     activities = _activities()
     form = form or EntryForm(formdata=None)
     form.id.data = str(uuid.uuid4())
@@ -81,7 +87,8 @@ def _person_context(
     form.mode.data = current_user.last_mode
     form.minutes.data = None
     timeline = queries.person_entries(person.id, limit=30)
-    form.activity.data = _default_activity(timeline, activities)
+    live = {a.id for a in activities}
+    form.activity.data = activity if activity in live else _default_activity(timeline, activities)
     form.keep_activity.data = current_user.carries_activity
     form.keep_activity_drawn.data = "1" if current_user.carries_activity else ""
     climbing, finished = _fold(queries.ladders(person))
@@ -152,7 +159,7 @@ def person(person_id: int):
     # sent to the worker's phone, not a person opening the page, and the trail says so.
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
     audit.record("person.offline_copy" if prefetch else "person.view", f"person:{person.id}")
-    context = _person_context(person, saved=saved)
+    context = _person_context(person, saved=saved, activity=request.args.get("activity", type=int))
     context.update(next_visit=person.next_visit, today=local_time.local_today())
     return render_template("caseload/person.html", **context)
 

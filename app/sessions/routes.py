@@ -199,14 +199,13 @@ def _last_members(activity_id: int) -> list[Person]:
 def _register_context(session: GroupSession, form: RegisterForm | None = None, **extra) -> dict:
     form = form or RegisterForm(formdata=None)
     form.id.data = str(uuid.uuid4())
-    marks = {}
+    marks, attended = {}, set()
     if session.register_id:
-        marks = {
-            e.person_id: _mark_words(e)
-            for e in db.session.scalars(
-                select(Entry).where(Entry.session_id == session.id, queries.effective())
-            )
-        }
+        saved = db.session.scalars(
+            select(Entry).where(Entry.session_id == session.id, queries.effective())
+        ).all()
+        marks = {e.person_id: _mark_words(e) for e in saved}
+        attended = {e.person_id for e in saved if e.kind == "seen"}
     search = request.args.get("q", "")[:100].strip()
     matches = []
     if search and not session.register_id:
@@ -224,7 +223,8 @@ def _register_context(session: GroupSession, form: RegisterForm | None = None, *
         search=search,
         matches=matches,
         add_form=AddPersonForm(formdata=None),
-        step_links=_visible_ids(session.members),
+        # Only someone who came took a step at the session.
+        step_links=_visible_ids([p for p in session.members if p.id in attended]),
         today=local_time.local_today(),
         **extra,
     )

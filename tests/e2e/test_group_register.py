@@ -93,3 +93,57 @@ def test_a_register_saved_online_says_saved_and_shows_who_came(phone):
     expect(phone.get_by_role("status")).to_contain_text("Saved · register of 2")
     expect(phone.get_by_role("list", name="Attendance")).to_contain_text(f"{names[0]}: Attended")
     expect(phone.get_by_text("2 drop-in attendees not on the register.")).to_be_visible()
+
+
+def test_a_step_recorded_from_the_register_counts_under_the_sessions_activity(
+    phone, browser, live_server
+):
+    sign_in(phone, "worker@example.org")
+    people = phone.get_by_role("list", name="My people")
+    name = people.locator(".name").first.inner_text().strip()
+    people.get_by_role("link").first.click()
+    phone.wait_for_url(re.compile(r"/people/\d+$"))
+    reference = phone.locator(".person-head .meta").inner_text().split(" · ")[0].strip()
+    # Their latest contact is doorstep support, so their page would tick that by itself.
+    phone.get_by_label("Doorstep support", exact=True).check()
+    phone.get_by_role("button", name=re.compile("^Seen today")).click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+
+    # A Drop-in group session that began just after midnight, with them on its register.
+    phone.get_by_role("link", name="My people").first.click()
+    phone.get_by_role("link", name="Group sessions").click()
+    phone.get_by_role("link", name="New session").click()
+    phone.get_by_label("Activity").select_option(label="Drop-in group")
+    phone.get_by_label("Time (optional)").fill("00:01")
+    phone.get_by_label("Add the regular members").uncheck()
+    phone.get_by_text("Choose people for the register").click()
+    phone.get_by_role("group", name="People on the register").get_by_label(name, exact=True).check()
+    phone.get_by_role("button", name="Start register").click()
+    phone.wait_for_url(re.compile(r"/sessions/\d+$"))
+    phone.get_by_role("group", name=name).get_by_label("Attended").check()
+    phone.get_by_role("button", name="Save register").click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved · register of 1")
+
+    def steps_under_the_group() -> list[dict]:
+        return [
+            row
+            for row in export_rows(browser, live_server.url)
+            if row["person_reference"] == reference
+            and row["kind"] == "step"
+            and row["activity"] == "Drop-in group"
+        ]
+
+    before = steps_under_the_group()
+    phone.get_by_role("link", name=f"Record a step for {name}").click()
+    phone.wait_for_url(re.compile(r"/people/\d+\?activity=\d+$"))
+    expect(phone.get_by_label("Drop-in group", exact=True)).to_be_checked()
+    step = phone.get_by_role("button", name=re.compile("Next step")).first
+    rung = step.locator(".rung-text").inner_text().strip()
+    step.click()
+    expect(phone.get_by_role("status")).to_contain_text("Saved")
+    after = steps_under_the_group()
+    assert len(after) == len(before) + 1
+    [new] = [row for row in after if row["entry_id"] not in {r["entry_id"] for r in before}]
+    assert new["rung"] == rung
+    assert new["session"] == ""  # a step, not a second attendance of the session
+    assert serious_problems(phone) == []

@@ -30,6 +30,7 @@
     var rung = submitter.querySelector(".rung-text");
     var text = (rung || submitter).textContent.replace(/\s+/g, " ").trim();
     var heading = document.querySelector("main h1");
+    if (submitter.form && submitter.form.hasAttribute("data-next-visit")) text = "Next visit: " + text;
     return heading ? text + " · " + heading.textContent.trim() : text;
   }
 
@@ -269,10 +270,54 @@
     return n + " " + (n === 1 ? one : many);
   }
 
+  // ----- Next visits set without signal, on the kept copy of My people -----
+  // The copy was drawn before the tap, so the page marks the person from the outbox itself
+  // ("Visit today", first in the list, or "Next visit <day>") until the server draws it.
+  var QUICK_DAYS = { today: 0, tomorrow: 1, week: 7 };
+
+  function dayOf(date) {
+    return date.getFullYear() + "-" + String(date.getMonth() + 1).padStart(2, "0") + "-" + String(date.getDate()).padStart(2, "0");
+  }
+
+  function showQueuedVisits(entries) {
+    var list = document.getElementById("people-list");
+    if (!list) return;
+    entries.forEach(function (entry) {
+      if (!/\/next-visit$/.test(entry.url) || entry.state === "set-aside") return;
+      var body = new URLSearchParams(entry.body);
+      var when = body.get("when");
+      var due = new Date(body.get("recorded_at") || entry.madeAt);
+      if (when in QUICK_DAYS) due.setDate(due.getDate() + QUICK_DAYS[when]);
+      else if (when === "date" && body.get("due_on")) due = new Date(body.get("due_on") + "T12:00");
+      else return;
+      var link = list.querySelector("a[href='/people/" + entry.person + "']");
+      var meta = link && link.querySelector(".meta");
+      if (!meta) return;
+      var today = dayOf(due) === dayOf(new Date());
+      var tag = document.createElement("span");
+      tag.className = "tag " + (today ? "visit-today" : "visit-next");
+      tag.textContent = today ? "Visit today" : "Next visit " +
+        due.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" }).replace(",", "");
+      var old = meta.querySelector(".tag.visit-today, .tag.visit-overdue, .tag.visit-next");
+      if (old) old.replaceWith(tag);
+      else meta.append(" · ", tag);
+      // Among today's visits as the server orders them: those with a time first.
+      if (today) {
+        var row = link.closest("li");
+        var due = Array.prototype.filter.call(list.children, function (li) {
+          return li !== row && li.querySelector(".visit-today");
+        });
+        if (due.length) due[due.length - 1].after(row);
+        else list.prepend(row);
+      }
+    });
+  }
+
   function render() {
     var box = document.querySelector("[data-outbox]");
     if (!box) return Promise.resolve();
     return Outbox.all().then(function (entries) {
+      showQueuedVisits(entries.filter(function (e) { return e.user === me(); }));
       var user = me();
       var mine = entries.filter(function (e) { return user && e.user === user; });
       var others = entries.filter(function (e) { return !user || e.user !== user; });
