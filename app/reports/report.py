@@ -409,17 +409,10 @@ HEADER = ["Section", "Item", "Measure", "This period", "Previous period", "Targe
 def rows(report: Report) -> list[list]:
     """Every figure of the report as one flat table, the same for the CSV and the Excel file:
     numbers or nothing in the figure columns, and the reason for anything hidden in Note."""
-    result = [
-        [
-            "Report",
-            report.funder.name,
-            "Period",
-            report.period.label,
-            report.previous.label,
-            "",
-            "",
-        ],
-    ]
+    # Words go in the text columns only (the periods, a story): the figure columns of a
+    # spreadsheet hold numbers or nothing, so a column can be summed or charted as it is.
+    periods_said = f"This period: {report.period.label}; previous period: {report.previous.label}"
+    result = [["Report", report.funder.name, "Period", "", "", "", periods_said]]
     for problem in report.problems:
         result.append(["Report", report.funder.name, "Problem", "", "", "", problem])
     for note in report.notes:
@@ -453,7 +446,7 @@ def rows(report: Report) -> list[list]:
                 )
     result += measure_report.rows(report.measures)
     for story in report.stories:
-        result.append(["Story", story.month, "", story.text, "", "", ""])
+        result.append(["Story", story.month, "Anonymised story", "", "", "", story.text])
     return [[tidy(v) for v in row] for row in result]
 
 
