@@ -29,6 +29,14 @@ GOOD = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def gender_answers(w):
+    """The admin's list for gender, which GOOD's rows answer from (a field without a list
+    takes no answer)."""
+    w["org"].demographic_options = {"gender": ["Woman", "Man"]}
+    db.session.commit()
+
+
 def as_csv(rows) -> bytes:
     return "\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode()
 
@@ -332,3 +340,17 @@ def test_a_demographic_field_with_a_list_takes_only_its_answers(client, auth, w)
     assert check(client, auth, location, confirm=True).status_code == 303
     dana = db.session.scalar(select(Person).where(Person.reference == "NEW-1"))
     assert dana.demographics == {"gender": "Woman"}
+
+
+def test_a_demographic_field_without_a_list_takes_no_answer(client, auth, w):
+    """Gender has no list of answers yet: a file that fills it is refused, row by row, with
+    nothing stored, as the person form refuses a typed answer."""
+    w["org"].demographic_options = {}
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    before = people_count(w["org"])
+    location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
+    refused = check(client, auth, location, confirm=True)
+    assert refused.status_code == 422
+    assert people_count(w["org"]) == before
+    assert "Gender has no answers to choose from yet" in row_problems(refused)["2"]

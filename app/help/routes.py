@@ -19,7 +19,8 @@ WORDS = [
         "rung",
         "Rung",
         "One step of a ladder, in plain words: “Took the bus with support”. The person's "
-        "current rung is the highest they have reached, the next rung is the one above it.",
+        "current rung is where they stand now: their latest step, or the rung they went back "
+        "to after a setback. The next rung is the one above it.",
     ),
     (
         "step",
@@ -40,11 +41,11 @@ WORDS = [
         "and it never counts as progress.",
     ),
     (
-        "sent-late",
-        "Sent late",
+        "sent-later",
+        "Sent later from an offline phone",
         "An entry made on a phone without signal is kept on the phone and sent when signal "
-        "returns. It keeps the time it was made; “arrived late” marks that it reached the "
-        "office later.",
+        "returns. It keeps the time it was made; “sent later from an offline phone” marks "
+        "that it reached the office later. A correction made in the office never carries it.",
     ),
     (
         "activity",
@@ -64,5 +65,5 @@ WORDS = [
 @bp.get("/words")
 @allow(*STAFF, "funder")
 def glossary():
-    """The glossary: what step, rung, ladder, contact, setback and sent late mean here."""
+    """The glossary: what step, rung, ladder, contact, setback and "sent later" mean here."""
     return render_template("help/glossary.html", words=WORDS)

@@ -192,7 +192,12 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
             if f.key.startswith("demographic:") and values[f.key]:
                 name = f.key.split(":", 1)[1]
                 answer = _answer(org, name, values[f.key][:100])
-                if answer is None:
+                if answer is None and not org.demographic_choices(name):
+                    problems.append(
+                        f"{f.label} has no answers to choose from yet (an admin lists them in "
+                        "the organisation's settings): leave the column empty."
+                    )
+                elif answer is None:
                     problems.append(
                         f"“{values[f.key]}” is not one of the answers for {f.label}: "
                         + ", ".join(org.demographic_choices(name))
@@ -208,11 +213,9 @@ def check(org: Organisation, headers: list[str], rows: list[list[str]], mapping:
 
 
 def _answer(org: Organisation, name: str, value: str) -> str | None:
-    """A demographic answer as the admin's list spells it (any case), or None when the field
-    has a list and the value is not on it; a field without a list takes what is typed."""
+    """A demographic answer as the admin's list spells it (any case), or None when it is not
+    on the list; a field without a list takes no answer (as on the person form)."""
     answers = org.demographic_choices(name)
-    if not answers:
-        return value
     return next((a for a in answers if a.casefold() == value.strip().casefold()), None)
 
 

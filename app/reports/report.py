@@ -133,7 +133,11 @@ def build(funder: Funder, period: Period) -> Report:
             f"Nothing was recorded for {funder.name}'s activities in {period.label}: every figure "
             "below is a true zero, not missing data."
         )
-    report.breakdowns = _breakdowns(funder, organisation, scope, bounds, memo, pool)
+    # Every line that adds up, from every table, is protected in one pass, so that no hidden
+    # figure can be worked out by putting two tables together (contacts by activity and by
+    # mode share the period's contacts).
+    lines = []
+    report.breakdowns = _breakdowns(funder, organisation, scope, bounds, memo, pool, lines)
     contacts = {
         when: pool.count(
             ("contacts", None, when), indicators.whole(scope, *bounds[when], memo).contacts
@@ -145,9 +149,10 @@ def build(funder: Funder, period: Period) -> Report:
             report_section.TITLE,
             report_section.GROUP,
             report_section.MEASURES,
-            report_section.rows(scope, bounds, contacts),
+            report_section.rows(scope, bounds, contacts, lines),
         )
     )
+    disclosure.protect(lines)
     report.breakdowns += referral_tables(funder, period, previous)
     report.stories = _stories(funder, scope, bounds["now"])
     report.measures = measure_report.sections(funder, bounds["now"], bounds["before"])
@@ -215,9 +220,9 @@ def _note(ind, value: indicators.Value) -> str:
     return note + "."
 
 
-def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, pool: Pool):
-    """The report's tables, every cell a Figure; then rule 2 over the lines that add up."""
-    lines = []
+def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, pool: Pool, lines):
+    """The report's tables, every cell a Figure; the lines that add up go into `lines`, for
+    rule 2 over the whole report."""
     by_activity = Breakdown(
         "By activity",
         "Activity",
@@ -298,7 +303,6 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
             )
             lines.append((column[when], total))
         result.append(table)
-    disclosure.protect(lines)
     return result
 
 
@@ -402,17 +406,10 @@ HEADER = ["Section", "Item", "Measure", "This period", "Previous period", "Targe
 def rows(report: Report) -> list[list]:
     """Every figure of the report as one flat table, the same for the CSV and the Excel file:
     numbers or nothing in the figure columns, and the reason for anything hidden in Note."""
-    result = [
-        [
-            "Report",
-            report.funder.name,
-            "Period",
-            report.period.label,
-            report.previous.label,
-            "",
-            "",
-        ],
-    ]
+    # Words go in the text columns only (the periods, a story): the figure columns of a
+    # spreadsheet hold numbers or nothing, so a column can be summed or charted as it is.
+    periods_said = f"This period: {report.period.label}; previous period: {report.previous.label}"
+    result = [["Report", report.funder.name, "Period", "", "", "", periods_said]]
     for problem in report.problems:
         result.append(["Report", report.funder.name, "Problem", "", "", "", problem])
     for note in report.notes:
@@ -446,7 +443,7 @@ def rows(report: Report) -> list[list]:
                 )
     result += measure_report.rows(report.measures)
     for story in report.stories:
-        result.append(["Story", story.month, "", story.text, "", "", ""])
+        result.append(["Story", story.month, "Anonymised story", "", "", "", story.text])
     return [[tidy(v) for v in row] for row in result]
 
 

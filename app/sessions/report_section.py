@@ -52,16 +52,19 @@ def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
     return rows
 
 
-def rows(scope: Scope, bounds: dict, contacts: dict) -> list[tuple[str, list, list]]:
+def rows(scope: Scope, bounds: dict, contacts: dict, lines: list) -> list[tuple[str, list, list]]:
     """The section's rows as a report breakdown: (figure, [this period], [previous period]).
 
-    `contacts` holds each period's total contacts Figure as the report shows it, so that the
-    contacts by mode cannot give a hidden one away by subtraction from it."""
+    `contacts` holds each period's total contacts Figure as the report shows it; the contacts
+    by mode, which add up to it, join `lines`, which the report protects as a whole (rule 2),
+    so a hidden mode cannot be worked out from the total or from the other tables. The
+    did-not-attend rate stands on its own count, which is in no line."""
     per = {when: _figures(scope, bounds[when]) for when in ("now", "before")}
-    disclosure.protect(
-        [
-            ([f for label, f in per[when] if label.startswith(MODE_PREFIX)], contacts.get(when))
-            for when in per
-        ]
-    )
+    lines += [
+        # Exact when they add up, as they do when each contact has one mode (or "not recorded").
+        disclosure.overlapping(
+            [f for label, f in per[when] if label.startswith(MODE_PREFIX)], contacts.get(when)
+        )
+        for when in per
+    ]
     return [(label, [a], [b]) for (label, a), (_, b) in zip(per["now"], per["before"], strict=True)]

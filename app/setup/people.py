@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from app.access import allow, scoped
 from app.audit import record
@@ -20,6 +20,25 @@ def demographic_key(index: int) -> str:
     return f"demographic_{index}"
 
 
+NO_LIST = "No answers set yet: an admin lists them in the organisation's settings."
+
+
+def _listed(answers: list[str], label: str):
+    """A validator: the answer is one of `answers` (or none), said plainly when it is not."""
+
+    def check(_form, field) -> None:
+        if field.data and field.data not in answers:
+            if not answers:
+                raise ValidationError(f"{label} has no answers to choose from yet. {NO_LIST}")
+            raise ValidationError(
+                f"“{field.data[:60]}” is not one of the answers for {label}: "
+                + ", ".join(answers)
+                + "."
+            )
+
+    return check
+
+
 def person_form(org: Organisation, person: Person | None) -> PersonForm:
     """The person form for this organisation: its demographic fields and its live outcomes."""
     outcomes = queries.outcomes(live_only=True)
@@ -30,17 +49,23 @@ def person_form(org: Organisation, person: Person | None) -> PersonForm:
     for i, name in enumerate(org.demographic_field_list):
         label = name[:1].upper() + name[1:]
         answers = org.demographic_choices(name)
-        if answers:
-            # Chosen from the admin's list; an answer recorded before the list is kept.
-            given = (person.demographics or {}).get(name, "") if person else ""
-            kept = [given] if given and given not in answers else []
-            choices = [SelectChoice("", "Not recorded")]
-            choices += [SelectChoice(a, a) for a in [*answers, *kept]]
-            setattr(Form, demographic_key(i), SelectField(label, choices=choices))
-        else:
-            setattr(
-                Form, demographic_key(i), StringField(label, [Length(max=100)], filters=[strip])
-            )
+        # Chosen from the admin's list, never typed, so a funder's table counts like with
+        # like; a field without a list takes no answer until it has one. An answer recorded
+        # before the list is kept.
+        given = (person.demographics or {}).get(name, "") if person else ""
+        kept = [given] if given and given not in answers else []
+        choices = [SelectChoice("", "Not recorded")]
+        choices += [SelectChoice(a, a) for a in [*answers, *kept]]
+        hint = "" if answers else NO_LIST
+        field = SelectField(
+            label,
+            [_listed([a for a in [*answers, *kept]], label)],
+            choices=choices,
+            validate_choice=False,
+            filters=[strip],
+            description=hint,
+        )
+        setattr(Form, demographic_key(i), field)
     for outcome in outcomes:
         setattr(
             Form,

@@ -161,3 +161,27 @@ def test_a_measure_indicator_needs_a_measure_switched_on(client, auth, w):
     answer = _add_indicator(client, auth, funder, "measure_change", "Change", measure="gad7")
     assert answer.status_code == 422
     assert "choose one of the measures switched on" in answer.get_data(as_text=True)
+
+
+def test_a_follow_up_rate_that_would_give_a_small_count_away_is_hidden(client, auth, w):
+    """Two more people with an April baseline and no follow-up: 8 fell due, 6 followed up, so
+    75 % beside the 8 would say that 2 were not. The indicator and the section both hide it."""
+    funder, _ = _setup(w)
+    for _ in range(2):
+        person = make_person(w["org"], [w["worker"]])
+        make_entry(
+            person, w["worker"], "seen", datetime(2025, 4, 10, 9), activity_id=w["activity"].id
+        )
+        _reading(person, w["worker"], datetime(2025, 4, 10, 10), 18.59)
+    db.session.commit()
+    auth.sign_in(w["admin"])
+    rate = "SWEMWBS follow-up rate"
+    assert _add_indicator(client, auth, funder, "measure_follow_up", rate).status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    indicator = next(r for r in rows if r["Section"] == "Indicator" and r["Item"] == rate)
+    assert indicator["This period"] == ""
+    assert indicator["Note"].startswith("Hidden: hidden because") and "6 of 8" not in text
+    section = {r["Item"]: r for r in rows if r["Section"] == "Measure: SWEMWBS"}
+    assert section["People whose follow-up fell due"]["This period"] == "8"
+    assert section["Follow-up rate (%)"]["This period"] == ""

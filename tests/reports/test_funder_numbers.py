@@ -15,7 +15,7 @@ from app.entries.indicators import Scope
 from app.entries.queries import effective
 from app.extensions import db
 from app.local_time import day_bounds
-from app.models import Entry, Funder, Indicator
+from app.models import Entry, Funder, Indicator, Story
 from app.reports import periods, report
 from tests.fixtures.clock import at
 from tests.fixtures.factories import make_activity, make_entry, make_person, make_user
@@ -239,14 +239,22 @@ def test_the_printed_report_names_who_produced_it(client, auth, history):
 
 
 def test_hidden_figures_are_empty_numeric_cells_in_excel(client, auth, history):
+    """Every row's figure columns hold a number or nothing, the period and story rows too:
+    their words are in the Note column."""
+    proud = db.session.scalar(select(Entry).where(Entry.note.like("%proud on the bus%")))
+    wording = "[name] told [name] she felt proud on the bus."
+    db.session.add(Story(organisation_id=proud.organisation_id, entry_id=proud.id, wording=wording))
+    db.session.commit()
     auth.sign_in(history["supervisor"])
     body = client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2").data
-    data = load_workbook(io.BytesIO(body))["Data"]
-    for row in data.iter_rows(min_row=2, values_only=True):
-        if row[0] in ("Report", "Story"):
-            continue
+    data = list(load_workbook(io.BytesIO(body))["Data"].iter_rows(min_row=2, values_only=True))
+    for row in data:
         for value in row[3:6]:
             assert value is None or isinstance(value, int | float), row
+    [story] = [row for row in data if row[0] == "Story"]
+    assert story[6] == wording
+    [period] = [row for row in data if row[0] == "Report" and row[2] == "Period"]
+    assert period[6] == "This period: Apr–Jun 2025; previous period: Jan–Mar 2025"
 
 
 def test_the_report_counts_with_the_counting_layer(history):

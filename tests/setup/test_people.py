@@ -21,6 +21,8 @@ def _person(org, reference):
 
 def test_admin_adds_a_person_with_consent_demographics_key_workers_and_outcomes(admin, w):
     outcome, worker = w["outcome"], w["worker"]
+    w["org"].demographic_options = {"age band": ["18-34", "35-44"], "gender": ["Woman", "Man"]}
+    db.session.commit()
     data = _form(
         consent_date="2026-01-15",
         consent_stories="y",
@@ -141,3 +143,18 @@ def test_admins_see_choose_their_outcomes_on_a_person_without_any(admin, w, clie
 def test_people_list_is_searchable(admin, w):
     page = admin.text("/setup/people?q=bo")
     assert "Bo M." in page and "Ada L." not in page
+
+
+def test_a_field_without_a_list_of_answers_takes_none_and_says_why(admin, w):
+    """Gender has no list yet: the form offers only "Not recorded", and a typed answer is
+    refused plainly, with nothing stored."""
+    w["org"].demographic_options = {"age band": ["35-44"]}
+    db.session.commit()
+    page = admin.text("/setup/people/new")
+    assert "No answers set yet: an admin lists them in the organisation&#39;s settings." in page
+    refused = admin.post("/setup/people/new", _form(demographic_0="35-44", demographic_1="Woman"))
+    assert refused.status_code == 422
+    assert "Gender has no answers to choose from yet." in refused.get_data(as_text=True)
+    assert _person(w["org"], "RS-9") is None
+    assert admin.post("/setup/people/new", _form(demographic_0="35-44")).status_code == 303
+    assert _person(w["org"], "RS-9").demographics == {"age band": "35-44"}
