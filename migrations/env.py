@@ -46,7 +46,7 @@ def run_migrations_online() -> None:
             # upgrade of a database with data in it would. Off for the migration (it can only
             # be set outside a transaction), then every reference is checked before going on.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # end the transaction the statement began; the migration opens its own
+            connection.commit()  # ends the statement's transaction; the migration opens its own
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
