@@ -91,8 +91,18 @@ def personal_read(response) -> list[tuple[str, str, str]]:
     for argument, (action, named) in READS_BY_ARGUMENT.items():
         if argument in args:
             detail = endpoint if argument == "person_id" else f"{argument[:-3]}:{args[argument]}"
-            return [(action, target, detail) for target in named(args[argument])]
+            targets = named(args[argument])
+            if _part_of_a_page():
+                # The page it belongs to was audited when it was drawn: a part it loads by
+                # its own request (what is due, on a person's page) adds no second read.
+                targets = _not_read_lately(targets)
+            return [(action, target, detail) for target in targets]
     return []
+
+
+def _part_of_a_page() -> bool:
+    """An htmx request for part of a page, not a boosted navigation to a whole one."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
 
 
 def _not_read_lately(targets: list[str]) -> list[str]:

@@ -15,6 +15,11 @@ from app.models import AuditEvent, Person
 # event's own detail. Actions not listed (a route's endpoint) read as "made a change".
 PHRASES = {
     "person.view": "opened {person}'s page",
+    "person.read": "opened {person}'s page",
+    "entry.read": "opened an entry of {person}",
+    "session.read": "opened a group register with {person} on it",
+    "referral.read": "opened a referral ({target})",
+    "referral.list": "saw a referral or waiting person in the queue ({target})",
     "person.offline_copy": "kept an offline copy of {person}'s page on their phone",
     "person.journey": "showed {person} their journey",
     "person.consent": "changed {person}'s consent",

@@ -93,6 +93,35 @@ def test_a_view_s_own_event_for_the_person_is_not_doubled(client, auth, w):
     assert [e.action for e in audit_events(target=f"person:{w['person'].id}")] == ["person.view"]
 
 
+def test_a_part_of_a_person_s_page_loaded_by_its_own_request_adds_no_second_read(client, auth, w):
+    """What is due loads into a person's page by htmx: the page's read covers it, and the
+    trail says "opened Ada L.'s page" once, not again in words it has no phrase for."""
+    switch_on(w["org"], "swemwbs")
+    db.session.commit()
+    auth.sign_in(w["worker"])
+    target = f"person:{w['person'].id}"
+    client.get(f"/people/{w['person'].id}")
+    part = client.get(f"/people/{w['person'].id}/measures-due", headers={"HX-Request": "true"})
+    assert part.status_code == 200
+    assert [e.action for e in audit_events(target=target)] == ["person.view"]
+    # Asked for by someone who has not read the person lately, it is a read of its own.
+    client.post("/sign-out", data={"csrf_token": auth.csrf("/people")})
+    auth.sign_in(w["supervisor"])
+    client.get(f"/people/{w['person'].id}/measures-due", headers={"HX-Request": "true"})
+    assert [(e.action, e.user_id) for e in audit_events(target=target)][-1] == (
+        "person.read",
+        w["supervisor"].id,
+    )
+
+
+def test_every_action_the_trail_writes_reads_in_words():
+    from app.audit.words import PHRASES
+
+    actions = {action for action, _named in reads.READS_BY_ARGUMENT.values()}
+    actions |= {action for action, _shown in reads.LIST_READS.values()}
+    assert actions <= set(PHRASES), actions - set(PHRASES)
+
+
 def test_a_refused_read_is_not_logged_as_a_read(client, auth, w):
     auth.sign_in(w["worker"])
     assert client.get(f"/people/{w['other_person'].id}").status_code == 404
