@@ -168,7 +168,14 @@ def test_the_glossary_explains_the_words(phone):
     checked(phone).get_by_role("link", name="What the words mean").click()
     expect(phone.get_by_role("heading", level=1, name="What the words mean")).to_be_visible()
     terms = phone.locator(".glossary dt").all_inner_texts()
-    for word in ("Step", "Rung", "Ladder", "Contact", "Setback", "Sent late"):
+    for word in (
+        "Step",
+        "Rung",
+        "Ladder",
+        "Contact",
+        "Setback",
+        "Sent later from an offline phone",
+    ):
         assert word in terms
     checked(phone)
 
