@@ -100,6 +100,24 @@ def due_for(
     return None
 
 
+def _dues(person, plans, latest: dict, working_on: dict, today: date) -> list[Due]:
+    """What is due for one person, from readings and plan outcomes already read for many."""
+    return [
+        due
+        for plan, definition in plans
+        if (
+            due := due_for(
+                person,
+                plan,
+                definition,
+                latest.get((person.id, plan.measure_key)),
+                today,
+                working_on.get(person.id, set()),
+            )
+        )
+    ]
+
+
 def due_by_person(organisation_id: int, people: list[Person], today: date | None = None):
     """person id → what is due for them, overdue first; two queries for any number of people."""
     today = today or local_today()
@@ -110,20 +128,7 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
     working_on = outcomes_of(plans, [p.id for p in people])
     found = {}
     for person in people:
-        dues = [
-            due
-            for plan, definition in plans
-            if (
-                due := due_for(
-                    person,
-                    plan,
-                    definition,
-                    latest.get((person.id, plan.measure_key)),
-                    today,
-                    working_on.get(person.id, set()),
-                )
-            )
-        ]
+        dues = _dues(person, plans, latest, working_on, today)
         if dues:
             found[person.id] = sorted(dues, key=lambda d: (not d.overdue, d.due_on))
     return found
@@ -146,21 +151,7 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
     working_on = outcomes_of(plans, [p.id for p in people])
     rows = []
     for person in people:
-        overdue = [
-            due
-            for plan, definition in plans
-            if (
-                due := due_for(
-                    person,
-                    plan,
-                    definition,
-                    latest.get((person.id, plan.measure_key)),
-                    today,
-                    working_on.get(person.id, set()),
-                )
-            )
-            and due.overdue
-        ]
+        overdue = [due for due in _dues(person, plans, latest, working_on, today) if due.overdue]
         if overdue:
             rows.append((person.id, sorted(overdue, key=lambda d: d.due_on)))
     rows.sort(key=lambda row: row[1][0].due_on)
