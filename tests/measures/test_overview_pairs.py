@@ -30,7 +30,6 @@ Dee as deteriorated (3, 1, 2).
 """
 
 import re
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -39,7 +38,13 @@ import time_machine
 from app.extensions import db
 from app.models import MeasurePlan
 from tests.fixtures.factories import make_person
-from tests.fixtures.measures import make_reading, switch_on
+from tests.fixtures.measures import (
+    make_reading,
+    readings_elsewhere,
+    removed_by_a_supervisor,
+    switch_on,
+)
+from tests.fixtures.measures import post_reading as shared_post_reading
 from tests.fixtures.statements import count_statements
 from tests.fixtures.web import Auth
 
@@ -71,20 +76,8 @@ def answers(score: int) -> dict:
 
 
 def post_reading(client, token, person, when: str, score: int, **extra):
-    """The measure's form posted as a phone posts it (its own UUID, the time it was taken)."""
-    entry_id = uuid.uuid4()
-    response = client.post(
-        f"/people/{person.id}/measures/wemwbs",
-        data={
-            "csrf_token": token,
-            "id": str(entry_id),
-            "recorded_at": f"{when}+00:00",
-            **answers(score),
-            **extra,
-        },
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return entry_id
+    """This file's measure, answered to add up to `score`."""
+    return shared_post_reading(client, token, person, "wemwbs", when, answers(score), **extra)
 
 
 @pytest.fixture
@@ -112,25 +105,11 @@ def overview(app, client, auth, w):
             amends=str(ids["Gus", "2025-04-13T10:00"]),
             reason="Answers entered wrongly",
         )
-        hilltop = app.test_client()
-        Auth(hilltop).sign_in(w["other_worker"])
-        other_token = Auth(hilltop).csrf(f"/people/{w['other_person'].id}/measures/wemwbs")
-        for when, score in HILLTOP:
-            post_reading(hilltop, other_token, w["other_person"], when, score)
+        readings_elsewhere(app, w, "wemwbs", HILLTOP, answers)
         # Fin's April reading was someone else's: a supervisor removes it.
-        office = app.test_client()
-        Auth(office).sign_in(w["supervisor"])
-        wrong = ids["Fin", "2025-04-12T10:00"]
-        page = office.get(f"/entries/{wrong}/change").get_data(as_text=True)
-        removed = office.post(
-            f"/entries/{wrong}/void",
-            data={
-                "csrf_token": Auth(office).csrf(f"/entries/{wrong}/change"),
-                "id": str(uuid.uuid4()),
-                "reason": "Recorded for the wrong person",
-            },
+        removed_by_a_supervisor(
+            app, w, ids["Fin", "2025-04-12T10:00"], "Recorded for the wrong person"
         )
-        assert "Remove" in page and removed.status_code == 303
     db.session.rollback()
     reader = app.test_client()
     Auth(reader).sign_in(w["supervisor"])

@@ -53,7 +53,6 @@ than 5; Cas's follow-up fell due on 7 March and was not made by the end of Q1: 1
 
 import csv
 import io
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -64,6 +63,8 @@ from app.models import Funder, MeasurePlan
 from app.reports import periods
 from app.reports import report as funder_report
 from tests.fixtures.factories import make_activity, make_entry, make_person
+from tests.fixtures.measures import post_reading as shared_post_reading
+from tests.fixtures.measures import readings_elsewhere, removed_by_a_supervisor
 from tests.fixtures.web import Auth
 
 # While the readings are posted it is mid-July 2025, so every date above is within the year
@@ -99,20 +100,8 @@ def answers(score: int) -> dict:
 
 
 def post_reading(client, token, person, when: str, score: int, **extra):
-    """The measure's form posted as a phone posts it (its own UUID, the time it was taken)."""
-    entry_id = uuid.uuid4()
-    response = client.post(
-        f"/people/{person.id}/measures/phq9",
-        data={
-            "csrf_token": token,
-            "id": str(entry_id),
-            "recorded_at": f"{when}+00:00",
-            **answers(score),
-            **extra,
-        },
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return entry_id
+    """This file's measure, answered to add up to `score`."""
+    return shared_post_reading(client, token, person, "phq9", when, answers(score), **extra)
 
 
 @pytest.fixture
@@ -150,25 +139,11 @@ def oracle(app, client, auth, w):
             amends=str(ids["Fin", "2025-06-05T10:00"]),
             reason="Answers entered wrongly",
         )
-        hilltop = app.test_client()
-        Auth(hilltop).sign_in(w["other_worker"])
-        other_token = Auth(hilltop).csrf(f"/people/{w['other_person'].id}/measures/phq9")
-        for when, score in HILLTOP:
-            post_reading(hilltop, other_token, w["other_person"], when, score)
+        readings_elsewhere(app, w, "phq9", HILLTOP, answers)
         # Eve's June reading was someone else's: a supervisor removes it.
-        office = app.test_client()
-        Auth(office).sign_in(w["supervisor"])
-        wrong = ids["Eve", "2025-06-01T10:00"]
-        page = office.get(f"/entries/{wrong}/change").get_data(as_text=True)
-        removed = office.post(
-            f"/entries/{wrong}/void",
-            data={
-                "csrf_token": Auth(office).csrf(f"/entries/{wrong}/change"),
-                "id": str(uuid.uuid4()),
-                "reason": "Recorded for the wrong person",
-            },
+        removed_by_a_supervisor(
+            app, w, ids["Eve", "2025-06-01T10:00"], "Recorded for the wrong person"
         )
-        assert "Remove" in page and removed.status_code == 303
     db.session.rollback()
     # The report is read now, by a supervisor signed in now.
     reader = app.test_client()
