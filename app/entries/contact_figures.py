@@ -8,14 +8,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from app.entries import modes
 from app.entries.contacts import contacts
-from app.entries.indicators import Scope, within
+from app.entries.indicators import Scope, period_log
 from app.extensions import db
 from app.local_time import to_local
-from app.models import Entry, GroupSession
+from app.models import GroupSession
 
 NOT_RECORDED = "Not recorded"
 
@@ -28,10 +28,12 @@ class ContactFigures:
     expected: int  # contacts plus did-not-attends: the rate's denominator
 
 
-def contact_figures(scope: Scope, start: datetime, end: datetime) -> ContactFigures:
+def contact_figures(
+    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+) -> ContactFigures:
     """Contacts (one person, one day) by mode, their minutes, and did-not-attends, from one
-    pass over the period's entries."""
-    found = contacts(scope, start, end)
+    pass over the period's entries (`memo`: the report's, see `indicators.period_log`)."""
+    found = contacts(scope, start, end, memo=memo)
     attended = [c for c in found if c.attended]
     counts = Counter(modes.label(c.mode) or NOT_RECORDED for c in attended)
     labels = [m.label for m in modes.MODES.values()] + [NOT_RECORDED]
@@ -70,33 +72,27 @@ def anonymous_attendees(scope: Scope, start: datetime, end: datetime) -> int:
     return db.session.scalar(query.where(*_sessions(scope, start, end)))
 
 
-def _register_entries(scope: Scope, start: datetime, end: datetime, kind: str):
-    return [
-        *scope.conditions(),
-        *within(start, end),
-        Entry.session_id.is_not(None),
-        Entry.kind == kind,
-    ]
+def _register_places(
+    scope: Scope, start: datetime, end: datetime, kind: str, memo: dict | None
+) -> list:
+    """The period's effective entries of `kind` made on a group session's register."""
+    log = period_log(scope, start, end, memo)
+    return log.where(lambda r: r.session_id is not None and r.kind == kind)
 
 
-def attendances(scope: Scope, start: datetime, end: datetime) -> int:
+def attendances(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
     """Group session attendances: each person at each session once."""
-    places = (
-        select(Entry.session_id, Entry.person_id)
-        .where(*_register_entries(scope, start, end, "seen"))
-        .distinct()
-        .subquery()
-    )
-    return db.session.scalar(select(func.count()).select_from(places))
+    places = _register_places(scope, start, end, "seen", memo)
+    return len({(r.session_id, r.person_id) for r, _ in places})
 
 
-def unique_attendees(scope: Scope, start: datetime, end: datetime) -> int:
+def unique_attendees(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
     """Distinct people who attended at least one group session in the period."""
-    query = select(func.count(distinct(Entry.person_id)))
-    return db.session.scalar(query.where(*_register_entries(scope, start, end, "seen")))
+    return len({r.person_id for r, _ in _register_places(scope, start, end, "seen", memo)})
 
 
-def session_did_not_attend(scope: Scope, start: datetime, end: datetime) -> int:
+def session_did_not_attend(
+    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+) -> int:
     """Places on group session registers marked "Did not attend"."""
-    query = select(func.count())
-    return db.session.scalar(query.where(*_register_entries(scope, start, end, "dna")))
+    return len(_register_places(scope, start, end, "dna", memo))

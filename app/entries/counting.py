@@ -29,9 +29,13 @@ Public functions
 - `tally_entries(entries, start, end)` — the same for entries already loaded (a person's).
 - `counts(organisation_id, start, end, **filters)` — steps, contacts and people for an
   organisation, optionally narrowed to a worker, activity or outcome (My week, tests).
+- `period_log(conditions, start, end, memo)` — the effective entries of [start, end) read
+  once, in one statement, and kept for as long as `memo` lives (one report): every figure
+  of a funder report counts from it, rather than each reading the period again.
 """
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -198,3 +202,68 @@ def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> C
     [start, end), narrowed by worker_id, activity_id or outcome_id when given."""
     conditions = [Entry.organisation_id == organisation_id, *_filters(**filters)]
     return tally(conditions, start, end).counts()
+
+
+# The columns a period's log reads, in this order: its rows are named by them (row.kind,
+# row.recorded_at, row.person_id, ...).
+LOG_COLUMNS = (
+    Entry.kind,
+    Entry.recorded_at,
+    Entry.person_id,
+    Entry.activity_id,
+    Entry.outcome_id,
+    Entry.mode,
+    Entry.minutes,
+    Entry.session_id,
+)
+
+
+class PeriodLog:
+    """The effective entries matching `conditions` in [start, end), read in one statement.
+
+    A funder report asks some forty questions of each period (by activity, by outcome,
+    contacts by mode, group attendances, ...); each used to read the period again, checking
+    every entry against the amends index, which made a quarter's report cost seconds. They
+    now count from these rows, through the same Tally as everything else. `rows` are the
+    rows as read (named by LOG_COLUMNS) and `days[i]` is the local day of `rows[i]`."""
+
+    def __init__(self, conditions: list, start: datetime, end: datetime):
+        self.rows = db.session.execute(
+            select(*LOG_COLUMNS).where(
+                *conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective()
+            )
+        ).all()
+        day_of = LocalDays(start, end).day_of
+        self.days = [day_of(row.recorded_at) for row in self.rows]
+        self._tallies: dict = {}
+
+    def tally_by(self, column: str) -> dict:
+        """One Tally per value of the rows' `column` (e.g. "activity_id"), worked out once.
+        The contact key is the person alone (CONTACT_KEY), so none is passed on."""
+        if column not in self._tallies:
+            found: dict = {}
+            for row, day in zip(self.rows, self.days, strict=True):
+                group = getattr(row, column)
+                part = found.get(group)
+                if part is None:
+                    part = found[group] = Tally()
+                part.add(row.kind, row.person_id, day)
+            self._tallies[column] = found
+        return self._tallies[column]
+
+    def where(self, keep: Callable) -> list[tuple]:
+        """(row, local day) for each row for which `keep(row)` is true, in the order read."""
+        return [(row, day) for row, day in zip(self.rows, self.days, strict=True) if keep(row)]
+
+
+def period_log(
+    conditions: list, start: datetime, end: datetime, memo: dict | None = None, key=None
+) -> PeriodLog:
+    """The PeriodLog of `conditions` in [start, end); kept in `memo` under `key` (with the
+    period) when given, so that one report reads each period once."""
+    if memo is None:
+        return PeriodLog(conditions, start, end)
+    slot = ("period_log", key, start, end)
+    if slot not in memo:
+        memo[slot] = PeriodLog(conditions, start, end)
+    return memo[slot]

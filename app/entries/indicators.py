@@ -70,25 +70,29 @@ def within(start: datetime, end: datetime) -> list:
 # --- counts ---------------------------------------------------------------------------------
 
 
+def period_log(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
+    """The scope's effective entries in [start, end), read once per period and shared through
+    `memo` (a dict that lives as long as one report) by every figure that asks."""
+    return counting.period_log(scope.reach(), start, end, memo, key=scope)
+
+
 def activity_tallies(
     scope: Scope, start: datetime, end: datetime, memo: dict | None = None
 ) -> dict:
-    """The counting layer's Tally per activity of the scope's entries in [start, end): one
-    read per period, shared through `memo` (see `journeys`) by every figure that asks."""
-    key = ("activities", scope, start, end)
-    if memo is not None and key in memo:
-        return memo[key]
-    found = counting.tally_by(Entry.activity_id, scope.reach(), start, end)
-    if memo is not None:
-        memo[key] = found
-    return found
+    """The counting layer's Tally per activity of the scope's entries in [start, end)."""
+    return period_log(scope, start, end, memo).tally_by("activity_id")
 
 
 def whole(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
     """The scope's Tally over [start, end), every activity together (a visit once)."""
+    key = ("whole", scope, start, end)
+    if memo is not None and key in memo:
+        return memo[key]
     total = counting.Tally()
     for part in activity_tallies(scope, start, end, memo).values():
         total = total.plus(part)
+    if memo is not None:
+        memo[key] = total
     return total
 
 
@@ -135,29 +139,26 @@ def contacts(
     return whole(scope, start, end, memo).contacts
 
 
-def steps_on_outcome(scope: Scope, start: datetime, end: datetime, outcome_id: int) -> tuple:
+def steps_on_outcome(
+    scope: Scope, start: datetime, end: datetime, outcome_id: int, memo: dict | None = None
+) -> tuple:
     """(steps, distinct people who took one) on one outcome in [start, end)."""
-    steps, people = db.session.execute(
-        select(func.count(), func.count(distinct(Entry.person_id))).where(
-            *scope.conditions(),
-            *within(start, end),
-            Entry.kind.in_(counting.STEP_KINDS),
-            Entry.outcome_id == outcome_id,
-        )
-    ).one()
-    return steps, people
+    found = period_log(scope, start, end, memo).tally_by("outcome_id").get(outcome_id)
+    return (found.steps, len(found.step_people)) if found else (0, 0)
 
 
 def people_with_setback(
-    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None
+    scope: Scope,
+    start: datetime,
+    end: datetime,
+    outcome_id: int | None = None,
+    memo: dict | None = None,
 ) -> int:
     """Distinct people with at least one effective setback in [start, end)."""
-    query = select(func.count(distinct(Entry.person_id))).where(
-        *scope.conditions(), *within(start, end), Entry.kind.in_(counting.SETBACK_KINDS)
-    )
-    if outcome_id:
-        query = query.where(Entry.outcome_id == outcome_id)
-    return db.session.scalar(query)
+    if not outcome_id:
+        return len(whole(scope, start, end, memo).setback_people)
+    found = period_log(scope, start, end, memo).tally_by("outcome_id").get(outcome_id)
+    return len(found.setback_people) if found else 0
 
 
 def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) -> int:
@@ -427,7 +428,7 @@ def evaluate(
     if kind == "contacts":
         return Value(contacts(scope, start, end, params.get("activity_id"), memo))
     if kind == "setback":
-        return Value(people_with_setback(scope, start, end, params.get("outcome_id")))
+        return Value(people_with_setback(scope, start, end, params.get("outcome_id"), memo))
     if kind == "reached_rung":
         return Value(people_reaching(scope, start, end, db.session.get(Rung, params["rung_id"])))
     if kind == "climbed":
@@ -475,8 +476,8 @@ def describe(indicator: Indicator) -> str:
     return words
 
 
-def supported_people(scope: Scope, start: datetime, end: datetime) -> list[Person]:
-    """The people supported in [start, end), for breakdowns by demographic field."""
-    return list(
-        db.session.scalars(select(Person).where(Person.id.in_(people_ids(scope, start, end))))
-    )
+def supported_demographics(scope: Scope, start: datetime, end: datetime) -> list[dict]:
+    """The demographic answers of each person supported in [start, end), for breakdowns by
+    demographic field (the column alone: loading whole people loads their relationships)."""
+    query = select(Person.demographics).where(Person.id.in_(people_ids(scope, start, end)))
+    return [answers or {} for answers in db.session.scalars(query)]

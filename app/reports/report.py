@@ -149,7 +149,7 @@ def build(funder: Funder, period: Period) -> Report:
             report_section.TITLE,
             report_section.GROUP,
             report_section.MEASURES,
-            report_section.rows(scope, bounds, contacts, lines),
+            report_section.rows(scope, bounds, contacts, lines, memo),
         )
     )
     disclosure.protect(lines)
@@ -257,7 +257,8 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
     outcomes = _outcomes(funder)
     for outcome in outcomes:
         figures = {
-            when: _outcome_figures(scope, bounds[when], outcome, pool, when) for when in bounds
+            when: _outcome_figures(scope, bounds[when], outcome, pool, when, memo)
+            for when in bounds
         }
         by_outcome.rows.append((outcome.name, figures["now"], figures["before"]))
         far = {when: _distance_figures(scope, bounds[when], outcome, memo) for when in bounds}
@@ -311,14 +312,14 @@ def _answers(scope: Scope, bounds, fields: list[str]) -> dict[str, Counter]:
     the people are loaded once for every field."""
     counts = {name: Counter() for name in fields}
     if fields:
-        for person in indicators.supported_people(scope, *bounds):
+        for answers in indicators.supported_demographics(scope, *bounds):
             for name in fields:
-                counts[name][_answer(person, name)] += 1
+                counts[name][_answer(answers, name)] += 1
     return counts
 
 
-def _answer(person: Person, name: str) -> str:
-    value = (person.demographics or {}).get(name)
+def _answer(answers: dict, name: str) -> str:
+    value = answers.get(name)
     return str(value).strip() if value not in (None, "") else "Not recorded"
 
 
@@ -334,10 +335,12 @@ def _outcomes(funder: Funder) -> list[Outcome]:
     return sorted(chosen, key=lambda o: (o.position, o.name))
 
 
-def _outcome_figures(scope: Scope, bounds, outcome: Outcome, pool: Pool, when: str) -> list:
+def _outcome_figures(
+    scope: Scope, bounds, outcome: Outcome, pool: Pool, when: str, memo: dict
+) -> list:
     """[steps, people who took a step, people with a setback] on one outcome."""
-    steps, people = indicators.steps_on_outcome(scope, *bounds, outcome.id)
-    setbacks = indicators.people_with_setback(scope, *bounds, outcome.id)
+    steps, people = indicators.steps_on_outcome(scope, *bounds, outcome.id, memo)
+    setbacks = indicators.people_with_setback(scope, *bounds, outcome.id, memo)
     return [
         pool.count(("steps_outcome", outcome.id, when), steps),
         pool.count(("step_people", outcome.id, when), people),

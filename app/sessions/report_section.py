@@ -18,9 +18,10 @@ MEASURES = ["Number"]
 MODE_PREFIX = "Contacts: "
 
 
-def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
-    """(label, Figure) of each figure for one period, in the order the report shows them."""
-    contact = figures.contact_figures(scope, *bounds)
+def _figures(scope: Scope, bounds, memo: dict | None) -> list[tuple[str, Figure]]:
+    """(label, Figure) of each figure for one period, in the order the report shows them
+    (`memo`: the report's, so the period's entries are read once)."""
+    contact = figures.contact_figures(scope, *bounds, memo)
     attended = contact.expected - contact.did_not_attend
     did_not_attend = disclosure.count(contact.did_not_attend)
     rows = [(MODE_PREFIX + mode, disclosure.count(n)) for mode, n in contact.by_mode.items()]
@@ -35,10 +36,10 @@ def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
         ),
         # Sessions are events that identify nobody: shown as they are, however few.
         ("Group sessions delivered", Figure(figures.sessions_delivered(scope, *bounds))),
-        ("Group session attendances", disclosure.count(figures.attendances(scope, *bounds))),
+        ("Group session attendances", disclosure.count(figures.attendances(scope, *bounds, memo))),
         (
             "People who attended a group session",
-            disclosure.count(figures.unique_attendees(scope, *bounds)),
+            disclosure.count(figures.unique_attendees(scope, *bounds, memo)),
         ),
         (
             "Drop-in attendees not on a register",
@@ -46,20 +47,22 @@ def _figures(scope: Scope, bounds) -> list[tuple[str, Figure]]:
         ),
         (
             "Did not attend a group session",
-            disclosure.count(figures.session_did_not_attend(scope, *bounds)),
+            disclosure.count(figures.session_did_not_attend(scope, *bounds, memo)),
         ),
     ]
     return rows
 
 
-def rows(scope: Scope, bounds: dict, contacts: dict, lines: list) -> list[tuple[str, list, list]]:
+def rows(
+    scope: Scope, bounds: dict, contacts: dict, lines: list, memo: dict | None = None
+) -> list[tuple[str, list, list]]:
     """The section's rows as a report breakdown: (figure, [this period], [previous period]).
 
     `contacts` holds each period's total contacts Figure as the report shows it; the contacts
     by mode, which add up to it, join `lines`, which the report protects as a whole (rule 2),
     so a hidden mode cannot be worked out from the total or from the other tables. The
     did-not-attend rate stands on its own count, which is in no line."""
-    per = {when: _figures(scope, bounds[when]) for when in ("now", "before")}
+    per = {when: _figures(scope, bounds[when], memo) for when in ("now", "before")}
     lines += [
         # Exact when they add up, as they do when each contact has one mode (or "not recorded").
         disclosure.overlapping(
