@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from app import local_time
+from app.entries import dashboard
 from app.extensions import db
 from app.models.clock import utcnow
 from tests.fixtures.dashboard import LIVE, local_noon, region_number
@@ -84,3 +85,47 @@ def test_an_unchanged_history_is_not_counted_again(client, auth, w):
     assert grouped == [], second
     assert any("GROUP BY" in sql.upper() for sql in first.sql), first
     assert len(second) < len(first)
+
+
+def attention_lists(w) -> tuple[set, list]:
+    """Names not seen for the organisation's days, and names whose latest entry is a setback."""
+    found = dashboard.attention(w["org"], local_time.local_today())
+    return {p.display_name for p, _ in found.not_seen}, [p.display_name for p, _ in found.setbacks]
+
+
+def test_the_attention_list_follows_the_log_while_its_history_is_kept(app, w):
+    w["org"].not_seen_days = 14
+    quiet = make_person(w["org"], [w["worker"]], display_name="Quiet")
+    slipped = make_person(w["org"], [w["worker"]], display_name="Slipped")
+    make_entry(quiet, w["worker"], "seen", at=local_noon(20))
+    make_entry(slipped, w["worker"], "setback", outcome_id=w["outcome"].id, at=local_noon(3))
+    db.session.commit()
+    assert attention_lists(w) == ({"Quiet"}, ["Slipped"])
+
+    # Nothing changed: the newest entry of each person before today is not looked up again.
+    with count_statements() as again:
+        assert attention_lists(w) == ({"Quiet"}, ["Slipped"])
+    with count_statements() as fresh:
+        dashboard.attention(w["org"], local_time.local_today() + timedelta(days=1))
+    assert len(again) < len(fresh), again
+
+    # Seen today: off the list at once.
+    seen = make_entry(quiet, w["worker"], "seen")
+    db.session.commit()
+    assert attention_lists(w) == (set(), ["Slipped"])
+    # A step recorded yesterday that arrives late comes after the setback.
+    rung = w["outcome"].rungs[0]
+    late = make_entry(slipped, w["worker"], "step", rung=rung, rung_id=rung.id, at=local_noon(1))
+    db.session.commit()
+    assert attention_lists(w) == (set(), [])
+    # Voiding that old entry makes the setback the latest again; voiding today's visit puts
+    # the quiet person back on the list.
+    make_entry(slipped, w["supervisor"], "void", amends_id=late.id, reason="Wrong person")
+    make_entry(quiet, w["supervisor"], "void", amends_id=seen.id, reason="Wrong person")
+    db.session.commit()
+    assert attention_lists(w) == ({"Quiet"}, ["Slipped"])
+    # A person closed leaves the list; one added long ago and never seen joins it.
+    slipped.status = "closed"
+    make_person(w["org"], [w["worker"]], display_name="Never seen", created_at=local_noon(30))
+    db.session.commit()
+    assert attention_lists(w) == ({"Quiet", "Never seen"}, [])

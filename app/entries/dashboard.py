@@ -13,7 +13,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
 from app import local_time, params
-from app.entries import queries
+from app.entries import figures, queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.models import Activity, Entry, Organisation, Outcome, Person, User
@@ -160,35 +160,38 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
     """Active people not seen for N days (or never, if added that long ago), active people
     whose latest entry is a setback, and active workers with no entries this week."""
     threshold = not_seen_before(org, today)
-    # Two steps rather than one join: a join on the subquery's result makes PostgreSQL hash
-    # the whole entry table; fetching the latest entries by primary key stays cheap.
-    latest = db.session.execute(
-        select(Person.id, Person.created_at, queries.latest_effective(Person.id, Entry.id)).where(
+    today_start = local_time.day_bounds(today, today)[0]
+    # Where each person's latest entry stands changes only with today's entries while the
+    # history is unchanged, so the walk over every person's newest entry before today (most
+    # of the Overview page's cost) is kept per history version, as the figures are.
+    before_today = figures.cached_history(
+        org.id, today, ("attention",), lambda: _latest_before(org.id, today_start), {}
+    )
+    latest_today = {
+        person_id: (at, kind)
+        for person_id, at, kind in db.session.execute(
+            select(Entry.person_id, Entry.recorded_at, Entry.kind)
+            .where(Entry.organisation_id == org.id, Entry.recorded_at >= today_start, effective())
+            .order_by(Entry.recorded_at)
+        )
+    }
+    active = db.session.execute(
+        select(Person.id, Person.created_at).where(
             Person.organisation_id == org.id, Person.status == "active"
         )
     ).all()
-    last_by_id = {}
-    entry_ids = [last_id for _, _, last_id in latest if last_id is not None]
-    for chunk in range(0, len(entry_ids), 500):
-        last_by_id.update(
-            (row.id, row)
-            for row in db.session.execute(
-                select(Entry.id, Entry.recorded_at, Entry.kind).where(
-                    Entry.id.in_(entry_ids[chunk : chunk + 500])
-                )
-            )
-        )
     not_seen_ids, setback_ids = [], []
-    for person_id, created_at, last_id in latest:
-        last = last_by_id.get(last_id)
+    for person_id, created_at in active:
+        last = latest_today.get(person_id) or before_today.get(person_id)
         if last is None:
             if created_at < threshold:
                 not_seen_ids.append((None, person_id))
             continue
-        if last.recorded_at < threshold:
-            not_seen_ids.append((last.recorded_at, person_id))
-        if last.kind == "setback":
-            setback_ids.append((last.recorded_at, person_id))
+        at, kind = last
+        if at < threshold:
+            not_seen_ids.append((at, person_id))
+        if kind == "setback":
+            setback_ids.append((at, person_id))
     # Never seen first, then longest unseen; setbacks most recent first.
     not_seen_ids.sort(key=lambda pair: (pair[0] is not None, pair[0] or datetime.min))
     setback_ids.sort(key=lambda pair: pair[0], reverse=True)
@@ -221,6 +224,30 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
         )
     )
     return Attention(not_seen, setbacks, idle, org.not_seen_days)
+
+
+def _latest_before(organisation_id: int, before: datetime) -> dict[int, tuple[datetime, str]]:
+    """(recorded_at, kind) of each person's latest effective entry recorded before `before`,
+    for every person of the organisation who has one."""
+    # Two steps rather than one join: a join on the subquery's result makes PostgreSQL hash
+    # the whole entry table; fetching the latest entries by primary key stays cheap.
+    latest_ids = db.session.scalars(
+        select(queries.latest_effective(Person.id, Entry.id, before=before)).where(
+            Person.organisation_id == organisation_id
+        )
+    ).all()
+    entry_ids = [entry_id for entry_id in latest_ids if entry_id is not None]
+    found = {}
+    for chunk in range(0, len(entry_ids), 500):
+        found.update(
+            (person_id, (at, kind))
+            for person_id, at, kind in db.session.execute(
+                select(Entry.person_id, Entry.recorded_at, Entry.kind).where(
+                    Entry.id.in_(entry_ids[chunk : chunk + 500])
+                )
+            )
+        )
+    return found
 
 
 def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -> list[Entry]:

@@ -260,3 +260,10 @@ class Figures:
             .group_by(week)
         ).all()
         return dict(rows)
+
+
+def cached_history(organisation_id: int, today: date, what: tuple, compute, empty):
+    """Any history part beyond the figures (the attention list's latest entries), kept in the
+    same per-process cache under the same history version: `compute()` on a miss, `empty`
+    when nothing was ever recorded before today."""
+    return Figures(organisation_id, today)._cached(what, compute, empty)

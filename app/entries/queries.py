@@ -44,16 +44,21 @@ def effective():
 # --- people -------------------------------------------------------------------------------
 
 
-def latest_effective(person_column, column=Entry.recorded_at):
+def latest_effective(person_column, column=Entry.recorded_at, before: datetime | None = None):
     """SQL: `column` of a person's latest effective entry (its time unless told otherwise), as
-    a scalar subquery correlated to `person_column` (or for one person id)."""
+    a scalar subquery correlated to `person_column` (or for one person id); with `before`,
+    the latest recorded before that instant."""
     # Newest first with LIMIT 1 on recorded_at alone, not max() and no second sort key: the
     # (person_id, recorded_at) index is read backwards and stops at the first effective
     # entry, where max() made PostgreSQL read every entry of every person on the list
     # (90 ms → 20 ms for a caseload of 230) and a second key would sort them all.
     return (
         select(column)
-        .where(Entry.person_id == person_column, effective())
+        .where(
+            Entry.person_id == person_column,
+            effective(),
+            *([Entry.recorded_at < before] if before is not None else []),
+        )
         .order_by(Entry.recorded_at.desc())
         .limit(1)
         .correlate_except(Entry, _amender)
