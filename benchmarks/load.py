@@ -25,9 +25,9 @@ import click  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, delete, func, select  # noqa: E402
 
-from app.benchdata import PASSWORD, SUPERVISOR, worker_email  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry  # noqa: E402
+from benchmarks.data import PASSWORD, SUPERVISOR, worker_email  # noqa: E402
 from benchmarks.report import machine, percentile, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 

@@ -32,9 +32,9 @@ import click  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
-from app.benchdata import SUPERVISOR, worker_email  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry  # noqa: E402
+from benchmarks.data import SUPERVISOR, worker_email  # noqa: E402
 from benchmarks.load import PERSON_LINK, Tally, check_entries, session_for  # noqa: E402
 from benchmarks.report import machine, percentile, verdict, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402

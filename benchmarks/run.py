@@ -35,12 +35,12 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, delete, event, func, insert, select  # noqa: E402
 
-from app.benchdata import PASSWORD as BENCH_PASSWORD  # noqa: E402
-from app.benchdata import SUPERVISOR, existing_entry_count, generate  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Entry, Funder, Organisation, Person, User, caseload  # noqa: E402
 from app.models.clock import utcnow  # noqa: E402
+from benchmarks.data import PASSWORD as BENCH_PASSWORD  # noqa: E402
+from benchmarks.data import SUPERVISOR, existing_entry_count, generate  # noqa: E402
 from benchmarks.report import machine, percentile, verdict, write_section  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
