@@ -1,6 +1,6 @@
 """The figures of contacts and group sessions a funder report shows, as plain numbers.
 
-Each takes a report's scope (app/entries/indicators.py: the organisation, the funder's
+Each takes a report's scope (app/entries/scoped.py: the organisation, the funder's
 activities) and a period as naive-UTC [start, end), as the other indicators do.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import distinct, func, select
 
 from app.entries import modes
 from app.entries.contacts import contacts
-from app.entries.indicators import Scope, within
+from app.entries.scoped import Scope, within
 from app.extensions import db
 from app.local_time import to_local
 from app.models import Entry, GroupSession

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import literal, select
 
 from app.entries import counting
-from app.entries.indicators import Scope, within
+from app.entries.scoped import Scope, within
 from app.extensions import db
 from app.local_time import local_zone
 from app.models import Entry, Person
