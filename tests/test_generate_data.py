@@ -201,9 +201,9 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
         "Record with how and how long (POST, htmx)",
         "Person page",
         "My people (largest caseload)",
-        "Dashboard page",
-        "Dashboard refresh (live fragment)",
-        "Dashboard poll, nothing new (204)",
+        "Overview page",
+        "Overview refresh (live fragment)",
+        "Overview poll, nothing new (204)",
         "Export a quarter (CSV)",
         "Floor: bare Flask, one INSERT",
     ]

@@ -9,7 +9,7 @@ What a funder's report counts (its scope):
   entry belongs to a period by its `recorded_at`, in the organisation's local days.
 
 Steps, contacts (visits) and people are defined once, in `app/entries/counting.py`; this
-module counts through it, as the dashboard does. The distance travelled is worked out in
+module counts through it, as the Overview does. The distance travelled is worked out in
 `app/entries/distance_travelled.py`; what a funder may ask to be counted, and in what words,
 is the registry in `app/entries/indicators.py`.
 """

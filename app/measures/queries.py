@@ -1,4 +1,4 @@
-"""Readings from the database for reporting, due prompts and the dashboard.
+"""Readings from the database for reporting, due prompts and the Overview.
 
 Whose readings a funder's figures count: the people its report covers, that is everyone with
 an effective entry in the funder's scope (one of its funded activities, and a funded outcome
