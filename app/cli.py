@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -10,6 +11,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from app.extensions import db
+
+# A source checkout holds `benchmarks/` beside `app/`; an installed wheel ships `app` alone.
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _create_app(*_args, **_kwargs) -> Flask:
@@ -24,15 +28,18 @@ def main() -> None:
 
 
 def register(app: Flask) -> None:
-    from app.benchdata import generate_data_command
-
-    for command in (serve, create_user, create_organisation, load_demo_command):
+    for command in (
+        serve,
+        create_user,
+        create_organisation,
+        load_demo_command,
+        generate_data_command,
+    ):
         app.cli.add_command(command)
     from app.backup import backup, restore
 
     for command in (backup, restore):
         app.cli.add_command(command)
-    app.cli.add_command(generate_data_command)
     from app.reports.cli import report_command
 
     app.cli.add_command(report_command)
@@ -116,6 +123,37 @@ def create_user(email: str, name: str, role: str, organisation_name: str) -> Non
     _new_user(org, email, name, role, _password(words))
     db.session.commit()
     click.echo(f"Created {role} {email.strip().lower()} in {org.name}.")
+
+
+@click.command("generate-data")
+@click.option("--entries", default=1_000_000, show_default=True, type=click.IntRange(min=0))
+@click.option("--people", default=20_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=200, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=7, show_default=True, type=int, help="Same seed, same history.")
+def generate_data_command(entries: int, people: int, workers: int, seed: int) -> None:
+    """Load Benchmark Trust: staff, people and a realistic history of ENTRIES entries."""
+    _benchmark_data().load(entries, people, workers, seed)
+
+
+def _benchmark_data():
+    """The benchmark data generator, `benchmarks/data.py` of a source checkout.
+
+    It is development tooling, so the app never imports it until this command runs, and a
+    wheel does not ship it: there the command says so rather than failing on an import.
+    """
+    folder = SOURCE_ROOT / "benchmarks"
+    if not (folder / "data.py").is_file():
+        raise click.ClickException(
+            f"generate-data needs the benchmarks folder of a Stepladder source checkout, "
+            f"and there is none at {folder}. Run it from a clone of the repository "
+            f"installed with `pip install -e .`."
+        )
+    # The installed `stepladder` command does not put the checkout on the path by itself.
+    if str(SOURCE_ROOT) not in sys.path:
+        sys.path.append(str(SOURCE_ROOT))
+    from benchmarks import data
+
+    return data
 
 
 @click.command("load-demo")

@@ -26,7 +26,7 @@ def load(instance_path: str) -> dict:
             os.environ.get("STEPLADDER_DATABASE_URL", default_db)
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # A PostgreSQL streaming replica for reports, exports and the dashboard (app/replica.py).
+        # A PostgreSQL streaming replica for reports, exports and the Overview (app/replica.py).
         "REPLICA_DATABASE_URL": normalise_database_url(
             os.environ.get("STEPLADDER_REPLICA_DATABASE_URL", "")
         )

@@ -1,4 +1,4 @@
-"""Reads from a streaming replica: reports, exports and the dashboard, off the primary.
+"""Reads from a streaming replica: reports, exports and the Overview, off the primary.
 
 With STEPLADDER_REPLICA_DATABASE_URL set (a PostgreSQL hot standby of the primary), a view
 marked @replica_reads runs its SELECT statements on the replica. Everything else stays on
@@ -39,7 +39,7 @@ def replica_engine() -> Engine | None:
 
 
 def replica_reads(view: Callable) -> Callable:
-    """Mark a view whose reads may come from the replica (a report, an export, a dashboard).
+    """Mark a view whose reads may come from the replica (a report, an export, the Overview).
 
     The mark stays for the rest of the request, so a streamed response's statement, run
     after the view returns, reads from the replica too.

@@ -1,14 +1,15 @@
-"""A bounded load run: 50 workers recording and 20 dashboards refreshing, over real HTTP.
+"""A bounded load run: 50 workers recording and 20 supervisors on the Overview, over real HTTP.
 
     python benchmarks/load.py [--database-url postgresql://postgres@127.0.0.1:5432/stepladder_bench]
 
 Starts `stepladder serve` (gunicorn, several processes) on the benchmark database, signs in
 50 workers and 20 supervisor sessions through the real form, and runs them at once: each
-worker opens a person's page and records entries the way the phone does (htmx POST, CSRF,
-a fresh UUID each), sending one in ten a second time as a replay would; each dashboard asks
-for its live fragment over and over. It reports errors, p50/p95/p99 and throughput, then
-counts the entries in the database: every acknowledged UUID must be stored exactly once,
-and nothing else may have appeared. The entries it made are removed afterwards.
+worker opens a person's page and records entries the way the phone does (htmx POST, CSRF, a
+fresh UUID each), sending one in ten a second time as a replay would; each supervisor's
+Overview asks for its live fragment over and over. It reports errors, p50/p95/p99 and
+throughput, then counts the entries in the database: every acknowledged UUID must be stored
+exactly once, and nothing else may have appeared. The entries it made are removed
+afterwards.
 """
 
 import re
@@ -25,15 +26,15 @@ import click  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, delete, func, select  # noqa: E402
 
-from app.benchdata import PASSWORD, SUPERVISOR, worker_email  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry  # noqa: E402
+from benchmarks.data import PASSWORD, SUPERVISOR, worker_email  # noqa: E402
 from benchmarks.report import machine, percentile, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="/people/(\d+)"')
-POLL_SECONDS = 3  # as the dashboard page polls
+POLL_SECONDS = 3  # as the Overview page polls
 
 
 @dataclass
@@ -110,12 +111,12 @@ def worker(base: str, email: str, records: int, tally: Tally, start: threading.B
                     tally.repeats_ok += 1
 
 
-def dashboard(base: str, refreshes: int, tally: Tally, start: threading.Barrier) -> None:
-    """One supervisor's dashboard asking for its live fragment again and again."""
+def overview(base: str, refreshes: int, tally: Tally, start: threading.Barrier) -> None:
+    """One supervisor's Overview asking for its live fragment again and again."""
     try:
         http, _token = session_for(base, SUPERVISOR)
     except Exception as problem:  # noqa: BLE001
-        tally.error(f"dashboard sign-in: {problem}")
+        tally.error(f"Overview sign-in: {problem}")
         start.wait()
         return
     start.wait()
@@ -125,33 +126,33 @@ def dashboard(base: str, refreshes: int, tally: Tally, start: threading.Barrier)
         try:
             response = http.get(base + "/overview/", headers=headers)
         except requests.RequestException as problem:
-            tally.error(f"dashboard: {problem}")
+            tally.error(f"Overview: {problem}")
             continue
         # Like the page's own poll: send back the version held, so an unchanged log gets 204.
         kind = (
-            "dashboard poll, nothing new (204)"
+            "Overview poll, nothing new (204)"
             if response.status_code == 204
-            else "dashboard refresh"
+            else "Overview refresh"
         )
         tally.time(kind, (time.perf_counter() - began) * 1000)
         if response.status_code not in (200, 204):
-            tally.error(f"dashboard {response.status_code}")
+            tally.error(f"Overview {response.status_code}")
         if version := response.headers.get("X-Stepladder-Version"):
             headers["X-Stepladder-Version"] = version
         time.sleep(POLL_SECONDS)
 
 
 def run_load(
-    base: str, workers: int, dashboards: int, records: int, refreshes: int
+    base: str, workers: int, supervisors: int, records: int, refreshes: int
 ) -> tuple[Tally, float]:
     tally = Tally()
-    start = threading.Barrier(workers + dashboards + 1)
+    start = threading.Barrier(workers + supervisors + 1)
     threads = [
         threading.Thread(target=worker, args=(base, worker_email(n), records, tally, start))
         for n in range(1, workers + 1)
     ] + [
-        threading.Thread(target=dashboard, args=(base, refreshes, tally, start))
-        for _ in range(dashboards)
+        threading.Thread(target=overview, args=(base, refreshes, tally, start))
+        for _ in range(supervisors)
     ]
     for thread in threads:
         thread.start()
@@ -181,15 +182,16 @@ def check_entries(database_url: str, tally: Tally, before: int) -> dict:
 
 
 def render(
-    tally: Tally, seconds: float, counts: dict, processes: int, workers: int, dashboards: int
+    tally: Tally, seconds: float, counts: dict, processes: int, workers: int, supervisors: int
 ) -> str:
     records = len(tally.acknowledged)
     lines = [
         "## Load run: PostgreSQL behind `stepladder serve`",
         "",
         f"Machine: {machine()}. `stepladder serve --workers {processes}` (gunicorn gthread, "
-        f"4 threads each); {workers} workers recording and {dashboards} dashboards refreshing "
-        "at once from one client process on the same two cores, over HTTP on localhost.",
+        f"4 threads each); {workers} workers recording and {supervisors} supervisors refreshing "
+        "the Overview at once from one client process on the same two cores, over HTTP on "
+        "localhost.",
         "",
         "| request | n | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|",
@@ -226,11 +228,13 @@ def render(
 )
 @click.option("--processes", default=4, show_default=True, help="gunicorn worker processes.")
 @click.option("--workers", default=50, show_default=True)
-@click.option("--dashboards", default=20, show_default=True)
+@click.option("--supervisors", default=20, show_default=True)
 @click.option("--records", default=30, show_default=True, help="Entries each worker records.")
-@click.option("--refreshes", default=15, show_default=True, help="Refreshes of each dashboard.")
+@click.option(
+    "--refreshes", default=15, show_default=True, help="Refreshes of each supervisor's Overview."
+)
 def main(
-    database_url: str, processes: int, workers: int, dashboards: int, records: int, refreshes: int
+    database_url: str, processes: int, workers: int, supervisors: int, records: int, refreshes: int
 ) -> None:
     """Run the bounded load and write its section of results.md."""
     engine = create_engine(normalise_database_url(database_url))
@@ -238,9 +242,9 @@ def main(
         before = connection.scalar(select(func.count()).select_from(Entry))
     engine.dispose()
     with Server(database_url, workers=processes) as server:
-        tally, seconds = run_load(server.url, workers, dashboards, records, refreshes)
+        tally, seconds = run_load(server.url, workers, supervisors, records, refreshes)
     counts = check_entries(database_url, tally, before)
-    section = render(tally, seconds, counts, processes, workers, dashboards)
+    section = render(tally, seconds, counts, processes, workers, supervisors)
     write_section("load", section)
     click.echo(section)
 

@@ -5,14 +5,14 @@
 The closed-loop run (load.py) sends each request the moment the last one returns, so it
 measures saturation. This one offers a fixed load, as real phones do: 50 workers each
 recording on average every 5 s (Poisson arrivals: each visit opens the person's page and
-taps "Seen today", one in ten sent twice as a replay would) and 20 dashboards polling every
-3 s, whatever the server is doing. Page views and polls are timed from their scheduled
-start, so a server (or a client) that falls behind shows up in the figures rather than
-slowing the offered load down; a tap is timed from when it is sent, after its page.
-`--rate 2` doubles every arrival rate; `--sweep` raises it step by step until the record
-p95 crosses 1 s, giving the saturation throughput. It reports how much of
-the machine's cores the load generator itself used, then checks that every acknowledged
-entry is stored exactly once and removes them.
+taps "Seen today", one in ten sent twice as a replay would) and 20 supervisors' Overview
+pages polling every 3 s, whatever the server is doing. Page views and polls are timed from
+their scheduled start, so a server (or a client) that falls behind shows up in the figures
+rather than slowing the offered load down; a tap is timed from when it is sent, after its
+page. `--rate 2` doubles every arrival rate; `--sweep` raises it step by step until the
+record p95 crosses 1 s, giving the saturation throughput. It reports how much of the
+machine's cores the load generator itself used, then checks that every acknowledged entry is
+stored exactly once and removes them.
 """
 
 import heapq
@@ -32,15 +32,15 @@ import click  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
-from app.benchdata import SUPERVISOR, worker_email  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry  # noqa: E402
+from benchmarks.data import SUPERVISOR, worker_email  # noqa: E402
 from benchmarks.load import PERSON_LINK, Tally, check_entries, session_for  # noqa: E402
 from benchmarks.report import machine, percentile, verdict, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 
 RECORD_EVERY_SECONDS = 5.0  # each worker, on average
-POLL_EVERY_SECONDS = 3.0  # each dashboard, as the page polls
+POLL_EVERY_SECONDS = 3.0  # each Overview page, as it polls
 
 
 class Phone:
@@ -54,7 +54,7 @@ class Phone:
 
 
 class Screen:
-    """One supervisor's dashboard session and the log version it last saw."""
+    """One supervisor's Overview session and the log version it last saw."""
 
     def __init__(self, base: str):
         self.http, _ = session_for(base, SUPERVISOR)
@@ -98,21 +98,21 @@ def visit(base: str, phone: Phone, due: float, tally: Tally) -> None:
 
 
 def poll(base: str, screen: Screen, due: float, tally: Tally) -> None:
-    """One dashboard poll, sending back the version it holds (204 when nothing changed)."""
+    """One Overview poll, sending back the version it holds (204 when nothing changed)."""
     with screen.lock:
         try:
             response = screen.http.get(base + "/overview/", headers=screen.headers)
         except requests.RequestException as problem:
-            tally.error(f"dashboard: {problem}")
+            tally.error(f"Overview: {problem}")
             return
         kind = (
-            "dashboard poll, nothing new (204)"
+            "Overview poll, nothing new (204)"
             if response.status_code == 204
-            else ("dashboard refresh")
+            else ("Overview refresh")
         )
         tally.time(kind, (time.perf_counter() - due) * 1000)
         if response.status_code not in (200, 204):
-            tally.error(f"dashboard {response.status_code}")
+            tally.error(f"Overview {response.status_code}")
         if version := response.headers.get("X-Stepladder-Version"):
             screen.headers["X-Stepladder-Version"] = version
 
@@ -127,7 +127,7 @@ def schedule(phones, screens, seconds: float, rate: float, seed: int) -> list:
             arrivals.append((t, "visit", i))
             t += rng.expovariate(rate / RECORD_EVERY_SECONDS)
     for i in range(len(screens)):
-        t = rng.uniform(0, POLL_EVERY_SECONDS / rate)  # dashboards opened at different moments
+        t = rng.uniform(0, POLL_EVERY_SECONDS / rate)  # Overview pages opened at different moments
         while t < seconds:
             arrivals.append((t, "poll", i))
             t += POLL_EVERY_SECONDS / rate
@@ -175,7 +175,7 @@ def render(runs: list[dict], counts: dict, processes: int, seconds: float) -> st
         "",
         f"Machine: {machine()}. `stepladder serve --workers {processes}`; {seconds:.0f} s of "
         f"arrivals on a schedule: {len(base['phones'])} workers each recording on average "
-        f"every {RECORD_EVERY_SECONDS:.0f} s (Poisson) and {len(base['screens'])} dashboards "
+        f"every {RECORD_EVERY_SECONDS:.0f} s (Poisson) and {len(base['screens'])} Overview pages "
         f"polling every {POLL_EVERY_SECONDS:.0f} s, from one client process on the same cores.",
         "",
         "| request | n | p50 ms | p95 ms | p99 ms |",
@@ -187,8 +187,8 @@ def render(runs: list[dict], counts: dict, processes: int, seconds: float) -> st
             f"{percentile(samples, 95):.0f} | {percentile(samples, 99):.0f} |"
         )
     record_p95 = percentile(tally.latencies.get("record", [0.0]), 95)
-    refresh = tally.latencies.get("dashboard refresh", []) + tally.latencies.get(
-        "dashboard poll, nothing new (204)", []
+    refresh = tally.latencies.get("Overview refresh", []) + tally.latencies.get(
+        "Overview poll, nothing new (204)", []
     )
     refresh_p95 = percentile(refresh, 95) if refresh else 0.0
     lost = counts["acknowledged"] - counts["stored"]
@@ -201,7 +201,7 @@ def render(runs: list[dict], counts: dict, processes: int, seconds: float) -> st
         f"({counts['acknowledged']} acknowledged, {counts['stored']} stored); "
         f"replays answered 200: {tally.repeats_ok}.",
         f"- Record p95 {record_p95:.0f} ms (target < 250 ms: {verdict(record_p95, 250)}); "
-        f"dashboard p95 {refresh_p95:.0f} ms (target < 500 ms: {verdict(refresh_p95, 500)}).",
+        f"Overview p95 {refresh_p95:.0f} ms (target < 500 ms: {verdict(refresh_p95, 500)}).",
         f"- {base['requests_per_second']:.1f} requests/s offered and answered; the generator "
         f"dispatched arrivals with p95 lateness {base['dispatch_p95']:.1f} ms and used "
         f"{base['generator_cores']:.2f} of the machine's {os.cpu_count()} cores itself.",
@@ -235,12 +235,12 @@ def render(runs: list[dict], counts: dict, processes: int, seconds: float) -> st
 )
 @click.option("--processes", default=4, show_default=True, help="gunicorn worker processes.")
 @click.option("--workers", default=50, show_default=True)
-@click.option("--dashboards", default=20, show_default=True)
+@click.option("--supervisors", default=20, show_default=True)
 @click.option("--seconds", default=60.0, show_default=True, help="Length of each run.")
 @click.option("--rate", default=1.0, show_default=True, help="Multiple of the offered load.")
 @click.option("--sweep", is_flag=True, help="Double the rate until record p95 passes 1 s.")
 @click.option("--seed", default=7, show_default=True)
-def main(database_url, processes, workers, dashboards, seconds, rate, sweep, seed) -> None:
+def main(database_url, processes, workers, supervisors, seconds, rate, sweep, seed) -> None:
     """Run the open-loop load (and optionally the sweep) and write its section of results.md."""
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as connection:
@@ -250,7 +250,7 @@ def main(database_url, processes, workers, dashboards, seconds, rate, sweep, see
     acknowledged = Tally()
     with Server(database_url, workers=processes) as server:
         phones = [Phone(server.url, worker_email(n)) for n in range(1, workers + 1)]
-        screens = [Screen(server.url) for _ in range(dashboards)]
+        screens = [Screen(server.url) for _ in range(supervisors)]
         while True:
             run = run_open(server.url, phones, screens, seconds, rate, seed + len(runs))
             run.update(phones=phones, screens=screens)

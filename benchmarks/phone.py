@@ -24,10 +24,10 @@ import click  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlalchemy import create_engine, delete, select  # noqa: E402
 
-from app.benchdata import PASSWORD  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry, User  # noqa: E402
 from app.models.clock import utcnow  # noqa: E402
+from benchmarks.data import PASSWORD  # noqa: E402
 from benchmarks.report import machine, verdict, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 

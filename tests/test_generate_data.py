@@ -1,5 +1,7 @@
 """generate-data: the benchmark organisation per the public contract, with a realistic history."""
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -7,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.auth.passwords import verify_password
-from app.benchdata import ORGANISATION, PASSWORD
 from app.extensions import db
 from app.models import (
     Activity,
@@ -22,6 +23,7 @@ from app.models import (
     User,
     caseload,
 )
+from benchmarks.data import ORGANISATION, PASSWORD
 
 SIZE = ["--entries", "2000", "--people", "50", "--workers", "5"]
 
@@ -161,9 +163,33 @@ def test_second_run_is_refused_and_adds_nothing(bench, runner):
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
 
 
+def test_without_a_benchmarks_folder_the_command_says_so_and_creates_nothing(
+    runner, monkeypatch, tmp_path
+):
+    # As installed from a wheel: `app` alone, with no source checkout around it.
+    monkeypatch.setattr("app.cli.SOURCE_ROOT", tmp_path)
+    result = runner.invoke(args=["generate-data", *SIZE])
+    assert result.exit_code == 1
+    assert "generate-data needs the benchmarks folder" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_the_app_and_its_commands_load_without_the_benchmarks():
+    # A fresh interpreter: in this one the benchmark tests have already imported them.
+    check = (
+        "import sys; from flask import Flask; import app.cli; flask_app = Flask('check'); "
+        "app.cli.register(flask_app); assert 'generate-data' in flask_app.cli.commands; "
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'benchmarks'); "
+        "assert not loaded, loaded"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
-    from app.benchdata import generate
     from benchmarks import report, run
+    from benchmarks.data import generate
 
     generate(entries=300, people=12, workers=2)
     before = db.session.scalar(select(func.count()).select_from(Entry))
@@ -175,9 +201,9 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
         "Record with how and how long (POST, htmx)",
         "Person page",
         "My people (largest caseload)",
-        "Dashboard page",
-        "Dashboard refresh (live fragment)",
-        "Dashboard poll, nothing new (204)",
+        "Overview page",
+        "Overview refresh (live fragment)",
+        "Overview poll, nothing new (204)",
         "Export a quarter (CSV)",
         "Floor: bare Flask, one INSERT",
     ]

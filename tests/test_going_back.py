@@ -186,14 +186,16 @@ def test_lower_rungs_carry_the_question_for_the_offline_layer(client, w, on_the_
 
 
 def test_going_back_shortens_the_distance_travelled(app, w, on_the_top_rung, client):
-    from app.entries import indicators
-    from app.entries.indicators import Scope
+    from app.entries import distance_travelled
+    from app.entries.scoped import Scope
 
     second = w["outcome"].rungs[1]
     _post(client, w["person"], on_the_top_rung, f"goback:{second.id}")
     today = local_time.local_today()
     scope = Scope(w["org"].id)
-    found = indicators.distance(scope, *local_time.day_bounds(today - timedelta(days=7), today))
+    found = distance_travelled.distance(
+        scope, *local_time.day_bounds(today - timedelta(days=7), today)
+    )
     assert (found.people, found.total) == (1, 1)  # first rung to the second: one rung
 
 

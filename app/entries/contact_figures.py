@@ -1,6 +1,6 @@
 """The figures of contacts and group sessions a funder report shows, as plain numbers.
 
-Each takes a report's scope (app/entries/indicators.py: the organisation, the funder's
+Each takes a report's scope (app/entries/scoped.py: the organisation, the funder's
 activities) and a period as naive-UTC [start, end), as the other indicators do.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.entries import modes
 from app.entries.contacts import contacts
-from app.entries.indicators import Scope, period_log
+from app.entries.scoped import Scope, period_log
 from app.extensions import db
 from app.local_time import to_local
 from app.models import GroupSession
@@ -32,7 +32,7 @@ def contact_figures(
     scope: Scope, start: datetime, end: datetime, memo: dict | None = None
 ) -> ContactFigures:
     """Contacts (one person, one day) by mode, their minutes, and did-not-attends, from one
-    pass over the period's entries (`memo`: the report's, see `indicators.period_log`)."""
+    pass over the period's entries (`memo`: the report's, see `scoped.period_log`)."""
     found = contacts(scope, start, end, memo=memo)
     attended = [c for c in found if c.attended]
     counts = Counter(modes.label(c.mode) or NOT_RECORDED for c in attended)

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from app.entries import counting, indicators
-from app.entries.indicators import Scope
+from app.entries import counting, scoped
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.models import Person
 
@@ -42,7 +42,7 @@ def contacts(
     """Every contact and did-not-attend in [start, end), oldest first, one per person per day;
     with `references`, each carries the person's reference (for exports). Counted from the
     period's log (`memo`: shared with the rest of one report)."""
-    rows = indicators.period_log(scope, start, end, memo).where(lambda r: r.kind in COUNTED)
+    rows = scoped.period_log(scope, start, end, memo).where(lambda r: r.kind in COUNTED)
     rows.sort(key=lambda pair: (pair[0].person_id, pair[0].recorded_at))
     current: Contact | None = None
     found: list[Contact] = []

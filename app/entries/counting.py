@@ -1,6 +1,6 @@
 """The one counting layer: what a step, a contact and a person supported are, defined once.
 
-Every figure that counts entries — the dashboard, My week, the person's journey, the funder
+Every figure that counts entries — the Overview, My week, the person's journey, the funder
 reports and their indicators, the checks on the export — counts through this module, so no
 two screens can disagree about what happened.
 
@@ -19,7 +19,7 @@ Definitions
 
 Public functions
 - `Tally` — steps, visits, setbacks and people for a set of entries, built row by row with
-  `Tally.add`; the dashboard's cached history and live part are both Tallies.
+  `Tally.add`; the Overview's cached history and live part are both Tallies.
 - `LocalDays` — turns a UTC time into its local day quickly, for a range of days.
 - `tally(conditions, start, end)` — one Tally for the effective entries matching the SQL
   conditions in [start, end).

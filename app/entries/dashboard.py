@@ -1,8 +1,8 @@
-"""The supervisor's dashboard over the entry log: periods, breakdowns, attention, weekly steps.
+"""The supervisor's Overview over the entry log: periods, breakdowns, attention, weekly steps.
 
 Everything here counts through `queries.effective()` and `queries._filters()`, the same
 conditions the export and the reports use, so no two screens can disagree. Each query is
-shaped for an index (see docs/dashboard.md for the plans checked).
+shaped for an index (see docs/overview.md for the plans checked).
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""The dashboard's figures split at the start of today: history cached per process, today live.
+"""The Overview's figures split at the start of today: history cached per process, today live.
 
 Everything before today changes only when an entry recorded before today arrives late or any
 entry is amended (voids and corrections). Each process keeps the history part of a figure in
@@ -6,7 +6,7 @@ a small bounded cache keyed by a *history version* read from the database on eve
 so several gunicorn processes need no invalidation between them: a process that sees a new
 version simply misses. Today's part is read live on every refresh and added on; distinct
 people stay exact because the history part keeps the set of person ids (per group for the
-breakdowns) and today's ids are united with it. See docs/dashboard.md.
+breakdowns) and today's ids are united with it. See docs/overview.md.
 """
 
 import threading

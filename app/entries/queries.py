@@ -1,4 +1,4 @@
-"""The one query layer over the entry log that pages, the dashboard, exports and reports share.
+"""The one query layer over the entry log that pages, the Overview, exports and reports share.
 
 "Effective" entries are what the service counts: not a void, and not amended by a later
 entry (a void cancels its target; a correction replaces it). Everything that counts uses

@@ -1,6 +1,6 @@
 """One person's journey and one worker's week, read from the entry log.
 
-Built on the primitives in `queries.py` so the timeline, the dashboard and the export agree
+Built on the primitives in `queries.py` so the timeline, the Overview and the export agree
 on what counts (effective entries) and on what was voided or corrected.
 """
 

@@ -67,7 +67,7 @@ def person(person_id: int):
         filters=filters,
         last_seen=last,
         days_since=local_time.local_days_since(last, today) if last else None,
-        # Counted by the same layer as the dashboard and the reports, from the one read.
+        # Counted by the same layer as the Overview and the reports, from the one read.
         recent=counting.tally_entries(
             every, *local_time.day_bounds(today - timedelta(days=89), today)
         ),

@@ -1,4 +1,4 @@
-"""An organisation's outcome set as a file: export it, and import another organisation's."""
+"""An organisation's ladders as a template file: export it, and import another organisation's."""
 
 from app.ladder_sets.routes import bp
 

@@ -1,4 +1,4 @@
-"""The outcome-set file: the same shape as the built-in ladder templates, checked on the way in."""
+"""A template as a file: the same shape as the ready-made templates, checked on the way in."""
 
 import json
 
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Organisation, Outcome, activities_of
 
+# The files already shared carry this name, from before they were called templates.
 FORMAT = "stepladder-outcome-set"
 MAX_BYTES = 512 * 1024
 MAX_OUTCOMES = 100
@@ -14,7 +15,7 @@ MAX_RUNGS = 30
 
 
 class LadderSetError(ValueError):
-    """The file is not an outcome set Stepladder can import; the message says why."""
+    """The file is not a template Stepladder can import; the message says why."""
 
 
 def export(org: Organisation) -> dict:
@@ -28,7 +29,7 @@ def export(org: Organisation) -> dict:
     return {
         "format": FORMAT,
         "version": 1,
-        "name": f"{org.name} outcome set",
+        "name": f"{org.name} template",
         "outcomes": [
             {"name": o.name, "description": o.description, "rungs": [r.text for r in o.live_rungs]}
             for o in outcomes
@@ -49,19 +50,19 @@ def _text(value, what: str, limit: int, required: bool = True) -> str:
 
 
 def parse(data: bytes) -> dict:
-    """Check an uploaded outcome set and return it in the template shape; refuse anything odd."""
+    """Check an uploaded template and return it in the ready-made shape; refuse anything odd."""
     if not data:
         raise LadderSetError("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise LadderSetError("The file is too large to be an outcome set.")
+        raise LadderSetError("The file is too large to be a template.")
     try:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise LadderSetError("The file is not an outcome set exported from Stepladder.") from None
+        raise LadderSetError("The file is not a template exported from Stepladder.") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("outcomes"), list):
-        raise LadderSetError("The file is not an outcome set exported from Stepladder.")
+        raise LadderSetError("The file is not a template exported from Stepladder.")
     if not raw["outcomes"] or len(raw["outcomes"]) > MAX_OUTCOMES:
-        raise LadderSetError(f"An outcome set holds from 1 to {MAX_OUTCOMES} outcomes.")
+        raise LadderSetError(f"A template holds from 1 to {MAX_OUTCOMES} outcomes.")
     outcomes, names = [], set()
     for n, spec in enumerate(raw["outcomes"], start=1):
         if not isinstance(spec, dict):

@@ -1,4 +1,4 @@
-"""/ladders: download this organisation's outcome set, or import one from another organisation."""
+"""/ladders: download this organisation's ladders as a template, or import another's."""
 
 import json
 
@@ -16,7 +16,7 @@ bp = Blueprint("ladder_sets", __name__, url_prefix="/ladders")
 @bp.get("/")
 @allow("admin")
 def index():
-    """Share outcome sets between organisations: download ours, import another's."""
+    """Share templates between organisations: download ours, import another's."""
     return render_template("ladder_sets/index.html")
 
 
@@ -30,7 +30,7 @@ def download():
     return Response(
         json.dumps(export(org), indent=2, ensure_ascii=False),
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}-outcome-set.json"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}-template.json"'},
     )
 
 
@@ -41,7 +41,7 @@ def upload():
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
-            raise LadderSetError("Choose an outcome set file to import.")
+            raise LadderSetError("Choose a template file to import.")
         try:
             template = parse(upload.stream.read(MAX_BYTES + 1))
         finally:

@@ -1,6 +1,6 @@
 """Funder indicators on measures: people reliably improved, mean change, follow-up rate.
 
-They join the indicator kinds of `entries.indicators` through its registry of evaluators, so
+They join the indicator kinds of `entries.indicators` as entries in its registry, so
 the report counts them like any other indicator. Small numbers are withheld here as in the
 measures section (a count of 1-4 people, or a mean or rate over fewer than 5, is left empty
 with a note saying why).
@@ -13,12 +13,6 @@ from app.entries import indicators
 from app.entries.indicators import Kind, Value
 from app.measures import catalogue, queries
 from app.measures.reporting import SMALL
-
-KINDS = {
-    "measure_improved": Kind("People reliably improved on a measure", ("measure",), ("measure",)),
-    "measure_change": Kind("Mean change on a measure", ("measure",), ("measure",)),
-    "measure_follow_up": Kind("Follow-up rate on a measure (%)", ("measure",), ("measure",)),
-}
 
 
 def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Value:
@@ -63,7 +57,24 @@ def evaluate(indicator, scope, start: datetime, end: datetime, memo=None) -> Val
     return Value(summary.improved, note=f"Of {summary.with_pair} people with a pair.")
 
 
+# A mean or a rate is withheld by `evaluate` itself when too few people stand behind it.
+KINDS = {
+    "measure_improved": Kind(
+        "People reliably improved on a measure", ("measure",), ("measure",), count=evaluate
+    ),
+    "measure_change": Kind(
+        "Mean change on a measure", ("measure",), ("measure",), count=evaluate, disclosed="own"
+    ),
+    "measure_follow_up": Kind(
+        "Follow-up rate on a measure (%)",
+        ("measure",),
+        ("measure",),
+        count=evaluate,
+        disclosed="own",
+    ),
+}
+
+
 def register() -> None:
     """Add the measure kinds to the indicator registry (once)."""
     indicators.KINDS.update(KINDS)
-    indicators.EVALUATORS.update(dict.fromkeys(KINDS, evaluate))

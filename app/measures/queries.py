@@ -1,8 +1,8 @@
-"""Readings from the database for reporting, due prompts and the dashboard.
+"""Readings from the database for reporting, due prompts and the Overview.
 
 Whose readings a funder's figures count: the people its report covers, that is everyone with
 an effective entry in the funder's scope (one of its funded activities, and a funded outcome
-where it names outcomes; `entries.indicators.Scope`) recorded before the period's end. A
+where it names outcomes; `entries.scoped.Scope`) recorded before the period's end. A
 measure's own entry belongs to no activity, so a reading alone never brings someone in; a
 person supported only under another funder's activities, or by none, is not counted.
 """
@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from app.entries.indicators import Scope
 from app.entries.queries import effective
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.measures import catalogue
 from app.measures.reporting import FollowUp, Reading, summarise

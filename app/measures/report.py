@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from app import disclosure
 from app.disclosure import Figure
-from app.entries.indicators import Scope
+from app.entries.scoped import Scope
 from app.measures import queries
 from app.measures.reporting import Summary, figures
 

@@ -46,7 +46,7 @@ IDENTITY_FIELDS = (
 
 class Entry(db.Model):
     __table_args__ = (
-        # Covers the dashboard's counts by period, so they never visit the table (0003).
+        # Covers the Overview's counts by period, so they never visit the table (0003).
         Index(
             "ix_entry_org_recorded_cover",
             "organisation_id",

@@ -5,7 +5,7 @@ fingerprint of the organisation's log (newest arrival, last hour's arrivals, loc
 filters) in an X-Stepladder-Version header; when nothing changed the server answers 204
 after two index look-ups and htmx swaps nothing. It needs no in-process state, so any of
 several gunicorn processes can answer any poll, and no request stays open, so an open
-dashboard never holds a worker (server-sent events or websockets would hold one each).
+Overview never holds a worker (server-sent events or websockets would hold one each).
 """
 
 from flask import Blueprint, render_template, request

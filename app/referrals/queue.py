@@ -16,7 +16,7 @@ from app.referrals import bp, decisions, intake, waiting
 from app.referrals.forms import DeclineForm, KeyWorkerForm, ReferOnForm, ReferralForm
 from app.setup.forms import options
 
-# The list of new referrals refreshes itself this often, like the dashboard.
+# The list of new referrals refreshes itself this often, like the Overview.
 POLL_SECONDS = 5
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from app import disclosure
 from app.disclosure import Figure, reasons
-from app.entries import counting, indicators
-from app.entries.indicators import Scope, within
+from app.entries import counting, distance_travelled, indicators, scoped
+from app.entries.scoped import Scope, within
 from app.extensions import db
 from app.local_time import day_bounds, to_local
 from app.measures import report as measure_report
@@ -28,21 +28,6 @@ from app.sessions import report_section
 from app.tables import Breakdown
 
 STORIES = 10
-
-# Indicator kinds whose value is a mean or a rate that their own evaluator withholds when too
-# few people stand behind it (app/measures/indicators.py): shown as they are, never as counts.
-ALREADY_WITHHELD = {"measure_change", "measure_follow_up"}
-
-# Which figure each kind of indicator shows, so that an indicator and a table cell counting
-# the same thing are one Figure (hidden together, never shown in one place and hidden in
-# another): kind -> the parameter that narrows it.
-SHARED = {
-    "people_supported": ("people", None),
-    "new_people": ("new_people", None),
-    "contacts": ("contacts", "activity_id"),
-    "setback": ("setback_people", "outcome_id"),
-    "reached_rung": ("reached", "rung_id"),
-}
 
 
 class Pool:
@@ -128,7 +113,7 @@ def build(funder: Funder, period: Period) -> Report:
     report = Report(funder, organisation, period, previous, problems, notes, rows, [], [])
     if problems:
         return report
-    if indicators.people_supported(scope, *bounds["now"], memo) == 0:
+    if scoped.people_supported(scope, *bounds["now"], memo) == 0:
         notes.append(
             f"Nothing was recorded for {funder.name}'s activities in {period.label}: every figure "
             "below is a true zero, not missing data."
@@ -140,7 +125,7 @@ def build(funder: Funder, period: Period) -> Report:
     report.breakdowns = _breakdowns(funder, organisation, scope, bounds, memo, pool, lines)
     contacts = {
         when: pool.count(
-            ("contacts", None, when), indicators.whole(scope, *bounds[when], memo).contacts
+            ("contacts", None, when), scoped.whole(scope, *bounds[when], memo).contacts
         )
         for when in bounds
     }
@@ -190,14 +175,17 @@ def _shown(ind, value: indicators.Value, pool: Pool, when: str) -> Figure:
     counts the same thing)."""
     if value.number is None:
         return Figure(None)
-    if ind.kind == "average_climbed":
+    kind = indicators.KINDS[ind.kind]  # a kind no longer known has no number
+    if kind.disclosed == "average":
         return disclosure.average(value.number, value.extra.get("people", 0))
-    if ind.kind in ALREADY_WITHHELD:
-        # A mean or a rate, never a count: its evaluator withholds it below 5 people.
+    if kind.disclosed == "own":
+        # A mean or a rate, never a count: its counter withholds it below 5 people.
         return Figure(value.number)
     params = ind.params or {}
-    if ind.kind in SHARED:
-        name, param = SHARED[ind.kind]
+    if kind.same_as:
+        # The same Figure as the table cell counting the same thing: hidden together, never
+        # shown in one place and hidden in another.
+        name, param = kind.same_as
         key = (name, params.get(param) if param else None, when)
     else:
         key = (ind.kind, tuple(sorted(params.items())), when)
@@ -208,7 +196,8 @@ def _note(ind, value: indicators.Value) -> str:
     """What is said beside an indicator, with any number of people in it protected."""
     if value.problem:
         return value.problem
-    if ind.kind != "average_climbed" or not value.extra:
+    kind = indicators.KINDS.get(ind.kind)
+    if kind is None or kind.disclosed != "average" or not value.extra:
         return value.note
     people, single = value.extra["people"], value.extra["single_step"]
     note = f"Across {disclosure.count_words(people, 'person', 'people')}"
@@ -229,7 +218,7 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
         ["Contacts", "Steps", "People"],
         chart="Contacts by activity this period",
     )
-    tallies = {when: indicators.activity_tallies(scope, *bounds[when], memo) for when in bounds}
+    tallies = {when: scoped.activity_tallies(scope, *bounds[when], memo) for when in bounds}
     activities = sorted(funder.activities, key=lambda a: (a.position, a.name))
     cells = {}
     for activity in activities:
@@ -266,14 +255,12 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
     for when in bounds:
         # Every step has a funded activity and an outcome, so both columns of steps add up to
         # the period's steps: a hidden cell in one must not be worked out from the other.
-        steps = pool.count(
-            ("steps", None, when), indicators.whole(scope, *bounds[when], memo).steps
-        )
+        steps = pool.count(("steps", None, when), scoped.whole(scope, *bounds[when], memo).steps)
         lines.append(([cells[a.id, when][1] for a in activities], steps))
         # Contacts and people by activity reach at least the period's contacts and people (a
         # person seen for two activities is in both), which the report shows too: a hidden
         # activity must not be worked out from them.
-        whole = indicators.whole(scope, *bounds[when], memo)
+        whole = scoped.whole(scope, *bounds[when], memo)
         for column, name, value in (
             (0, "contacts", whole.contacts),
             (2, "people", len(whole.people)),
@@ -300,7 +287,7 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
         for when in bounds:
             # The people supported split by one answer each: the column adds up to the total.
             total = pool.count(
-                ("people", None, when), indicators.people_supported(scope, *bounds[when], memo)
+                ("people", None, when), scoped.people_supported(scope, *bounds[when], memo)
             )
             lines.append((column[when], total))
         result.append(table)
@@ -312,7 +299,7 @@ def _answers(scope: Scope, bounds, fields: list[str]) -> dict[str, Counter]:
     the people are loaded once for every field."""
     counts = {name: Counter() for name in fields}
     if fields:
-        for answers in indicators.supported_demographics(scope, *bounds):
+        for answers in scoped.supported_demographics(scope, *bounds):
             for name in fields:
                 counts[name][_answer(answers, name)] += 1
     return counts
@@ -339,8 +326,8 @@ def _outcome_figures(
     scope: Scope, bounds, outcome: Outcome, pool: Pool, when: str, memo: dict
 ) -> list:
     """[steps, people who took a step, people with a setback] on one outcome."""
-    steps, people = indicators.steps_on_outcome(scope, *bounds, outcome.id, memo)
-    setbacks = indicators.people_with_setback(scope, *bounds, outcome.id, memo)
+    steps, people = scoped.steps_on_outcome(scope, *bounds, outcome.id, memo)
+    setbacks = scoped.people_with_setback(scope, *bounds, outcome.id, memo)
     return [
         pool.count(("steps_outcome", outcome.id, when), steps),
         pool.count(("step_people", outcome.id, when), people),
@@ -349,7 +336,7 @@ def _outcome_figures(
 
 
 def _distance_figures(scope: Scope, bounds, outcome: Outcome, memo: dict) -> list:
-    found = indicators.distance(scope, *bounds, outcome.id, memo)
+    found = distance_travelled.distance(scope, *bounds, outcome.id, memo)
     return [
         disclosure.average(found.average, found.people),
         disclosure.count(found.people),

@@ -17,7 +17,7 @@ from app.access import OFFICE, allow
 from app.csv_cells import csv_stream
 from app.entries import modes
 from app.entries.contacts import contacts
-from app.entries.indicators import Scope
+from app.entries.scoped import Scope
 from app.local_time import day_bounds, to_local
 
 bp = Blueprint("mhsds", __name__, url_prefix="/export")

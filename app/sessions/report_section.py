@@ -10,7 +10,7 @@ working a hidden one out from the total.
 from app import disclosure
 from app.disclosure import Figure
 from app.entries import contact_figures as figures
-from app.entries.indicators import Scope
+from app.entries.scoped import Scope
 
 TITLE = "Contacts and group sessions"
 GROUP = "Figure"

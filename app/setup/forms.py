@@ -76,7 +76,7 @@ class RungForm(FlaskForm):
 
 
 class LibraryForm(FlaskForm):
-    outcomes = CheckboxesField("Outcomes from the template library")
+    outcomes = CheckboxesField("Outcomes from the ready-made template")
 
 
 class LinksForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""The template library of outcome ladders, as an organisation adopts from it."""
+"""The ready-made template's outcome ladders, as an organisation adopts from it."""
 
 from app import ladder_templates
 from app.models import Organisation, Outcome

@@ -1,4 +1,4 @@
-"""Outcomes and their ladders: adopt from the template library or start blank, then edit.
+"""Outcomes and their ladders: adopt from the ready-made template or start blank, then edit.
 
 A rung is retired, never deleted: entries that reached it keep showing it, and it is only
 no longer offered as a button on a person's page.
@@ -24,7 +24,7 @@ from app.setup.ordering import move, next_position, set_retired
 
 
 def _library_form(formdata=True) -> LibraryForm:
-    """The library's outcomes as checkboxes; all ticked for an organisation with none yet."""
+    """The ready-made template's outcomes as checkboxes, all ticked where there are none yet."""
     available = available_outcomes()
     form = LibraryForm() if formdata else LibraryForm(formdata=None)
     form.outcomes.choices = options((o["name"], o["name"]) for o in available)
@@ -55,7 +55,7 @@ def _name_taken(name: str, except_id: int | None = None) -> bool:
 @bp.get("/outcomes")
 @allow("admin")
 def outcomes():
-    """The outcomes that matter: the organisation's ladders, and the template library."""
+    """The outcomes that matter: the organisation's ladders, and the ready-made template."""
     return _list_page()
 
 
@@ -86,7 +86,7 @@ def add_outcome():
 @bp.post("/outcomes/library")
 @allow("admin")
 def adopt_library_outcomes():
-    """Adopt the ticked outcomes from the template library, rungs and links included."""
+    """Adopt the ticked outcomes from the ready-made template, rungs and links included."""
     form = _library_form()
     names = form.outcomes.data or []
     unknown = set(names) - offered(form.outcomes)
@@ -94,13 +94,18 @@ def adopt_library_outcomes():
         form.outcomes.errors = (
             ["Tick at least one outcome to add."]
             if not names
-            else ["That outcome is not in the library, or this organisation already has it."]
+            else [
+                "That outcome is not in the ready-made template, "
+                "or this organisation already has it."
+            ]
         )
         return _list_page(422, library=form)
     org = queries.organisation()
     created = adopt_outcomes(org, names)
     record(
-        "setup.create", f"organisation:{org.id}", "outcomes from the library: " + ", ".join(names)
+        "setup.create",
+        f"organisation:{org.id}",
+        "outcomes from the ready-made template: " + ", ".join(names),
     )
     db.session.commit()
     flash(f"Added {len(created)} outcomes with their ladders.", "info")

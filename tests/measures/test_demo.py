@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.entries.indicators import Scope
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.local_time import day_bounds, local_today
 from app.measures import queries

@@ -40,7 +40,7 @@ import pytest
 
 from app.disclosure import FEWER, HIDDEN, RATE_HIDDEN, WITHHELD
 from app.entries import contact_figures as figures
-from app.entries.indicators import Scope
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.local_time import day_bounds
 from app.reports import periods

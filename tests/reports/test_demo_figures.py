@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import local_time
 from app.disclosure import FEWER, HIDDEN, Figure
-from app.entries import indicators
+from app.entries import scoped
 from app.extensions import db
 from app.models import Activity, Funder, Indicator, User
 from app.reports import periods, report
@@ -118,8 +118,8 @@ def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client,
     # with no activity is in the service's figures, not in any funder's.
     funded = by_hand([r for r in rows if r["activity"]])
     assert (headline["contacts"], headline["people_supported"]) == funded[1:]
-    scope = indicators.Scope.for_funder(db.session.get(Funder, funder.id))
-    assert indicators.whole(scope, *local_time.day_bounds(first, today)).steps == whole[0]
+    scope = scoped.Scope.for_funder(db.session.get(Funder, funder.id))
+    assert scoped.whole(scope, *local_time.day_bounds(first, today)).steps == whole[0]
 
 
 def offered_periods(client, funder_id: int) -> list[str]:

@@ -10,9 +10,9 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.entries import indicators
-from app.entries.indicators import Scope
+from app.entries import scoped
 from app.entries.queries import effective
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.local_time import day_bounds
 from app.models import Entry, Funder, Indicator, Story
@@ -34,7 +34,7 @@ def test_contacts_are_visits_not_entries(history):
     """Seven visits in 2025-Q2, where counting every entry but notes would say nine."""
     scope = Scope.for_funder(history["funder"])
     bounds = day_bounds(date(2025, 4, 1), date(2025, 6, 30))
-    assert indicators.contacts(scope, *bounds) == 7
+    assert scoped.contacts(scope, *bounds) == 7
     entries = db.session.scalar(
         select(func.count()).where(
             *scope.conditions(),

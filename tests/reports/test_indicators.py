@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.entries import indicators
-from app.entries.indicators import Scope
+from app.entries import distance_travelled, indicators, scoped
+from app.entries.scoped import Scope
 from app.extensions import db
 from app.local_time import day_bounds
 from app.models import Indicator
@@ -60,7 +60,9 @@ def test_distance_travelled_states_the_people_with_a_single_step(history):
 
 def test_distance_starts_from_the_rung_held_before_the_period(history):
     scope = Scope.for_funder(history["funder"])
-    by_person = {j.person_id: j for j in indicators.journeys(scope, *q2(), history["outcome"].id)}
+    by_person = {
+        j.person_id: j for j in distance_travelled.journeys(scope, *q2(), history["outcome"].id)
+    }
     ada = by_person[history["people"]["Ada"].id]
     assert (ada.started_before, ada.climbed) == (True, 3)
     assert history["people"]["Dee"].id not in by_person  # her only step was voided
@@ -68,7 +70,7 @@ def test_distance_starts_from_the_rung_held_before_the_period(history):
 
 def test_contacts_by_one_activity(history):
     scope = Scope.for_funder(history["funder"])
-    assert indicators.contacts(scope, *q2(), history["funded"].id) == 7
+    assert scoped.contacts(scope, *q2(), history["funded"].id) == 7
 
 
 def test_an_unfunded_activity_is_reported_plainly_not_as_zero(history):
@@ -115,7 +117,7 @@ def test_a_funder_without_outcomes_counts_every_outcome(history):
     db.session.commit()
     scope = Scope.for_funder(funder)
     assert scope.outcome_ids is None
-    assert indicators.people_supported(scope, *q2()) == 5
+    assert scoped.people_supported(scope, *q2()) == 5
 
 
 def test_an_empty_period_counts_true_zeros(history):
@@ -123,3 +125,31 @@ def test_an_empty_period_counts_true_zeros(history):
     assert value(history, "people_supported", bounds).number == 0
     average = value(history, "average", bounds)
     assert average.number is None and "Nobody took a step" in average.note
+
+
+def test_a_kind_added_to_the_registry_is_checked_counted_and_described(history, monkeypatch):
+    # Adding a kind is one entry in KINDS: check, evaluate and describe name no kind.
+    asked = []
+
+    def count(indicator, scope, start, end, memo):
+        asked.append((indicator.kind, scope, start, end))
+        return indicators.Value(42, note="Counted by the new kind.")
+
+    kind = indicators.Kind("Steps taken", ("activity_id",), count=count)
+    monkeypatch.setitem(indicators.KINDS, "steps_taken", kind)
+    scope = Scope.for_funder(history["funder"])
+    row = Indicator(
+        organisation_id=history["org"].id,
+        funder_id=history["funder"].id,
+        kind="steps_taken",
+        label="Steps",
+        params={"activity_id": history["other_activity"].id},
+    )
+    refused = indicators.evaluate(row, scope, *q2())
+    assert refused.number is None and "not one of this funder's activities" in refused.problem
+    assert asked == []
+    row.params = {"activity_id": history["funded"].id}
+    counted = indicators.evaluate(row, scope, *q2())
+    assert (counted.number, counted.note) == (42, "Counted by the new kind.")
+    assert asked == [("steps_taken", scope, *q2())]
+    assert indicators.describe(row) == f"Steps taken · {history['funded'].name}"

@@ -1,4 +1,4 @@
-"""Outcome sets: one organisation exports its ladders as a file, another imports them."""
+"""Templates: one organisation exports its ladders as a file, another imports them."""
 
 import io
 import json
@@ -64,7 +64,7 @@ def test_a_bad_outcome_set_is_refused_and_nothing_is_added(client, auth, w):
     auth.sign_in(w["other_admin"])
     before = db.session.scalar(select(db.func.count()).select_from(Outcome))
     for body, message in [
-        (b"{not json", "not an outcome set"),
+        (b"{not json", "not a template"),
         (
             json.dumps({"outcomes": [{"name": "X", "rungs": []}]}).encode(),
             "needs from 1 to 30 rungs",

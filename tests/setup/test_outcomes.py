@@ -1,4 +1,4 @@
-"""Outcomes and their ladders: the template library, blank outcomes, rungs, retiring."""
+"""Outcomes and their ladders: the ready-made template, blank outcomes, rungs, retiring."""
 
 import csv
 import io

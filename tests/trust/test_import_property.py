@@ -1,4 +1,4 @@
-"""Arbitrary spreadsheets and outcome-set files into the imports: every row imported exactly,
+"""Arbitrary spreadsheets and template files into the imports: every row imported exactly,
 or nothing at all with each problem listed by its row; never a 500, never half a write."""
 
 import csv
@@ -199,7 +199,7 @@ def test_people_import_with_any_file(client, auth, w, filename, body):
         assert client.get(response.headers["Location"]).status_code == 200
 
 
-# --- outcome sets ---------------------------------------------------------------------------
+# --- templates ------------------------------------------------------------------------------
 
 json_values = st.recursive(
     st.one_of(
@@ -276,7 +276,7 @@ def test_outcome_set_import_with_anything(client, auth, w, document):
     )
     db.session.rollback()
     after = all_row_counts()
-    event(f"outcome set answered {response.status_code}")
+    event(f"template answered {response.status_code}")
     assert response.status_code in (303, 422), response.status_code
     if response.status_code == 422:
         assert after == before
@@ -304,7 +304,7 @@ def test_deeply_nested_outcome_set_is_refused(client, auth, w):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert "not an outcome set" in response.get_data(as_text=True)
+    assert "not a template" in response.get_data(as_text=True)
     assert all_row_counts() == before
 
 

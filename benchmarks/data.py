@@ -6,6 +6,9 @@ The history is shaped like a real service's: caseloads of very different sizes, 
 start at different times and some who have left, steps up and setbacks down each ladder,
 notes, mistakes voided soon after, and entries that reached the server hours late from
 phones that were offline.
+
+Development tooling, not part of the app: `stepladder generate-data` loads this module from
+a source checkout only when it is run (`app/cli.py`), and no wheel ships it.
 """
 
 import heapq
@@ -23,7 +26,6 @@ from sqlalchemy import bindparam, func, insert, select, update
 from app import ladder_templates
 from app.auth.passwords import hash_password
 from app.extensions import db
-from app.measures import benchdata as bench_measures
 from app.models import (
     Activity,
     Entry,
@@ -37,6 +39,7 @@ from app.models import (
     caseload,
 )
 from app.models.clock import utcnow
+from benchmarks import data_measures
 
 ORGANISATION = "Benchmark Trust"
 PASSWORD = "stepladder-bench"
@@ -114,7 +117,7 @@ def generate(
     org, staff = _organisation(workers)
     person_ids = _people(rng, org.id, people, staff, now)
     _set_last_activities(rng, staff)
-    measures = bench_measures.Planner(org.id, seed)
+    measures = data_measures.Planner(org.id, seed)
     measures.switch_on(_funder(org.id, staff))
     db.session.commit()
     # Entries are spread unevenly: some people are seen every few days, others rarely.
@@ -368,13 +371,8 @@ def _history(
         yield row
 
 
-@click.command("generate-data")
-@click.option("--entries", default=1_000_000, show_default=True, type=click.IntRange(min=0))
-@click.option("--people", default=20_000, show_default=True, type=click.IntRange(min=1))
-@click.option("--workers", default=200, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=7, show_default=True, type=int, help="Same seed, same history.")
-def generate_data_command(entries: int, people: int, workers: int, seed: int) -> None:
-    """Load Benchmark Trust: staff, people and a realistic history of ENTRIES entries."""
+def load(entries: int, people: int, workers: int, seed: int) -> None:
+    """The `generate-data` command's work: migrate, load Benchmark Trust, say how to sign in."""
     upgrade()
     with click.progressbar(length=entries, label="Entries", show_pos=True) as bar:
         try:
