@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import AccountToken, OutboxEmail, User, UserSession
 from app.models.clock import utcnow
+from tests.fixtures.rows import count
 from tests.fixtures.smtp import body
 from tests.fixtures.web import Auth, RequestClient, csrf_from
-from tests.trust.helpers import count
 
 NEW_PASSWORD = "plum kettle lantern"
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Attempt, Referral
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=80,

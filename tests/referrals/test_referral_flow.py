@@ -9,9 +9,9 @@ from app.extensions import db
 from app.models import OutboxEmail, Person, Referral
 from tests.fixtures.factories import make_person
 from tests.fixtures.referrals import make_referral
+from tests.fixtures.rows import count
 from tests.fixtures.smtp import body, free_port
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import count
 
 GOOD = {
     "name": "Dee Q.",

@@ -4,8 +4,8 @@ import pyotp
 
 from app.extensions import db
 from app.models import User, UserSession
+from tests.fixtures.rows import audit_events
 from tests.fixtures.web import Auth
-from tests.trust.helpers import audit_events
 
 NEW_PASSWORD = "lantern orchard pebble"
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
-from tests.trust.helpers import audit_events
+from tests.fixtures.rows import audit_events
 
 
 def test_viewing_a_person_leaves_an_audit_row(client, auth, w):

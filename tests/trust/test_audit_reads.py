@@ -12,8 +12,9 @@ from app.models import AuditEvent
 from tests.fixtures.factories import make_entry, make_group_session
 from tests.fixtures.measures import switch_on
 from tests.fixtures.referrals import make_referral
+from tests.fixtures.rows import audit_events
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import app_rules, audit_events, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
 # Every URL argument that names personal records (reads.READS_BY_ARGUMENT audits each).

@@ -16,8 +16,8 @@ from app.imports.reading import ImportFileError, read_table
 from app.models import Person, User
 from app.request_limits import MAX_ANONYMOUS_BODY, MAX_BODY
 from tests.fixtures.factories import make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import all_row_counts
 
 
 class CountingStream:

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from app.extensions import db
 from app.models import Entry, UserSession
+from tests.fixtures.rows import all_row_counts, count
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts, count
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

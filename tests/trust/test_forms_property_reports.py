@@ -14,8 +14,8 @@ from app.entries.indicators import KINDS
 from app.extensions import db
 from app.models import Entry, Funder, Indicator, funder_viewer
 from tests.fixtures.factories import make_entry, make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,

@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import Activity, Organisation, Outcome, Person, Rung, User, activity_outcome
 from app.setup.settings import field_list
 from tests.fixtures.factories import make_org, make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import Auth
-from tests.trust.helpers import app_rules, fill_rule
 
 
 @pytest.mark.parametrize("https", [False, True])

@@ -17,7 +17,7 @@ from app.csv_cells import FORMULA_STARTS
 from app.extensions import db
 from app.imports.people import MAX_NAME, MAX_REFERENCE
 from app.models import Outcome, Person
-from tests.trust.helpers import all_row_counts
+from tests.fixtures.rows import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,

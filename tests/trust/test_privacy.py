@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent, Entry, PendingImport, Person
 from app.privacy.subject_access import tables_referencing_person
 from tests.fixtures.factories import make_entry, make_person
-from tests.trust.helpers import audit_events
+from tests.fixtures.rows import audit_events
 
 
 def _sign_in_admin_with_history(auth, w):

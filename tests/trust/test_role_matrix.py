@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import Funder, Indicator, funder_viewer
 from app.roles import ROLES
 from tests.fixtures.factories import make_entry, make_user
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import Auth
-from tests.trust.helpers import app_rules, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
 CASES = [

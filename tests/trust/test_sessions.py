@@ -13,8 +13,8 @@ from app import config as default_config
 from app.extensions import db
 from app.models import UserSession
 from app.models.clock import utcnow
-from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.web import csrf_from
 
 
