@@ -25,44 +25,44 @@ def range_figures(client) -> tuple[int, int, int]:
 
 def history(w):
     """Two steps recorded two days ago, for two people."""
-    other = make_person(w["org"], [w["worker"]], [w["outcome"]], reference="RS-9")
-    rung = w["outcome"].rungs[0]
-    old = make_entry(w["person"], w["worker"], "step", at=local_noon(2), rung=rung)
-    make_entry(other, w["worker"], "step", at=local_noon(2), rung=rung)
+    other = make_person(w.org, [w.worker], [w.outcome], reference="RS-9")
+    rung = w.outcome.rungs[0]
+    old = make_entry(w.person, w.worker, "step", at=local_noon(2), rung=rung)
+    make_entry(other, w.worker, "step", at=local_noon(2), rung=rung)
     db.session.commit()
     return old, other
 
 
 def test_a_late_arrival_recorded_yesterday_reaches_the_figures(client, auth, w):
     history(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert range_figures(client) == (2, 2, 2)
-    late = make_person(w["org"], [w["worker"]], [w["outcome"]], reference="RS-10")
-    make_entry(late, w["worker"], "step", at=local_noon(1), rung=w["outcome"].rungs[0])
+    late = make_person(w.org, [w.worker], [w.outcome], reference="RS-10")
+    make_entry(late, w.worker, "step", at=local_noon(1), rung=w.outcome.rungs[0])
     db.session.commit()
     assert range_figures(client) == (3, 3, 3)
 
 
 def test_a_void_of_an_old_entry_reaches_the_figures(client, auth, w):
     old, _ = history(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert range_figures(client) == (2, 2, 2)
-    make_entry(w["person"], w["worker"], "void", amends_id=old.id, reason="wrong person")
+    make_entry(w.person, w.worker, "void", amends_id=old.id, reason="wrong person")
     db.session.commit()
     assert range_figures(client) == (1, 1, 1)
 
 
 def test_todays_entry_counts_at_once_and_people_stay_distinct(client, auth, w):
     _, other = history(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     before = client.get("/overview/", headers=LIVE).get_data(as_text=True)
     assert range_figures(client) == (2, 2, 2)
     # A person already seen in the history is not counted twice; a new person is.
-    make_entry(other, w["worker"], "step", rung=w["outcome"].rungs[0])
+    make_entry(other, w.worker, "step", rung=w.outcome.rungs[0])
     db.session.commit()
     assert range_figures(client) == (3, 3, 2)
-    newcomer = make_person(w["org"], [w["worker"]], [w["outcome"]], reference="RS-11")
-    make_entry(newcomer, w["worker"], "seen")
+    newcomer = make_person(w.org, [w.worker], [w.outcome], reference="RS-11")
+    make_entry(newcomer, w.worker, "seen")
     db.session.commit()
     assert range_figures(client) == (3, 4, 3)
     after = client.get("/overview/", headers=LIVE).get_data(as_text=True)
@@ -72,10 +72,10 @@ def test_todays_entry_counts_at_once_and_people_stay_distinct(client, auth, w):
 
 def test_an_unchanged_history_is_not_counted_again(client, auth, w):
     history(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     with count_statements() as first:
         client.get("/overview/", headers=LIVE)
-    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(seconds=5))
+    make_entry(w.person, w.worker, "seen", at=utcnow() - timedelta(seconds=5))
     db.session.commit()
     with count_statements() as second:
         html = client.get("/overview/", headers=LIVE).get_data(as_text=True)
