@@ -10,7 +10,7 @@ from app import create_app
 from app.extensions import db, limiter
 from tests.fixtures.clock import at_midday
 from tests.fixtures.databases import empty_all_tables, fresh_database
-from tests.fixtures.factories import world
+from tests.fixtures.factories import World, world
 from tests.fixtures.web import FAST_HASH, Auth, RequestClient
 
 # Every Hypothesis test is deterministic: the same examples in every run, on every machine,
@@ -66,7 +66,7 @@ def runner(app):
 
 
 @pytest.fixture
-def w(app):
+def w(app) -> World:
     """A small world of two organisations (see tests/fixtures/factories.py)."""
     return world()
 

@@ -51,38 +51,38 @@ def query_strings(value: str) -> list[dict]:
 def rows(w):
     """One row of each kind a URL names, in the signed-in user's own organisation."""
     entry = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         datetime(2026, 3, 31, 23, 30),
-        rung=w["outcome"].rungs[0],
-        rung_id=w["outcome"].rungs[0].id,
-        activity_id=w["activity"].id,
+        rung=w.outcome.rungs[0],
+        rung_id=w.outcome.rungs[0].id,
+        activity_id=w.activity.id,
         note="Took the bus",
     )
-    funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
+    funder = Funder(organisation_id=w.org.id, name="Trust", activities=[w.activity])
     pending = PendingImport(
         token=uuid.uuid4().hex,
-        organisation_id=w["org"].id,
-        user_id=w["admin"].id,
+        organisation_id=w.org.id,
+        user_id=w.admin.id,
         filename="people.csv",
         headers=["Name"],
         rows=[["Ada"]],
     )
-    group_session = make_group_session(w["activity"], w["worker"], [w["person"]])
-    measure = MeasurePlan(organisation_id=w["org"].id, measure_key="swemwbs")
+    group_session = make_group_session(w.activity, w.worker, [w.person])
+    measure = MeasurePlan(organisation_id=w.org.id, measure_key="swemwbs")
     referral = Referral(
-        organisation_id=w["org"].id, reference="R-TEST01", name="Ada", reason="x", source="gp"
+        organisation_id=w.org.id, reference="R-TEST01", name="Ada", reason="x", source="gp"
     )
-    w["org"].slug, w["org"].referrals_open = "riverside", True
+    w.org.slug, w.org.referrals_open = "riverside", True
     db.session.add_all([funder, pending, measure, referral])
     db.session.commit()
     return {
-        "person_id": [w["person"].id],
-        "user_id": [w["worker"].id],
+        "person_id": [w.person.id],
+        "user_id": [w.worker.id],
         "funder_id": [funder.id],
-        "outcome_id": [w["outcome"].id],
-        "activity_id": [w["activity"].id],
+        "outcome_id": [w.outcome.id],
+        "activity_id": [w.activity.id],
         "entry_id": [entry.id],
         "token": [pending.token],
         "filename": ["css/app.css"],
@@ -121,7 +121,7 @@ def assert_complete_csv(url: str, response) -> None:
 @pytest.mark.parametrize("role", ["admin", "supervisor"])
 @pytest.mark.parametrize("value", HOSTILE, ids=[repr(v) for v in HOSTILE])
 def test_no_get_route_fails_on_a_hostile_query_string(app, client, auth, w, rows, role, value):
-    auth.sign_in(w[role])
+    auth.sign_in(getattr(w, role))
     urls = get_urls(app, rows)
     assert len(urls) > 30
     failures = []
@@ -136,7 +136,7 @@ def test_no_get_route_fails_on_a_hostile_query_string(app, client, auth, w, rows
 
 
 def test_the_entries_export_of_a_good_period_is_a_complete_csv(client, auth, w, rows):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     response = client.get("/export/entries.csv", query_string={"from": GOOD_FIRST, "to": GOOD_LAST})
     assert response.status_code == 200
     assert_complete_csv("/export/entries.csv", response)
@@ -156,14 +156,14 @@ def test_the_entries_export_of_a_good_period_is_a_complete_csv(client, auth, w, 
     ],
 )
 def test_an_id_beyond_a_database_integer_is_not_found(client, auth, w, path):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     assert client.get(path).status_code == 404
 
 
 def test_the_largest_id_still_reaches_the_page_and_is_not_found(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     assert client.get(f"/people/{params.MAX_ID}").status_code == 404
-    assert client.get(f"/people/{w['person'].id}").status_code == 200
+    assert client.get(f"/people/{w.person.id}").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_the_largest_id_still_reaches_the_page_and_is_not_found(client, auth, w)
     ],
 )
 def test_the_overview_says_which_filter_it_could_not_apply(client, auth, w, query, message):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     response = client.get("/overview/" + query)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
@@ -194,8 +194,8 @@ def test_the_overview_says_which_filter_it_could_not_apply(client, auth, w, quer
 def test_the_journey_timeline_says_which_filter_it_could_not_apply(
     client, auth, w, rows, query, message
 ):
-    auth.sign_in(w["supervisor"])
-    response = client.get(f"/journey/{w['person'].id}{query}")
+    auth.sign_in(w.supervisor)
+    response = client.get(f"/journey/{w.person.id}{query}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert message in html
@@ -212,7 +212,7 @@ def test_the_journey_timeline_says_which_filter_it_could_not_apply(
     ],
 )
 def test_the_audit_trail_says_which_filter_it_could_not_apply(client, auth, w, query, message):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     page = client.get("/audit/" + query)
     assert page.status_code == 200 and message in page.get_data(as_text=True)
     export = client.get("/audit/events.csv" + query)
@@ -220,7 +220,7 @@ def test_the_audit_trail_says_which_filter_it_could_not_apply(client, auth, w, q
 
 
 def test_a_huge_audit_page_number_shows_the_first_page(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     assert client.get("/audit/?page=" + "9" * 25).status_code == 200
 
 
@@ -235,7 +235,7 @@ def test_a_huge_audit_page_number_shows_the_first_page(client, auth, w):
     ],
 )
 def test_the_entries_export_refuses_a_bad_period_before_it_starts(client, auth, w, query, message):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     response = client.get("/export/entries.csv" + query)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -254,7 +254,7 @@ def test_the_entries_export_refuses_a_bad_period_before_it_starts(client, auth, 
     ],
 )
 def test_a_report_period_outside_the_covered_years_gets_a_message(client, auth, w, rows, query):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     funder_id = rows["funder_id"][0]
     page = client.get(f"/reports/{funder_id}{query}")
     assert page.status_code == 422

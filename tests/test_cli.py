@@ -62,7 +62,7 @@ def test_create_user_adds_a_user_to_an_organisation(runner, monkeypatch, w):
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "new@riverside.example.org"))
-    assert (user.organisation_id, user.role) == (w["org"].id, "worker")
+    assert (user.organisation_id, user.role) == (w.org.id, "worker")
     again = runner.invoke(
         args=[
             "create-user",

@@ -54,7 +54,7 @@ def test_pages_are_never_compressed(client, auth, w):
     the token (BREACH)."""
     sign_in = client.get("/sign-in", headers={"Accept-Encoding": "gzip, br"})
     assert "Content-Encoding" not in sign_in.headers
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     page = client.get("/people?q=Ada", headers={"Accept-Encoding": "gzip, br"})
     assert page.status_code == 200
     assert "Content-Encoding" not in page.headers

@@ -48,38 +48,38 @@ def export(client) -> dict:
 
 
 def test_supervisor_voids_an_entry_with_a_reason(client, auth, w):
-    rung = w["outcome"].rungs[0]
-    step = make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id)
+    rung = w.outcome.rungs[0]
+    step = make_entry(w.person, w.worker, "step", rung=rung, rung_id=rung.id)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
-    assert today_counts(w["org"].id).steps == 1
+    auth.sign_in(w.supervisor)
+    assert today_counts(w.org.id).steps == 1
     action = f"/entries/{step.id}/void"
     fields = hidden(change_page(client, step), action)
     response = client.post(action, data={**fields, "reason": "Recorded for the wrong person"})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/journey/{w['person'].id}")
+    assert response.headers["Location"].endswith(f"/journey/{w.person.id}")
     void = db.session.scalar(select(Entry).where(Entry.amends_id == step.id))
     assert (void.kind, void.reason, void.worker_id) == (
         "void",
         "Recorded for the wrong person",
-        w["supervisor"].id,
+        w.supervisor.id,
     )
     assert str(void.id) == fields["id"]
     assert db.session.get(Entry, step.id) is not None  # nothing deleted
-    assert today_counts(w["org"].id).steps == 0
+    assert today_counts(w.org.id).steps == 0
     rows = export(client)
     assert rows[str(step.id)]["status"] == "voided"
     assert rows[str(void.id)]["kind"] == "void"
-    html = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
+    html = client.get(f"/journey/{w.person.id}").get_data(as_text=True)
     assert "<del>Opened the door</del>" in html and "Reason: Recorded for the wrong person" in html
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.target == f"entry:{step.id}"))
-    assert audit.action == "void" and audit.user_id == w["supervisor"].id
+    assert audit.action == "void" and audit.user_id == w.supervisor.id
 
 
 def test_a_void_needs_a_reason_and_stores_nothing_without_one(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     action = f"/entries/{seen.id}/void"
     fields = hidden(change_page(client, seen), action)
     response = client.post(action, data={**fields, "reason": "   "})
@@ -89,13 +89,13 @@ def test_a_void_needs_a_reason_and_stores_nothing_without_one(client, auth, w):
 
 
 def test_a_correction_replaces_the_entry_in_every_count(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen", activity_id=w["activity"].id)
+    seen = make_entry(w.person, w.worker, "seen", activity_id=w.activity.id)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
-    assert (today_counts(w["org"].id).steps, today_counts(w["org"].id).contacts) == (0, 1)
+    auth.sign_in(w.supervisor)
+    assert (today_counts(w.org.id).steps, today_counts(w.org.id).contacts) == (0, 1)
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
-    rung = w["outcome"].rungs[1]
+    rung = w.outcome.rungs[1]
     response = client.post(
         action,
         data={
@@ -103,33 +103,33 @@ def test_a_correction_replaces_the_entry_in_every_count(client, auth, w):
             "kind": "step",
             "rung": rung.id,
             "outcome": 0,
-            "activity": w["activity"].id,
+            "activity": w.activity.id,
             "note": "",
             "reason": "It was a step, not just a visit",
         },
     )
     assert response.status_code == 303
     fixed = db.session.scalar(select(Entry).where(Entry.amends_id == seen.id))
-    assert (fixed.kind, fixed.rung_id, fixed.outcome_id) == ("step", rung.id, w["outcome"].id)
+    assert (fixed.kind, fixed.rung_id, fixed.outcome_id) == ("step", rung.id, w.outcome.id)
     # The work was the worker's, at the time it happened.
-    assert (fixed.worker_id, fixed.recorded_at) == (w["worker"].id, seen.recorded_at)
-    counts = today_counts(w["org"].id)
+    assert (fixed.worker_id, fixed.recorded_at) == (w.worker.id, seen.recorded_at)
+    counts = today_counts(w.org.id)
     assert (counts.steps, counts.contacts, counts.people) == (1, 1, 1)
     rows = export(client)
     assert rows[str(seen.id)]["status"] == "corrected"
     assert rows[str(fixed.id)]["status"] == "" and rows[str(fixed.id)]["rung"] == rung.text
     html = client.get("/overview/").get_data(as_text=True)
     assert re.search(r'aria-label="Steps today"><span class="number">1<', html)
-    journey = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
+    journey = client.get(f"/journey/{w.person.id}").get_data(as_text=True)
     assert "<del>Seen</del>" in journey and '<span class="tag">correction</span>' in journey
     assert "Reason: It was a step, not just a visit" in journey
 
 
 def test_a_change_leaves_one_audit_row_with_its_own_action(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
-    step = make_entry(w["person"], w["worker"], "step", rung_id=w["outcome"].rungs[0].id)
+    seen = make_entry(w.person, w.worker, "seen")
+    step = make_entry(w.person, w.worker, "step", rung_id=w.outcome.rungs[0].id)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
     client.post(
@@ -147,7 +147,7 @@ def test_a_change_leaves_one_audit_row_with_its_own_action(client, auth, w):
     action = f"/entries/{step.id}/void"
     client.post(action, data={**hidden(change_page(client, step), action), "reason": "Ada"})
     since = select(AuditEvent).where(
-        AuditEvent.user_id == w["supervisor"].id,
+        AuditEvent.user_id == w.supervisor.id,
         AuditEvent.action.in_(["correct", "void", "journey.correct", "journey.void"]),
     )
     events = db.session.scalars(since.order_by(AuditEvent.id)).all()
@@ -162,9 +162,9 @@ def test_a_change_leaves_one_audit_row_with_its_own_action(client, auth, w):
 
 
 def test_a_correction_to_a_step_needs_the_step(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
     response = client.post(
@@ -177,9 +177,9 @@ def test_a_correction_to_a_step_needs_the_step(client, auth, w):
 
 
 def test_an_entry_is_changed_once(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     action = f"/entries/{seen.id}/void"
     first = hidden(change_page(client, seen), action)
     second = hidden(change_page(client, seen), action)
@@ -193,10 +193,10 @@ def test_an_entry_is_changed_once(client, auth, w):
 
 
 def test_a_void_cannot_be_changed(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
-    void = make_entry(w["person"], w["worker"], "void", amends_id=seen.id, reason="Oops")
+    seen = make_entry(w.person, w.worker, "seen")
+    void = make_entry(w.person, w.worker, "void", amends_id=seen.id, reason="Oops")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     action = f"/entries/{void.id}/void"
     fields = hidden(change_page(client, void), action)
     response = client.post(action, data={**fields, "reason": "Undo the undo"})
@@ -205,25 +205,25 @@ def test_a_void_cannot_be_changed(client, auth, w):
 
 
 def test_worker_undoes_their_own_recent_entry_from_my_week(client, auth, w):
-    rung = w["outcome"].rungs[0]
-    mine = make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id)
+    rung = w.outcome.rungs[0]
+    mine = make_entry(w.person, w.worker, "step", rung=rung, rung_id=rung.id)
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     week = client.get("/week").get_data(as_text=True)
     assert "Opened the door" in week and "Undo or correct" in week
     action = f"/entries/{mine.id}/void"
     fields = hidden(week, action)
     response = client.post(action, data={**fields, "reason": "Tapped the wrong rung"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/week")
-    assert today_counts(w["org"].id).steps == 0
+    assert today_counts(w.org.id).steps == 0
     week = client.get("/week").get_data(as_text=True)
     assert "<del>Opened the door</del>" in week and "Undo or correct" not in week
 
 
 def test_worker_corrects_their_own_entry(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     action = f"/entries/{seen.id}/correct"
     fields = hidden(change_page(client, seen), action)
     response = client.post(
@@ -239,16 +239,16 @@ def test_worker_corrects_their_own_entry(client, auth, w):
         },
     )
     assert response.status_code == 303
-    counts = today_counts(w["org"].id)
+    counts = today_counts(w.org.id)
     assert counts.contacts == 0
 
 
 def test_worker_cannot_change_a_colleagues_entry(client, auth, w, app):
     app.config["UNDO_WINDOW"] = timedelta(hours=24)
-    w["org"].workers_see_everyone = True
-    theirs = make_entry(w["person2"], w["colleague"], "seen")
+    w.org.workers_see_everyone = True
+    theirs = make_entry(w.person2, w.colleague, "seen")
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     assert client.get(f"/entries/{theirs.id}/change").status_code == 403
     token = auth.csrf("/week")
     response = client.post(
@@ -261,14 +261,14 @@ def test_worker_cannot_change_a_colleagues_entry(client, auth, w, app):
 
 def test_worker_cannot_change_an_entry_after_the_window(client, auth, w, app):
     old = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "seen",
         at=utcnow() - timedelta(hours=30),
         received_at=utcnow() - timedelta(hours=25),
     )
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     week = client.get("/week").get_data(as_text=True)
     assert "Seen" in week and "Undo or correct" not in week
     token = auth.csrf("/week")
@@ -281,11 +281,11 @@ def test_worker_cannot_change_an_entry_after_the_window(client, auth, w, app):
 
 
 def test_my_week_lists_only_my_entries_and_my_counts(client, auth, w):
-    make_entry(w["person"], w["worker"], "seen")
-    make_entry(w["person2"], w["colleague"], "note", note="Colleague's note")
-    make_entry(w["person"], w["worker"], "seen", at=utcnow() - timedelta(days=8))
+    make_entry(w.person, w.worker, "seen")
+    make_entry(w.person2, w.colleague, "note", note="Colleague's note")
+    make_entry(w.person, w.worker, "seen", at=utcnow() - timedelta(days=8))
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     html = client.get("/week").get_data(as_text=True)
     assert "Colleague&#39;s note" not in html and "Bo M." not in html
     assert "<strong>1</strong> contacts" in html
@@ -296,13 +296,13 @@ def test_my_week_lists_only_my_entries_and_my_counts(client, auth, w):
 
 @pytest.mark.parametrize("path", ["change", "void", "correct"])
 def test_another_organisation_cannot_change_entries(client, auth, w, path):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["other_admin"])
+    auth.sign_in(w.other_admin)
     if path == "change":
         response = client.get(f"/entries/{seen.id}/change")
     else:
-        token = auth.csrf(f"/journey/{w['other_person'].id}")
+        token = auth.csrf(f"/journey/{w.other_person.id}")
         response = client.post(
             f"/entries/{seen.id}/{path}",
             data={
@@ -324,19 +324,19 @@ def test_removing_a_correction_removes_the_event_it_described(app, w):
     """A chain original → correction → void counts for nothing."""
     from tests.fixtures.factories import make_entry
 
-    first, second, _ = w["outcome"].rungs
-    original = make_entry(w["person"], w["worker"], "step", rung=first, rung_id=first.id)
+    first, second, _ = w.outcome.rungs
+    original = make_entry(w.person, w.worker, "step", rung=first, rung_id=first.id)
     correction = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         rung=second,
         rung_id=second.id,
         amends_id=original.id,
         reason="Was the second rung",
     )
-    make_entry(w["person"], w["worker"], "void", amends_id=correction.id, reason="Never happened")
+    make_entry(w.person, w.worker, "void", amends_id=correction.id, reason="Never happened")
     db.session.commit()
     start, end = local_time.day_bounds(local_time.local_today(), local_time.local_today())
-    assert counting.counts(w["org"].id, start, end).steps == 0
-    assert [e for e in queries.ladder_entries(w["person"].id) if e.kind == "step"] == []
+    assert counting.counts(w.org.id, start, end).steps == 0
+    assert [e for e in queries.ladder_entries(w.person.id) if e.kind == "step"] == []

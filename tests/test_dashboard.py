@@ -48,33 +48,31 @@ def local_day(row: dict):
 @pytest.fixture
 def day(w):
     """Today's log for the small world, with a void and a correction among it."""
-    first, second, third = w["outcome"].rungs
-    other_activity_person = make_person(
-        w["org"], [w["colleague"]], [w["outcome"]], reference="RS-3"
-    )
+    first, second, third = w.outcome.rungs
+    other_activity_person = make_person(w.org, [w.colleague], [w.outcome], reference="RS-3")
     step1 = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         rung=first,
         rung_id=first.id,
-        activity_id=w["activity"].id,
+        activity_id=w.activity.id,
         at=local_noon(0),
     )
     make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         rung=second,
         rung_id=second.id,
-        activity_id=w["activity"].id,
+        activity_id=w.activity.id,
         at=local_noon(0) + timedelta(minutes=5),
     )
-    make_entry(w["person2"], w["colleague"], "seen", at=local_noon(0))
-    make_entry(w["person2"], w["colleague"], "note", note="Chatted", at=local_noon(0))
+    make_entry(w.person2, w.colleague, "seen", at=local_noon(0))
+    make_entry(w.person2, w.colleague, "note", note="Chatted", at=local_noon(0))
     wrong = make_entry(
         other_activity_person,
-        w["colleague"],
+        w.colleague,
         "step",
         rung=third,
         rung_id=third.id,
@@ -82,16 +80,16 @@ def day(w):
     )
     make_entry(
         other_activity_person,
-        w["supervisor"],
+        w.supervisor,
         "void",
         amends_id=wrong.id,
         reason="Wrong person",
         at=utcnow(),
     )
-    mistaken = make_entry(w["person2"], w["colleague"], "seen", at=local_noon(0))
+    mistaken = make_entry(w.person2, w.colleague, "seen", at=local_noon(0))
     make_entry(
-        w["person2"],
-        w["colleague"],
+        w.person2,
+        w.colleague,
         "step",
         rung=third,
         rung_id=third.id,
@@ -99,13 +97,13 @@ def day(w):
         reason="It was a step",
         at=local_noon(0),
     )
-    make_entry(w["person"], w["worker"], "seen", at=local_noon(3))
+    make_entry(w.person, w.worker, "seen", at=local_noon(3))
     make_entry(
-        w["other_person"],
-        w["other_worker"],
+        w.other_person,
+        w.other_worker,
         "step",
-        rung=w["other_outcome"].rungs[0],
-        rung_id=w["other_outcome"].rungs[0].id,
+        rung=w.other_outcome.rungs[0],
+        rung_id=w.other_outcome.rungs[0].id,
         at=local_noon(0),
     )
     db.session.commit()
@@ -113,7 +111,7 @@ def day(w):
 
 
 def test_steps_today_region_counts_effective_steps(client, auth, w, day):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/").get_data(as_text=True)
     # Two steps by the worker and one correction to a step; the voided step does not count,
     # nor does the other organisation's step.
@@ -133,17 +131,17 @@ def test_steps_today_region_counts_effective_steps(client, auth, w, day):
     ],
 )
 def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, day, filters, match):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     today = local_time.local_today()
     first = today - timedelta(days=6)
     args = {"from": first.isoformat(), "to": today.isoformat()}
     names = {
-        "colleague": w["colleague"].name,
-        "activity": w["activity"].name,
-        "outcome": w["outcome"].name,
+        "colleague": w.colleague.name,
+        "activity": w.activity.name,
+        "outcome": w.outcome.name,
     }
     for key, value in filters.items():
-        args[key] = str(w[value].id)
+        args[key] = str(getattr(w, value).id)
     html = client.get("/overview/", query_string=args).get_data(as_text=True)
     shown = re.search(r"<p>(\d+) steps · (\d+) contacts · (\d+) people seen</p>", html)
     chosen = {k: names[v] for k, v in match.items()}
@@ -153,7 +151,7 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
     totals = dict(zip(("steps", "contacts", "people"), map(int, shown.groups()), strict=True))
     assert totals == expected
     found = figures.Figures(
-        w["org"].id, today, **dashboard.parse_filters(args, w["org"].id).entry_filters()
+        w.org.id, today, **dashboard.parse_filters(args, w.org.id).entry_filters()
     )
     by_outcome = found.breakdowns(*local_time.day_bounds(first, today))["outcome"]
     assert sum(r.steps for r in by_outcome) == expected["steps"]
@@ -164,7 +162,7 @@ def test_counts_agree_with_export_after_voids_and_corrections(client, auth, w, d
 
 
 def test_today_counts_agree_with_export_for_today(client, auth, w, day):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     today = local_time.local_today()
     html = client.get("/overview/").get_data(as_text=True)
     expected = counted(export_rows(client, today, today))
@@ -176,28 +174,28 @@ def test_today_counts_agree_with_export_for_today(client, auth, w, day):
 def test_breakdown_by_worker_names_each_worker(app, w, day):
     today = local_time.local_today()
     bounds = local_time.day_bounds(today, today)
-    breakdowns = figures.Figures(w["org"].id, today).breakdowns(*bounds)
+    breakdowns = figures.Figures(w.org.id, today).breakdowns(*bounds)
     rows = {r.name: r for r in breakdowns["worker"]}
-    assert rows[w["worker"].name].steps == 2
-    assert rows[w["colleague"].name].steps == 1
+    assert rows[w.worker.name].steps == 2
+    assert rows[w.colleague.name].steps == 1
     # The colleague visited one person today (the other's only step was voided).
-    assert rows[w["colleague"].name].contacts == 1
-    assert w["other_worker"].name not in rows
+    assert rows[w.colleague.name].contacts == 1
+    assert w.other_worker.name not in rows
 
 
 def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     at = utcnow() - timedelta(hours=2)
     late = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "note",
         note="Synced late",
         at=at,
         received_at=at + queries.LATE_ARRIVAL + timedelta(seconds=1),
     )
     on_time = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "note",
         note="Synced on time",
         at=at,
@@ -205,7 +203,7 @@ def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
     )
     db.session.commit()
     assert queries.arrived_late(late) and not queries.arrived_late(on_time)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/", headers=LIVE).get_data(as_text=True)
     items = re.findall(r"<li class=\"\">(.*?)</li>", html, re.S)
     assert len(items) == 2
@@ -218,10 +216,10 @@ def test_late_arrivals_are_flagged_at_the_threshold(client, auth, w):
 def test_an_office_correction_is_never_flagged_as_sent_later(app, w):
     """A supervisor's correction days later keeps the event's time; no phone was offline."""
     at = utcnow() - timedelta(days=3)
-    seen = make_entry(w["person"], w["worker"], "seen", at=at, received_at=at)
+    seen = make_entry(w.person, w.worker, "seen", at=at, received_at=at)
     correction = make_entry(
-        w["person"],
-        w["supervisor"],
+        w.person,
+        w.supervisor,
         "note",
         note="It was a phone call",
         at=at,
@@ -233,29 +231,27 @@ def test_an_office_correction_is_never_flagged_as_sent_later(app, w):
 
 
 def test_attention_list_boundaries(app, w):
-    org = w["org"]
+    org = w.org
     org.not_seen_days = 14
-    exactly = make_person(org, [w["worker"]], display_name="Exactly fourteen")
-    recent = make_person(org, [w["worker"]], display_name="Thirteen days")
-    never_new = make_person(org, [w["worker"]], display_name="Never seen, new")
+    exactly = make_person(org, [w.worker], display_name="Exactly fourteen")
+    recent = make_person(org, [w.worker], display_name="Thirteen days")
+    never_new = make_person(org, [w.worker], display_name="Never seen, new")
     never_old = make_person(
-        org, [w["worker"]], display_name="Never seen, old", created_at=local_noon(20)
+        org, [w.worker], display_name="Never seen, old", created_at=local_noon(20)
     )
-    closed = make_person(org, [w["worker"]], display_name="Closed", status="closed")
-    voided_only = make_person(org, [w["worker"]], display_name="Seen but voided")
-    make_entry(exactly, w["worker"], "seen", at=local_noon(14))
-    make_entry(recent, w["worker"], "seen", at=local_noon(13))
-    make_entry(closed, w["worker"], "seen", at=local_noon(40))
-    make_entry(voided_only, w["worker"], "seen", at=local_noon(30))
-    wrong = make_entry(voided_only, w["worker"], "seen", at=local_noon(1))
-    make_entry(voided_only, w["supervisor"], "void", amends_id=wrong.id, reason="Wrong person")
+    closed = make_person(org, [w.worker], display_name="Closed", status="closed")
+    voided_only = make_person(org, [w.worker], display_name="Seen but voided")
+    make_entry(exactly, w.worker, "seen", at=local_noon(14))
+    make_entry(recent, w.worker, "seen", at=local_noon(13))
+    make_entry(closed, w.worker, "seen", at=local_noon(40))
+    make_entry(voided_only, w.worker, "seen", at=local_noon(30))
+    wrong = make_entry(voided_only, w.worker, "seen", at=local_noon(1))
+    make_entry(voided_only, w.supervisor, "void", amends_id=wrong.id, reason="Wrong person")
     # Ada's latest entry is a setback; Bo's setback came before a step.
-    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id, at=local_noon(2))
-    make_entry(
-        w["person2"], w["colleague"], "setback", outcome_id=w["outcome"].id, at=local_noon(3)
-    )
-    rung = w["outcome"].rungs[0]
-    make_entry(w["person2"], w["colleague"], "step", rung=rung, rung_id=rung.id, at=local_noon(2))
+    make_entry(w.person, w.worker, "setback", outcome_id=w.outcome.id, at=local_noon(2))
+    make_entry(w.person2, w.colleague, "setback", outcome_id=w.outcome.id, at=local_noon(3))
+    rung = w.outcome.rungs[0]
+    make_entry(w.person2, w.colleague, "step", rung=rung, rung_id=rung.id, at=local_noon(2))
     db.session.commit()
 
     found = dashboard.attention(org, local_time.local_today())
@@ -272,17 +268,17 @@ def test_attention_list_boundaries(app, w):
 
 
 def test_attention_not_seen_days_is_per_organisation(app, w):
-    person = make_person(w["org"], [w["worker"]], display_name="Five days")
-    make_entry(person, w["worker"], "seen", at=local_noon(5))
+    person = make_person(w.org, [w.worker], display_name="Five days")
+    make_entry(person, w.worker, "seen", at=local_noon(5))
     db.session.commit()
     today = local_time.local_today()
-    w["org"].not_seen_days = 6
+    w.org.not_seen_days = 6
 
     def listed():
-        return {p.display_name for p, _ in dashboard.attention(w["org"], today).not_seen}
+        return {p.display_name for p, _ in dashboard.attention(w.org, today).not_seen}
 
     assert "Five days" not in listed()
-    w["org"].not_seen_days = 5
+    w.org.not_seen_days = 5
     assert "Five days" in listed()
 
 
@@ -293,28 +289,28 @@ def test_workers_with_no_entries_this_week(app, w):
     just_before = datetime.combine(monday, time(0), zone).astimezone(ZoneInfo("UTC")).replace(
         tzinfo=None
     ) - timedelta(minutes=1)
-    make_entry(w["person"], w["worker"], "seen", at=just_before)
-    make_entry(w["person2"], w["colleague"], "seen", at=utcnow() - timedelta(minutes=1))
-    idle_away = make_user(w["org"], "worker", name="Away Worker", active=False)
+    make_entry(w.person, w.worker, "seen", at=just_before)
+    make_entry(w.person2, w.colleague, "seen", at=utcnow() - timedelta(minutes=1))
+    idle_away = make_user(w.org, "worker", name="Away Worker", active=False)
     db.session.commit()
-    idle = {u.name for u in dashboard.attention(w["org"], today).idle_workers}
-    assert w["worker"].name in idle  # last entry was the minute before Monday began
-    assert w["colleague"].name not in idle
+    idle = {u.name for u in dashboard.attention(w.org, today).idle_workers}
+    assert w.worker.name in idle  # last entry was the minute before Monday began
+    assert w.colleague.name not in idle
     assert idle_away.name not in idle  # inactive accounts are not on the list
-    assert w["other_worker"].name not in idle
+    assert w.other_worker.name not in idle
 
 
 def test_attention_list_is_on_the_page_with_links_to_journeys(client, auth, w):
-    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id, at=local_noon(1))
+    make_entry(w.person, w.worker, "setback", outcome_id=w.outcome.id, at=local_noon(1))
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/").get_data(as_text=True)
     section = html[html.index("Latest entry was a setback") : html.index("Workers with no entries")]
-    assert f'href="/journey/{w["person"].id}"' in section
+    assert f'href="/journey/{w.person.id}"' in section
 
 
 def test_poll_answers_204_when_nothing_changed_and_the_new_count_when_it_did(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     first = client.get("/overview/", headers=LIVE)
     assert first.status_code == 200
     version = first.headers["X-Stepladder-Version"]
@@ -325,8 +321,8 @@ def test_poll_answers_204_when_nothing_changed_and_the_new_count_when_it_did(cli
     assert unchanged.status_code == 204
     assert unchanged.headers["HX-Reswap"] == "none"
     assert unchanged.get_data() == b""
-    rung = w["outcome"].rungs[0]
-    make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id)
+    rung = w.outcome.rungs[0]
+    make_entry(w.person, w.worker, "step", rung=rung, rung_id=rung.id)
     db.session.commit()
     changed = client.get("/overview/", headers={**LIVE, "X-Stepladder-Version": version})
     assert changed.status_code == 200
@@ -338,11 +334,11 @@ def test_poll_answers_204_when_nothing_changed_and_the_new_count_when_it_did(cli
 
 
 def test_a_void_changes_the_version_too(client, auth, w):
-    seen = make_entry(w["person"], w["worker"], "seen")
+    seen = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     version = client.get("/overview/", headers=LIVE).headers["X-Stepladder-Version"]
-    make_entry(w["person"], w["supervisor"], "void", amends_id=seen.id, reason="Wrong person")
+    make_entry(w.person, w.supervisor, "void", amends_id=seen.id, reason="Wrong person")
     db.session.commit()
     after = client.get("/overview/", headers={**LIVE, "X-Stepladder-Version": version})
     assert after.status_code == 200
@@ -350,28 +346,28 @@ def test_a_void_changes_the_version_too(client, auth, w):
 
 
 def test_a_late_commit_with_an_older_timestamp_still_changes_the_version(app, w):
-    make_entry(w["person"], w["worker"], "seen", received_at=utcnow())
+    make_entry(w.person, w.worker, "seen", received_at=utcnow())
     db.session.commit()
     today = local_time.local_today()
-    before = dashboard.dashboard_etag(w["org"].id, today, "")
+    before = dashboard.dashboard_etag(w.org.id, today, "")
     # Committed after the read above, but stamped a moment earlier than the newest arrival.
-    make_entry(w["person"], w["worker"], "seen", received_at=utcnow() - timedelta(seconds=2))
+    make_entry(w.person, w.worker, "seen", received_at=utcnow() - timedelta(seconds=2))
     db.session.commit()
-    assert dashboard.dashboard_etag(w["org"].id, today, "") != before
+    assert dashboard.dashboard_etag(w.org.id, today, "") != before
 
 
 def test_poll_keeps_the_filters(client, auth, w):
-    auth.sign_in(w["supervisor"])
-    html = client.get(f"/overview/?worker={w['worker'].id}&outcome={w['outcome'].id}").get_data(
+    auth.sign_in(w.supervisor)
+    html = client.get(f"/overview/?worker={w.worker.id}&outcome={w.outcome.id}").get_data(
         as_text=True
     )
     poll = re.search(r'<div id="live"[^>]*hx-get="([^"]+)"', html).group(1)
-    assert f"worker={w['worker'].id}" in poll and f"outcome={w['outcome'].id}" in poll
+    assert f"worker={w.worker.id}" in poll and f"outcome={w.outcome.id}" in poll
 
 
 def test_filter_from_another_organisation_is_refused_with_a_message(client, auth, w, day):
-    auth.sign_in(w["supervisor"])
-    html = client.get(f"/overview/?worker={w['other_worker'].id}&from=yesterday").get_data(
+    auth.sign_in(w.supervisor)
+    html = client.get(f"/overview/?worker={w.other_worker.id}&from=yesterday").get_data(
         as_text=True
     )
     assert "That worker was not found, so it is not applied." in html
@@ -380,7 +376,7 @@ def test_filter_from_another_organisation_is_refused_with_a_message(client, auth
 
 
 def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
-    rung = w["outcome"].rungs[0]
+    rung = w.outcome.rungs[0]
     today = local_time.local_today()
     # Just now; and last week's Sunday and Monday (its last and first local days).
     for at in (
@@ -388,11 +384,11 @@ def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
         local_noon(today.weekday() + 1),
         local_noon(today.weekday() + 7),
     ):
-        make_entry(w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, at=at)
+        make_entry(w.person, w.worker, "step", rung=rung, rung_id=rung.id, at=at)
     db.session.commit()
-    weeks = figures.Figures(w["org"].id, today).steps_per_week(weeks=4)
+    weeks = figures.Figures(w.org.id, today).steps_per_week(weeks=4)
     assert [n for _, n in weeks] == [0, 0, 2, 1]
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/").get_data(as_text=True)
     assert '<title id="steps-per-week-title">Steps per week</title>' in html
     assert "3 steps over 12 weeks" in html
@@ -401,7 +397,7 @@ def test_steps_per_week_chart_counts_each_local_week(client, auth, w):
 
 @pytest.mark.parametrize("role", ["worker", "funder"])
 def test_only_office_staff_reach_the_dashboard(client, auth, w, role):
-    user = w["worker"] if role == "worker" else make_user(w["org"], "funder")
+    user = w.worker if role == "worker" else make_user(w.org, "funder")
     db.session.commit()
     auth.sign_in(user)
     assert client.get("/overview/").status_code == 403
@@ -409,9 +405,9 @@ def test_only_office_staff_reach_the_dashboard(client, auth, w, role):
 
 
 def test_attention_region_polls_on_its_own(client, auth, w):
-    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id)
+    make_entry(w.person, w.worker, "setback", outcome_id=w.outcome.id)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     headers = {"HX-Request": "true", "HX-Target": "attention"}
     first = client.get("/overview/", headers=headers)
     html = first.get_data(as_text=True)
@@ -423,27 +419,27 @@ def test_attention_region_polls_on_its_own(client, auth, w):
 
 
 def test_no_fragment_shows_another_organisations_data(client, auth, w, day):
-    make_entry(w["person"], w["worker"], "setback", outcome_id=w["outcome"].id)
+    make_entry(w.person, w.worker, "setback", outcome_id=w.outcome.id)
     make_entry(
-        w["other_person"],
-        w["other_worker"],
+        w.other_person,
+        w.other_worker,
         "setback",
-        outcome_id=w["other_outcome"].id,
+        outcome_id=w.other_outcome.id,
         at=local_noon(0) + timedelta(minutes=30),
     )  # after their step in `day`
     db.session.commit()
-    auth.sign_in(w["other_admin"])
+    auth.sign_in(w.other_admin)
     attention = client.get("/overview/", headers={"HX-Request": "true", "HX-Target": "attention"})
     html = attention.get_data(as_text=True)
     assert "Cy N." in html  # their own setback is listed
-    assert "Ada L." not in html and "Bo M." not in html and w["worker"].name not in html
+    assert "Ada L." not in html and "Bo M." not in html and w.worker.name not in html
     for headers in ({}, LIVE):
         html = client.get("/overview/", headers=headers).get_data(as_text=True)
         for secret in (
             "Ada L.",
             "Bo M.",
-            w["worker"].name,
-            w["colleague"].name,
+            w.worker.name,
+            w.colleague.name,
             "Doorstep support",
             "Getting out and about",
             "Opened the door",
@@ -453,10 +449,10 @@ def test_no_fragment_shows_another_organisations_data(client, auth, w, day):
         assert "Cy N." in html
     # Filtering by the first organisation's ids does not reveal anything either.
     html = client.get(
-        f"/overview/?worker={w['worker'].id}&activity={w['activity'].id}&outcome={w['outcome'].id}",
+        f"/overview/?worker={w.worker.id}&activity={w.activity.id}&outcome={w.outcome.id}",
         headers=LIVE,
     ).get_data(as_text=True)
-    assert "Ada L." not in html and w["worker"].name not in html
+    assert "Ada L." not in html and w.worker.name not in html
     assert region_number(html, "Steps today") == 1
 
 
@@ -464,7 +460,7 @@ def test_dashboard_queries_do_not_grow_with_the_feed(client, auth, w, app):
     """The feed loads people, rungs, activities and workers with the entries (no N+1)."""
     from sqlalchemy import event
 
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     statements = []
 
     def count(*_args):
@@ -472,7 +468,7 @@ def test_dashboard_queries_do_not_grow_with_the_feed(client, auth, w, app):
 
     def run(n):
         for _ in range(n):
-            make_entry(w["person"], w["worker"], "seen")
+            make_entry(w.person, w.worker, "seen")
         db.session.commit()
         statements.clear()
         event.listen(db.engine, "before_cursor_execute", count)
@@ -487,28 +483,28 @@ def test_dashboard_queries_do_not_grow_with_the_feed(client, auth, w, app):
 
 
 def test_the_attention_list_never_says_everyone_was_seen_of_someone_never_seen(client, auth, w):
-    make_person(w["org"], [w["worker"]], display_name="Added today, never seen")
+    make_person(w.org, [w.worker], display_name="Added today, never seen")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/").get_data(as_text=True)
     assert "Everyone has been seen recently" not in html
     assert "No one has gone 14 days or more without being seen since they were added." in html
 
 
 def test_the_worker_filter_offers_only_workers(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     html = client.get("/overview/").get_data(as_text=True)
     worker_select = html[
         html.index('id="f-worker"') : html.index("</select>", html.index('id="f-worker"'))
     ]
-    assert w["worker"].name in worker_select and w["colleague"].name in worker_select
-    assert w["supervisor"].name not in worker_select and w["admin"].name not in worker_select
+    assert w.worker.name in worker_select and w.colleague.name in worker_select
+    assert w.supervisor.name not in worker_select and w.admin.name not in worker_select
 
 
 def test_a_date_range_applies_to_the_cards(client, auth, w):
-    make_entry(w["person"], w["worker"], "seen", at=local_noon(40))
+    make_entry(w.person, w.worker, "seen", at=local_noon(40))
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     first = (local_time.local_today() - timedelta(days=45)).isoformat()
     last = (local_time.local_today() - timedelta(days=35)).isoformat()
     html = client.get(f"/overview/?from={first}&to={last}").get_data(as_text=True)

@@ -18,12 +18,12 @@ def _rows(client, first, last):
 
 
 def test_export_has_one_row_per_entry_with_its_details(client, auth, w):
-    rung = w["outcome"].rungs[2]
+    rung = w.outcome.rungs[2]
     step = make_entry(
-        w["person"], w["worker"], "step", rung=rung, rung_id=rung.id, activity_id=w["activity"].id
+        w.person, w.worker, "step", rung=rung, rung_id=rung.id, activity_id=w.activity.id
     )
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     [row] = _rows(client, date.today() - timedelta(days=1), date.today())
     assert row["entry_id"] == str(step.id)
     assert row["person_reference"] == "RS-1"
@@ -34,26 +34,26 @@ def test_export_has_one_row_per_entry_with_its_details(client, auth, w):
     )
     assert (row["activity"], row["worker"], row["status"]) == (
         "Doorstep support",
-        w["worker"].name,
+        w.worker.name,
         "",
     )
     assert row["recorded_at"].endswith("Z") and row["received_at"].endswith("Z")
 
 
 def test_voided_and_corrected_entries_are_marked(client, auth, w):
-    wrong = make_entry(w["person"], w["worker"], "seen")
-    make_entry(w["person"], w["worker"], "void", amends_id=wrong.id, reason="Wrong person")
-    mistaken = make_entry(w["person"], w["worker"], "seen")
+    wrong = make_entry(w.person, w.worker, "seen")
+    make_entry(w.person, w.worker, "void", amends_id=wrong.id, reason="Wrong person")
+    mistaken = make_entry(w.person, w.worker, "seen")
     fixed = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "note",
         note="Rang instead",
         amends_id=mistaken.id,
         reason="Was a call",
     )
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     rows = {r["entry_id"]: r for r in _rows(client, date.today() - timedelta(days=1), date.today())}
     assert rows[str(wrong.id)]["status"] == "voided"
     assert rows[str(mistaken.id)]["status"] == "corrected"
@@ -65,25 +65,23 @@ def test_voided_and_corrected_entries_are_marked(client, auth, w):
 
 def test_export_keeps_to_the_period_and_the_organisation(client, auth, w):
     inside = make_entry(
-        w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 22, 30)
+        w.person, w.worker, "seen", at=datetime(2026, 3, 31, 22, 30)
     )  # 23:30 BST, 31 March
     make_entry(
-        w["person"], w["worker"], "seen", at=datetime(2026, 3, 31, 23, 30)
+        w.person, w.worker, "seen", at=datetime(2026, 3, 31, 23, 30)
     )  # 00:30 on 1 April, London
-    make_entry(
-        w["person"], w["worker"], "seen", at=datetime(2026, 2, 28, 23, 59)
-    )  # before the period
-    make_entry(w["other_person"], w["other_worker"], "seen", at=datetime(2026, 3, 15, 12))
+    make_entry(w.person, w.worker, "seen", at=datetime(2026, 2, 28, 23, 59))  # before the period
+    make_entry(w.other_person, w.other_worker, "seen", at=datetime(2026, 3, 15, 12))
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     rows = _rows(client, "2026-03-01", "2026-03-31")
     assert [r["entry_id"] for r in rows] == [str(inside.id)]
 
 
 def test_formula_like_cells_are_neutralised(client, auth, w):
-    make_entry(w["person"], w["worker"], "note", note='=HYPERLINK("http://x")')
+    make_entry(w.person, w.worker, "note", note='=HYPERLINK("http://x")')
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     [row] = _rows(client, date.today() - timedelta(days=1), date.today())
     assert row["note"].startswith("'=")
 
@@ -92,14 +90,14 @@ def test_formula_like_cells_are_neutralised(client, auth, w):
     "query", ["", "?from=2026-01-01", "?from=nope&to=2026-01-02", "?from=2026-02-01&to=2026-01-01"]
 )
 def test_a_bad_period_gets_a_clear_400(client, auth, w, query):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     response = client.get("/export/entries.csv" + query)
     assert response.status_code == 400
     assert b"YYYY-MM-DD" in response.data or b"before its start" in response.data
 
 
 def test_workers_cannot_export(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     assert client.get("/export/entries.csv?from=2026-01-01&to=2026-01-02").status_code == 403
 
 

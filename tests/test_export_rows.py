@@ -28,19 +28,19 @@ def _export(client):
 def _add_entries(w, how_many: int, amend_every: int = 7):
     """Add `how_many` entries in March across both people, with every `amend_every`-th one
     corrected or voided by the next, in one insert."""
-    rung = w["outcome"].rungs[0]
+    rung = w.outcome.rungs[0]
     rows = []
     for n in range(how_many):
-        person, worker = (w["person"], w["worker"]) if n % 2 else (w["person2"], w["colleague"])
+        person, worker = (w.person, w.worker) if n % 2 else (w.person2, w.colleague)
         row = dict(
             id=uuid.uuid4(),
-            organisation_id=w["org"].id,
+            organisation_id=w.org.id,
             person_id=person.id,
             worker_id=worker.id,
             kind="step" if n % 3 else "seen",
             outcome_id=rung.outcome_id if n % 3 else None,
             rung_id=rung.id if n % 3 else None,
-            activity_id=w["activity"].id if n % 4 else None,
+            activity_id=w.activity.id if n % 4 else None,
             note=f"visit {n}",
             reason="",
             shareable=False,
@@ -63,7 +63,7 @@ def _add_entries(w, how_many: int, amend_every: int = 7):
 
 def test_the_export_sends_the_same_statements_for_few_entries_as_for_thousands(client, auth, w):
     _add_entries(w, 3)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     few, few_seen = _export(client)
     _add_entries(w, 2500)
     many, many_seen = _export(client)
@@ -74,32 +74,32 @@ def test_the_export_sends_the_same_statements_for_few_entries_as_for_thousands(c
 
 
 def test_a_corrected_entry_and_its_correction_both_appear_with_their_status(client, auth, w):
-    rung = w["outcome"].rungs[1]
+    rung = w.outcome.rungs[1]
     mistaken = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         at=IN_MARCH,
         rung=rung,
         rung_id=rung.id,
-        activity_id=w["activity"].id,
+        activity_id=w.activity.id,
     )
     correction = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "setback",
         at=IN_MARCH + timedelta(hours=1),
-        outcome_id=w["outcome"].id,
+        outcome_id=w.outcome.id,
         amends_id=mistaken.id,
         reason="It went the other way",
     )
     # Corrected in April: the March entry is still marked, though its correction is not in
     # the period.
-    later = make_entry(w["person"], w["worker"], "seen", at=IN_MARCH + timedelta(hours=2))
-    make_entry(w["person"], w["worker"], "note", at=datetime(2026, 4, 2, 9), amends_id=later.id)
-    untouched = make_entry(w["person2"], w["colleague"], "seen", at=IN_MARCH + timedelta(hours=3))
+    later = make_entry(w.person, w.worker, "seen", at=IN_MARCH + timedelta(hours=2))
+    make_entry(w.person, w.worker, "note", at=datetime(2026, 4, 2, 9), amends_id=later.id)
+    untouched = make_entry(w.person2, w.colleague, "seen", at=IN_MARCH + timedelta(hours=3))
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     rows, _ = _export(client)
     assert [r["entry_id"] for r in rows] == [
         str(e.id) for e in (mistaken, correction, later, untouched)
@@ -112,7 +112,7 @@ def test_a_corrected_entry_and_its_correction_both_appear_with_their_status(clie
         "outcome": "Getting out and about",
         "rung": "Left home with support",
         "activity": "Doorstep support",
-        "worker": w["worker"].name,
+        "worker": w.worker.name,
         "recorded_at": "2026-03-10T09:00:00Z",
         "received_at": mistaken.received_at.isoformat(timespec="seconds") + "Z",
         "status": "corrected",
@@ -137,6 +137,6 @@ def test_a_corrected_entry_and_its_correction_both_appear_with_their_status(clie
     assert third["status"] == "corrected"
     assert (fourth["person_reference"], fourth["worker"], fourth["status"]) == (
         "RS-2",
-        w["colleague"].name,
+        w.colleague.name,
         "",
     )

@@ -33,7 +33,7 @@ GOOD = [
 def gender_answers(w):
     """The admin's list for gender, which GOOD's rows answer from (a field without a list
     takes no answer)."""
-    w["org"].demographic_options = {"gender": ["Woman", "Man"]}
+    w.org.demographic_options = {"gender": ["Woman", "Man"]}
     db.session.commit()
 
 
@@ -90,8 +90,8 @@ def check(client, auth, location: str, confirm: bool, mapping: dict | None = Non
 
 @pytest.mark.parametrize(("name", "encode"), [("people.csv", as_csv), ("people.xlsx", as_xlsx)])
 def test_a_good_file_imports_every_row(client, auth, w, name, encode):
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     response = upload(client, auth, encode(GOOD), name)
     assert response.status_code == 303
     location = response.headers["Location"]
@@ -99,10 +99,10 @@ def test_a_good_file_imports_every_row(client, auth, w, name, encode):
     assert "Read 3 rows" in mapping_page and "Dana P." in mapping_page  # the preview
     checked = check(client, auth, location, confirm=False)
     assert "every row is ready to import" in checked.get_data(as_text=True)
-    assert people_count(w["org"]) == before  # checking stores nothing
+    assert people_count(w.org) == before  # checking stores nothing
     done = check(client, auth, location, confirm=True)
     assert done.status_code == 303
-    assert people_count(w["org"]) == before + 3
+    assert people_count(w.org) == before + 3
     dana = db.session.scalar(select(Person).where(Person.reference == "NEW-1"))
     assert dana.display_name == "Dana P." and dana.consent_scope == "records,stories"
     assert dana.consent_date.isoformat() == "2025-03-31" and dana.demographics == {
@@ -123,13 +123,13 @@ def test_one_bad_row_stores_nothing_and_is_reported(client, auth, w, name):
         ["Hal T.", "NEW-6", "nobody@example.org", "32/13/2025", "maybe", ""],
         ["Ida", "NEW-2", "", "", "", ""],
     ]
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     response = upload(client, auth, (as_csv if name.endswith("csv") else as_xlsx)(rows), name)
     result = check(client, auth, response.headers["Location"], confirm=True)
     html = result.get_data(as_text=True)
     assert result.status_code == 422
-    assert people_count(w["org"]) == before
+    assert people_count(w.org) == before
     problems = dict(re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td></tr>", html))
     assert "name is missing" in problems["5"]
     assert "RS-1 already belongs" in problems["6"]
@@ -146,16 +146,16 @@ def test_formula_looking_cells_are_refused(client, auth, w):
         ['=HYPERLINK("http://evil")', "NEW-1", "", "", "", ""],
         ["Jo", "+44", "", "", "", ""],
     ]
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     response = upload(client, auth, as_xlsx(rows), "people.xlsx")
     html = check(client, auth, response.headers["Location"], confirm=True).get_data(as_text=True)
-    assert people_count(w["org"]) == before
+    assert people_count(w.org) == before
     assert html.count("looks like a formula") == 2
 
 
 def test_a_missing_required_column_is_asked_for(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = upload(client, auth, as_csv([["Who", "Code"], ["Kim", "K-1"]]), "people.csv")
     html = check(client, auth, response.headers["Location"], confirm=True).get_data(as_text=True)
     assert "Choose the column that holds “Name”" in html
@@ -180,7 +180,7 @@ def test_a_missing_required_column_is_asked_for(client, auth, w):
     ],
 )
 def test_malformed_or_huge_files_are_refused_plainly(client, auth, w, data, name, message):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = upload(client, auth, data, name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -192,15 +192,15 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
 
 
 def test_only_the_uploading_admin_can_use_a_pending_import(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
     client.post("/sign-out", data={"csrf_token": auth.csrf(location)})
-    auth.sign_in(w["other_admin"])
+    auth.sign_in(w.other_admin)
     assert client.get(location).status_code == 404
 
 
 def test_workers_cannot_import(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     assert client.get("/people/import/").status_code == 403
 
 
@@ -210,11 +210,11 @@ def test_key_workers_are_workers_as_on_the_person_form(client, auth, w):
         ["Jo K.", "NEW-7", "supervisor@riverside.example.org", "", "", ""],
         ["Lu M.", "NEW-8", "admin@riverside.example.org", "", "", ""],
     ]
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
     result = check(client, auth, location, confirm=True)
-    assert result.status_code == 422 and people_count(w["org"]) == before
+    assert result.status_code == 422 and people_count(w.org) == before
     problems = row_problems(result)
     assert "No active worker has the email supervisor@riverside.example.org." in problems["2"]
     assert "No active worker has the email admin@riverside.example.org." in problems["3"]
@@ -222,11 +222,11 @@ def test_key_workers_are_workers_as_on_the_person_form(client, auth, w):
 
 def test_references_differ_by_case_in_the_import_as_in_set_up(client, auth, w):
     rows = [GOOD[0], ["Jo K.", "rs-1", "", "", "", ""], ["Lu M.", "Rs-1", "", "", "", ""]]
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
     assert check(client, auth, location, confirm=True).status_code == 303
     stored = db.session.scalars(
-        select(Person.reference).where(Person.organisation_id == w["org"].id)
+        select(Person.reference).where(Person.organisation_id == w.org.id)
     ).all()
     assert {"RS-1", "rs-1", "Rs-1"} <= set(stored)
     # The set-up form and the database key agree: only the exact reference is taken.
@@ -247,32 +247,30 @@ def test_a_reference_taken_while_importing_is_reported_on_its_row(client, auth, 
     def check_then_race(*args):
         checked = real_check(*args)
         if not calls:  # another admin adds NEW-2 between the check and the insert
-            db.session.add(
-                Person(organisation_id=w["org"].id, display_name="Eve", reference="NEW-2")
-            )
+            db.session.add(Person(organisation_id=w.org.id, display_name="Eve", reference="NEW-2"))
             db.session.commit()
         calls.append(1)
         return checked
 
     monkeypatch.setattr(importing, "check", check_then_race)
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
     result = check(client, auth, location, confirm=True)
     assert result.status_code == 422
-    assert people_count(w["org"]) == before + 1  # only the other admin's person
+    assert people_count(w.org) == before + 1  # only the other admin's person
     problems = row_problems(result)
     assert problems == {"3": "Reference NEW-2 already belongs to someone in Stepladder."}
     assert client.get(location).status_code == 200  # the file is kept to fix and try again
 
 
 def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
     stale = PendingImport(
         token="stale",
-        organisation_id=w["other"].id,
-        user_id=w["other_admin"].id,
+        organisation_id=w.other.id,
+        user_id=w.other_admin.id,
         filename="old.csv",
         headers=["Name"],
         rows=[["Old Name"]],
@@ -288,50 +286,50 @@ def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, a
 def test_the_import_sets_each_persons_outcomes(client, auth, w):
     from tests.fixtures.factories import make_outcome
 
-    connecting = make_outcome(w["org"], "Connecting with people")
+    connecting = make_outcome(w.org, "Connecting with people")
     db.session.commit()
-    outdoors = w["outcome"].name
+    outdoors = w.outcome.name
     rows = [
         ["Name", "Reference", "Key worker", "Outcomes"],
         ["Jo U.", "NEW-10", "worker@riverside.example.org", f"{outdoors}; connecting with people"],
         ["Kit V.", "NEW-11", "", ""],
     ]
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = upload(client, auth, as_csv(rows), "people.csv")
     assert check(client, auth, response.headers["Location"], confirm=True).status_code == 303
     jo = db.session.scalar(select(Person).where(Person.reference == "NEW-10"))
-    assert {p.outcome_id for p in jo.plans} == {w["outcome"].id, connecting.id}
+    assert {p.outcome_id for p in jo.plans} == {w.outcome.id, connecting.id}
     kit = db.session.scalar(select(Person).where(Person.reference == "NEW-11"))
     assert kit.plans == []
 
 
 def test_an_unknown_outcome_is_reported_on_its_row_and_nothing_is_stored(client, auth, w):
     rows = [["Name", "Reference", "Outcomes"], ["Lu W.", "NEW-12", "Flying a kite"]]
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     response = upload(client, auth, as_csv(rows), "people.csv")
     result = check(client, auth, response.headers["Location"], confirm=True)
     assert result.status_code == 422
     assert "No outcome in use is called “Flying a kite”." in row_problems(result)["2"]
-    assert people_count(w["org"]) == before
+    assert people_count(w.org) == before
 
 
 def test_a_demographic_field_with_a_list_takes_only_its_answers(client, auth, w):
     """As on the person form: a field with the admin's list of answers is chosen from it (in
     any case, stored as the list spells it); anything else is reported on its row."""
-    w["org"].demographic_options = {"gender": ["Woman", "Man", "Non-binary", "Prefer not to say"]}
+    w.org.demographic_options = {"gender": ["Woman", "Man", "Non-binary", "Prefer not to say"]}
     db.session.commit()
     rows = [
         GOOD[0],
         ["Dana P.", "NEW-1", "", "", "", "woman"],
         ["Eli Q.", "NEW-2", "", "", "", "W"],
     ]
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     location = upload(client, auth, as_csv(rows), "people.csv").headers["Location"]
     refused = check(client, auth, location, confirm=True)
     assert refused.status_code == 422
-    assert people_count(w["org"]) == before
+    assert people_count(w.org) == before
     assert row_problems(refused)["3"] == (
         "“W” is not one of the answers for Gender: Woman, Man, Non-binary, Prefer not to say."
     )
@@ -345,12 +343,12 @@ def test_a_demographic_field_with_a_list_takes_only_its_answers(client, auth, w)
 def test_a_demographic_field_without_a_list_takes_no_answer(client, auth, w):
     """Gender has no list of answers yet: a file that fills it is refused, row by row, with
     nothing stored, as the person form refuses a typed answer."""
-    w["org"].demographic_options = {}
+    w.org.demographic_options = {}
     db.session.commit()
-    auth.sign_in(w["admin"])
-    before = people_count(w["org"])
+    auth.sign_in(w.admin)
+    before = people_count(w.org)
     location = upload(client, auth, as_csv(GOOD), "people.csv").headers["Location"]
     refused = check(client, auth, location, confirm=True)
     assert refused.status_code == 422
-    assert people_count(w["org"]) == before
+    assert people_count(w.org) == before
     assert "Gender has no answers to choose from yet" in row_problems(refused)["2"]

@@ -20,20 +20,20 @@ JUST_AFTER_MIDNIGHT_BST = datetime(2026, 3, 31, 23, 30)
 
 
 def test_a_report_story_is_labelled_by_its_local_month(w):
-    w["person"].consent_scope = "records,stories"
-    funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
+    w.person.consent_scope = "records,stories"
+    funder = Funder(organisation_id=w.org.id, name="Trust", activities=[w.activity])
     db.session.add(funder)
     entry = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "seen",
         JUST_AFTER_MIDNIGHT_BST,
-        activity_id=w["activity"].id,
+        activity_id=w.activity.id,
         note="Came to the door for the first time.",
         shareable=True,
     )
     db.session.add(
-        Story(organisation_id=w["org"].id, entry_id=entry.id, wording=entry.note)
+        Story(organisation_id=w.org.id, entry_id=entry.id, wording=entry.note)
     )  # approved as written
     db.session.commit()
     report = build(funder, periods.month(date(2026, 4, 1)))
@@ -43,10 +43,10 @@ def test_a_report_story_is_labelled_by_its_local_month(w):
 
 
 def test_a_ladder_chart_prints_local_dates(w):
-    rungs = w["outcome"].rungs
+    rungs = w.outcome.rungs
     step = make_entry(
-        w["person"],
-        w["worker"],
+        w.person,
+        w.worker,
         "step",
         JUST_AFTER_MIDNIGHT_BST,
         rung=rungs[0],
@@ -74,9 +74,9 @@ def server_zone(monkeypatch):
 
 
 def test_the_sign_in_code_window_is_timed_in_real_seconds(client, auth, w, server_zone):
-    w["supervisor"].totp_secret = pyotp.random_base32()
+    w.supervisor.totp_secret = pyotp.random_base32()
     db.session.commit()
-    response = auth.sign_in(w["supervisor"])
+    response = auth.sign_in(w.supervisor)
     assert response.status_code == 303 and response.location.startswith("/sign-in/code")
     with client.session_transaction() as session:
         # The moment the password was right, as seconds since the epoch, whatever the

@@ -49,7 +49,7 @@ def test_the_latest_migration_goes_down_and_up_again_on_a_database_in_use(tmp_pa
         with app.app_context():
             upgrade()
             w = world()
-            make_entry(w["person"], w["worker"], "seen")
+            make_entry(w.person, w.worker, "seen")
             db.session.commit()
             before = rows()
             db.session.remove()

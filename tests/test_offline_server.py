@@ -15,9 +15,9 @@ JSON = {"Accept": "application/json"}
 
 def _replay(client, w, token: str, entry_id: str | None = None):
     """Post one step the way the outbox replays it: JSON answer, token in X-CSRFToken."""
-    rung = w["outcome"].rungs[0]
+    rung = w.outcome.rungs[0]
     return client.post(
-        f"/people/{w['person'].id}/entries",
+        f"/people/{w.person.id}/entries",
         data={
             "id": entry_id or str(uuid.uuid4()),
             "action": f"step:{rung.id}",
@@ -35,9 +35,9 @@ def test_session_answers_401_when_signed_out(client, w):
 
 
 def test_session_names_the_signed_in_user_with_a_working_csrf_token(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     state = client.get("/session", headers=JSON).get_json()
-    assert state["user_id"] == w["worker"].id
+    assert state["user_id"] == w.worker.id
     entry_id = str(uuid.uuid4())
     assert _replay(client, w, state["csrf_token"], entry_id).status_code == 201
     assert _replay(client, w, state["csrf_token"], entry_id).status_code == 200
@@ -45,25 +45,25 @@ def test_session_names_the_signed_in_user_with_a_working_csrf_token(client, auth
 
 
 def test_replay_after_signing_in_again_needs_the_new_sessions_token(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     old = client.get("/session", headers=JSON).get_json()["csrf_token"]
     client.post("/sign-out", data={"csrf_token": old})
     assert client.get("/session", headers=JSON).status_code == 401
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     entry_id = str(uuid.uuid4())
     assert _replay(client, w, old, entry_id).status_code == 400
     new = client.get("/session", headers=JSON).get_json()["csrf_token"]
     assert _replay(client, w, new, entry_id).status_code == 201
     stored = db.session.get(Entry, uuid.UUID(entry_id))
-    assert stored.worker_id == w["worker"].id
+    assert stored.worker_id == w.worker.id
 
 
 def test_workers_own_pages_are_marked_for_keeping_offline(client, auth, w):
-    auth.sign_in(w["worker"])
-    for path in ("/people", f"/people/{w['person'].id}"):
+    auth.sign_in(w.worker)
+    for path in ("/people", f"/people/{w.person.id}"):
         response = client.get(path)
         assert response.headers["X-Stepladder-Offline"] == str(3 * 24 * 3600)
-        assert response.headers["X-Stepladder-User"] == str(w["worker"].id)
+        assert response.headers["X-Stepladder-User"] == str(w.worker.id)
         assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -76,23 +76,23 @@ def test_workers_own_pages_are_marked_for_keeping_offline(client, auth, w):
     ],
 )
 def test_searches_fragments_and_one_off_pages_are_not_kept(client, auth, w, path, headers):
-    auth.sign_in(w["worker"])
-    url = path.format(person=w["person"].id, saved=uuid.uuid4())
+    auth.sign_in(w.worker)
+    url = path.format(person=w.person.id, saved=uuid.uuid4())
     response = client.get(url, headers=headers)
     assert response.status_code == 200
     assert "X-Stepladder-Offline" not in response.headers
 
 
 def test_office_pages_are_never_kept_offline(client, auth, w):
-    auth.sign_in(w["supervisor"])
-    response = client.get(f"/people/{w['person'].id}")
+    auth.sign_in(w.supervisor)
+    response = client.get(f"/people/{w.person.id}")
     assert response.status_code == 200
     assert "X-Stepladder-Offline" not in response.headers
 
 
 def test_another_workers_person_is_not_kept(client, auth, w):
-    auth.sign_in(w["worker"])
-    response = client.get(f"/people/{w['person2'].id}")
+    auth.sign_in(w.worker)
+    response = client.get(f"/people/{w.person2.id}")
     assert response.status_code == 404
     assert "X-Stepladder-Offline" not in response.headers
 
@@ -116,19 +116,19 @@ def test_service_worker_is_served_from_the_root_and_always_revalidated(client):
 
 
 def test_every_page_carries_the_sync_indicator_and_the_outbox_scripts(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     page = client.get("/people").get_data(as_text=True)
     assert 'aria-label="Sync"' in page
-    assert f'data-user="{w["worker"].id}"' in page
+    assert f'data-user="{w.worker.id}"' in page
     for script in ("outbox.js", "sync.js", "offline.js"):
         assert f"/static/js/{script}" in page
 
 
 def test_the_workers_javascript_stays_under_30_kb_gzipped(client, auth, w):
     """PRODUCT.md: what a worker's phone downloads to run My people and a person's page."""
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     scripts = {"/sw.js"}
-    for page in ("/people", f"/people/{w['person'].id}"):
+    for page in ("/people", f"/people/{w.person.id}"):
         html = client.get(page).get_data(as_text=True)
         scripts |= set(re.findall(r'<script src="([^"]+)"', html))
     assert len(scripts) >= 7  # htmx, the app's five scripts and the service worker

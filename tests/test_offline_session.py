@@ -6,20 +6,20 @@ from app.extensions import db
 
 
 def test_a_signed_in_page_names_its_user_and_the_idle_timeout(app, client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     response = client.get("/people")
-    assert response.headers["X-Stepladder-Live"] == str(w["worker"].id)
+    assert response.headers["X-Stepladder-Live"] == str(w.worker.id)
     idle = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     assert response.headers["X-Stepladder-Idle"] == str(int(idle))
     probe = client.get("/session", headers={"Accept": "application/json"})
-    assert probe.headers["X-Stepladder-Live"] == str(w["worker"].id)
+    assert probe.headers["X-Stepladder-Live"] == str(w.worker.id)
 
 
 def test_a_page_drawn_after_the_session_ended_says_nobody_is_signed_in(app, client, auth, w):
-    auth.sign_in(w["worker"])
-    assert client.get("/people").headers["X-Stepladder-Live"] == str(w["worker"].id)
+    auth.sign_in(w.worker)
+    assert client.get("/people").headers["X-Stepladder-Live"] == str(w.worker.id)
     # The account is deactivated elsewhere: the session ends without a sign-out on this phone.
-    w["worker"].active = False
+    w.worker.active = False
     db.session.commit()
     response = client.get("/sign-in")
     assert response.headers["X-Stepladder-Live"] == "none"
@@ -30,7 +30,7 @@ def test_a_page_drawn_after_the_session_ended_says_nobody_is_signed_in(app, clie
 
 
 def test_files_say_nothing_about_a_session(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     for path in ("/sw.js", "/manifest.webmanifest", "/healthz", "/offline", "/static/js/app.js"):
         with client.get(path) as response:
             assert response.status_code == 200
@@ -38,7 +38,7 @@ def test_files_say_nothing_about_a_session(client, auth, w):
 
 
 def test_the_signed_out_page_wipes_the_phone_only_when_signed_out(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     still_in = client.get("/signed-out").get_data(as_text=True)
     assert "data-wipe-phone" not in still_in
     assert "You are still signed in" in still_in

@@ -31,15 +31,15 @@ def _statements(client, method: str, path: str, **kwargs) -> int:
 
 def _seen_once(w):
     """One entry for the first person, so the small world already has a timeline to check."""
-    make_entry(w["person"], w["worker"], "step", rung=w["outcome"].rungs[0])
+    make_entry(w.person, w.worker, "step", rung=w.outcome.rungs[0])
     db.session.commit()
 
 
 def _grow_person(w, person, outcomes: int = 3, steps: int = 3):
     """Give a person more outcomes to work on, with steps, setbacks and notes on each."""
-    worker = w["worker"]
+    worker = w.worker
     for _ in range(outcomes):
-        outcome = make_outcome(w["org"])
+        outcome = make_outcome(w.org)
         person.plans.append(type(person.plans[0])(outcome=outcome))
         db.session.flush()
         for n, rung in enumerate(outcome.rungs[:steps]):
@@ -54,29 +54,29 @@ def _grow_person(w, person, outcomes: int = 3, steps: int = 3):
 def _grow_caseload(w, people: int = 5):
     """More people on the worker's caseload, each seen a few times, one never seen."""
     for n in range(people):
-        person = make_person(w["org"], [w["worker"]], [w["outcome"]])
+        person = make_person(w.org, [w.worker], [w.outcome])
         for days in range(n % 3):
-            make_entry(person, w["worker"], "seen", at=utcnow() - timedelta(days=days + 1))
+            make_entry(person, w.worker, "seen", at=utcnow() - timedelta(days=days + 1))
     db.session.commit()
 
 
 def test_person_page_statements_do_not_grow_with_plans_or_entries(client, auth, w):
     _seen_once(w)
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}"
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}"
     client.get(path)
     small = _statements(client, "get", path)
     assert small <= 11
-    _grow_person(w, w["person"])
+    _grow_person(w, w.person)
     assert _statements(client, "get", path) == small
 
 
 def test_htmx_record_statements_do_not_grow_with_plans_or_entries(client, auth, w):
     _seen_once(w)
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}"
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}"
     token = auth.csrf(path)
-    rung = w["outcome"].rungs[0]
+    rung = w.outcome.rungs[0]
 
     def record():
         data = {"csrf_token": token, "id": str(uuid.uuid4()), "action": f"step:{rung.id}"}
@@ -86,13 +86,13 @@ def test_htmx_record_statements_do_not_grow_with_plans_or_entries(client, auth, 
     small = record()
     # Session, person, caseload check, rung, where the person stands, two inserts, the ladder.
     assert small <= 10
-    _grow_person(w, w["person"])
+    _grow_person(w, w.person)
     assert record() == small
 
 
 def test_a_recorded_entry_and_its_audit_row_are_one_commit(client, auth, w):
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}"
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}"
     token = auth.csrf(path)
     entry_id = uuid.uuid4()
     data = {"csrf_token": token, "id": str(entry_id), "action": "seen"}
@@ -111,8 +111,8 @@ def test_a_recorded_entry_and_its_audit_row_are_one_commit(client, auth, w):
 
 
 def test_a_repeated_entry_is_audited_as_a_repeat(client, auth, w):
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}"
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}"
     data = {"csrf_token": auth.csrf(path), "id": str(uuid.uuid4()), "action": "seen"}
     replay = {"X-Stepladder-Replay": "1"}
     assert client.post(f"{path}/entries", data=data, headers=replay).status_code == 201
@@ -128,7 +128,7 @@ def test_a_repeated_entry_is_audited_as_a_repeat(client, auth, w):
 
 @pytest.mark.parametrize("role", ["worker", "supervisor"])
 def test_my_people_statements_do_not_grow_with_people(client, auth, w, role):
-    auth.sign_in(w[role])
+    auth.sign_in(getattr(w, role))
     client.get("/people")
     small = _statements(client, "get", "/people")
     assert small <= 3
@@ -137,8 +137,8 @@ def test_my_people_statements_do_not_grow_with_people(client, auth, w, role):
 
 
 def test_an_unchanged_dashboard_poll_costs_two_statements(client, auth, w):
-    auth.sign_in(w["supervisor"])
-    make_entry(w["person"], w["worker"])
+    auth.sign_in(w.supervisor)
+    make_entry(w.person, w.worker)
     db.session.commit()
     version = client.get("/overview/", headers=LIVE).headers["X-Stepladder-Version"]
     headers = {**LIVE, "X-Stepladder-Version": version}
@@ -150,33 +150,33 @@ def test_an_unchanged_dashboard_poll_costs_two_statements(client, auth, w):
 
 def test_journey_statements_do_not_grow_with_plans_or_entries(client, auth, w):
     _seen_once(w)
-    auth.sign_in(w["supervisor"])
-    path = f"/journey/{w['person'].id}"
+    auth.sign_in(w.supervisor)
+    path = f"/journey/{w.person.id}"
     client.get(path)
     small = _statements(client, "get", path)
     assert small <= 11  # one of them the audit row of the read
-    _grow_person(w, w["person"])
+    _grow_person(w, w.person)
     assert _statements(client, "get", path) == small
 
 
 def test_setup_outcomes_statements_do_not_grow_with_outcomes(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     client.get("/setup/outcomes")
     small = _statements(client, "get", "/setup/outcomes")
     assert small <= 6
     for _ in range(4):
-        make_outcome(w["org"])
+        make_outcome(w.org)
     db.session.commit()
     assert _statements(client, "get", "/setup/outcomes") == small
 
 
 def test_setup_links_statements_do_not_grow_with_activities(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     client.get("/setup/links")
     small = _statements(client, "get", "/setup/links")
     assert small <= 5
     for _ in range(4):
-        make_activity(w["org"], outcomes=[make_outcome(w["org"]), w["outcome"]])
+        make_activity(w.org, outcomes=[make_outcome(w.org), w.outcome])
     db.session.commit()
     assert _statements(client, "get", "/setup/links") == small
 
@@ -187,10 +187,10 @@ def test_how_and_how_long_add_no_statement_to_recording(client, auth, w, action)
     as without, however much history the person has; only a change of mode updates the
     worker's default (one UPDATE, shared with a change of last activity)."""
     _seen_once(w)
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}"
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}"
     token = auth.csrf(path)
-    rung = w["outcome"].rungs[0]
+    rung = w.outcome.rungs[0]
     headers = {"HX-Request": "true", "HX-Target": "recorder"}
     made = []
 
@@ -198,7 +198,7 @@ def test_how_and_how_long_add_no_statement_to_recording(client, auth, w, action)
         made.append(uuid.uuid4())
         data = {"csrf_token": token, "id": str(made[-1])}
         data["action"] = f"step:{rung.id}" if action == "step" else "seen"
-        data["activity"] = w["activity"].id
+        data["activity"] = w.activity.id
         return _statements(
             client, "post", f"{path}/entries", data={**data, **detail}, headers=headers
         )
@@ -207,7 +207,7 @@ def test_how_and_how_long_add_no_statement_to_recording(client, auth, w, action)
     plain = record()
     assert record(mode="phone", minutes="20") == plain + 1  # a new mode updates the user once
     assert record(mode="phone", minutes="15") == plain
-    _grow_person(w, w["person"])
+    _grow_person(w, w.person)
     assert record(mode="phone", minutes="45") == plain
     stored = db.session.get(Entry, made[-1])
     assert (stored.kind, stored.mode, stored.minutes) == (action, "phone", 45)

@@ -64,18 +64,18 @@ def test_reports_exports_and_dashboard_read_the_replica_and_write_the_primary(
     servers, replicated_app
 ):
     w = world()
-    funder = Funder(organisation_id=w["org"].id, name="City Fund", activities=[w["activity"]])
+    funder = Funder(organisation_id=w.org.id, name="City Fund", activities=[w.activity])
     db.session.add(funder)
-    before = make_entry(w["person"], w["worker"], "seen", activity_id=w["activity"].id)
+    before = make_entry(w.person, w.worker, "seen", activity_id=w.activity.id)
     db.session.commit()
     servers.wait_for_replay()
     client = replicated_app.test_client()
-    _sign_in(client, w["supervisor"].email)
+    _sign_in(client, w.supervisor.email)
 
     # Hold the replica still, then record an entry the primary has and the replica has not.
     servers.set_replay_paused(True)
     after = make_entry(
-        w["person"], w["worker"], "note", at=utcnow() - timedelta(seconds=5), note="Bus pass sorted"
+        w.person, w.worker, "note", at=utcnow() - timedelta(seconds=5), note="Bus pass sorted"
     )
     db.session.commit()
 
@@ -106,7 +106,7 @@ def test_reports_exports_and_dashboard_read_the_replica_and_write_the_primary(
         assert "behind the live records" in page, path
 
     # A person's journey is not a replica read: it shows the newest entry at once.
-    journey = client.get(f"/journey/{w['person'].id}").get_data(as_text=True)
+    journey = client.get(f"/journey/{w.person.id}").get_data(as_text=True)
     assert "Bus pass sorted" in journey
     assert "reporting copy" not in journey
 
@@ -119,6 +119,6 @@ def test_reports_exports_and_dashboard_read_the_replica_and_write_the_primary(
 
 
 def test_without_a_replica_pages_read_the_primary_and_say_nothing(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     page = client.get("/overview/").get_data(as_text=True)
     assert "reporting copy" not in page

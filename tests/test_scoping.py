@@ -16,7 +16,7 @@ from tests.fixtures.web import csrf_from
 
 
 def _other_funder(w):
-    funder = Funder(organisation_id=w["other"].id, name="Other Trust")
+    funder = Funder(organisation_id=w.other.id, name="Other Trust")
     db.session.add(funder)
     db.session.flush()
     return funder
@@ -25,7 +25,7 @@ def _other_funder(w):
 def _other_indicator(w):
     funder = _other_funder(w)
     indicator = Indicator(
-        organisation_id=w["other"].id, funder_id=funder.id, kind="people_supported", label="People"
+        organisation_id=w.other.id, funder_id=funder.id, kind="people_supported", label="People"
     )
     db.session.add(indicator)
     db.session.flush()
@@ -40,8 +40,8 @@ def _other_import_token(w):
     from app.imports import pending
 
     with current_app.test_request_context():
-        w["other_admin"].session_token = "test"
-        login_user(w["other_admin"])
+        w.other_admin.session_token = "test"
+        login_user(w.other_admin)
         return pending.save("people.csv", ["Name"], [["Someone"]])
 
 
@@ -50,7 +50,7 @@ def _other_referral(w):
     from app.models import Referral
 
     referral = Referral(
-        organisation_id=w["other"].id, reference="R-OTHER1", name="Cy N.", reason="x", source="gp"
+        organisation_id=w.other.id, reference="R-OTHER1", name="Cy N.", reason="x", source="gp"
     )
     db.session.add(referral)
     db.session.flush()
@@ -59,17 +59,17 @@ def _other_referral(w):
 
 # How to find another organisation's row for each kind of id a route can take.
 ID_SOURCES = {
-    "person_id": lambda w: w["other_person"].id,
-    "entry_id": lambda w: make_entry(w["other_person"], w["other_worker"], "seen").id,
-    "activity_id": lambda w: w["other_activity"].id,
-    "outcome_id": lambda w: w["other_outcome"].id,
-    "rung_id": lambda w: w["other_outcome"].rungs[0].id,
-    "user_id": lambda w: w["other_worker"].id,
+    "person_id": lambda w: w.other_person.id,
+    "entry_id": lambda w: make_entry(w.other_person, w.other_worker, "seen").id,
+    "activity_id": lambda w: w.other_activity.id,
+    "outcome_id": lambda w: w.other_outcome.id,
+    "rung_id": lambda w: w.other_outcome.rungs[0].id,
+    "user_id": lambda w: w.other_worker.id,
     "funder_id": lambda w: _other_funder(w).id,
     "indicator_id": lambda w: _other_indicator(w).id,
     "token": _other_import_token,
     "group_session_id": lambda w: (
-        make_group_session(w["other_activity"], w["other_worker"], [w["other_person"]]).id
+        make_group_session(w.other_activity, w.other_worker, [w.other_person]).id
     ),
     "referral_id": lambda w: _other_referral(w).id,
 }
@@ -104,7 +104,7 @@ def test_another_organisations_ids_get_404(client, auth, w, rule, method, argume
     # organisation check stands between them and the row.
     endpoint = next(r.endpoint for r in client.application.url_map.iter_rules() if r.rule == rule)
     roles = getattr(client.application.view_functions[endpoint], "allowed_roles", None) or ()
-    auth.sign_in(w["admin"] if not roles or "admin" in roles else w["supervisor"])
+    auth.sign_in(w.admin if not roles or "admin" in roles else w.supervisor)
     token = csrf_from(client.get("/people").get_data(as_text=True))
     if method == "GET":
         response = client.get(url)

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.mark.parametrize(("path", "target"), [("/people", "people-list"), ("/overview/", "live")])
 def test_a_page_and_its_fragments_vary_by_htmx_request_and_target(client, auth, w, path, target):
-    auth.sign_in(w["supervisor"] if path == "/overview/" else w["worker"])
+    auth.sign_in(w.supervisor if path == "/overview/" else w.worker)
     page = client.get(path)
     fragment = client.get(path, headers={"HX-Request": "true", "HX-Target": target})
     assert page.get_data() != fragment.get_data()

@@ -18,7 +18,7 @@ def _build(sw_source: str) -> dict:
 
 
 def test_every_static_url_on_a_page_carries_its_files_content_hash(app, client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     page = client.get("/people").get_data(as_text=True)
     urls = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
     assert len(urls) >= 7

@@ -55,12 +55,12 @@ def _words(text: str) -> str:
 
 @pytest.fixture
 def tap(client, auth, w):
-    auth.sign_in(w["worker"])
-    token = auth.csrf(f"/people/{w['person'].id}")
+    auth.sign_in(w.worker)
+    token = auth.csrf(f"/people/{w.person.id}")
 
     def post(action, **fields):
         data = {"csrf_token": token, "id": str(uuid.uuid4()), "action": action, **fields}
-        return client.post(f"/people/{w['person'].id}/entries", data=data, headers=HTMX)
+        return client.post(f"/people/{w.person.id}/entries", data=data, headers=HTMX)
 
     return post
 
@@ -75,12 +75,12 @@ def _rung_states(swap: dict) -> dict[str, str]:
 
 
 def test_a_step_answers_with_its_ladder_its_line_and_the_status_only(tap, w):
-    make_entry(w["person"], w["worker"], "step", rung=w["outcome"].rungs[0])
-    second = make_outcome(w["org"], "Keeping well", ("Slept well",))
-    w["person"].plans.append(type(w["person"].plans[0])(outcome=second))
+    make_entry(w.person, w.worker, "step", rung=w.outcome.rungs[0])
+    second = make_outcome(w.org, "Keeping well", ("Slept well",))
+    w.person.plans.append(type(w.person.plans[0])(outcome=second))
     db.session.commit()
-    rungs = w["outcome"].rungs
-    response = tap(f"step:{rungs[1].id}", activity=w["activity"].id, mode="phone", minutes="20")
+    rungs = w.outcome.rungs
+    response = tap(f"step:{rungs[1].id}", activity=w.activity.id, mode="phone", minutes="20")
     assert response.status_code == 201
     assert response.headers["HX-Reswap"] == "none"
     html = response.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_a_step_answers_with_its_ladder_its_line_and_the_status_only(tap, w):
     swaps = _swaps(html)
     # The tapped ladder alone, redrawn with the tapped rung current; the other ladder untouched.
     assert f"#ladder-{second.id}" not in swaps
-    ladder = swaps[f"#ladder-{w['outcome'].id}"]
+    ladder = swaps[f"#ladder-{w.outcome.id}"]
     assert _rung_states(ladder) == {
         str(rungs[2].id): "next",
         str(rungs[1].id): "current",
@@ -98,7 +98,7 @@ def test_a_step_answers_with_its_ladder_its_line_and_the_status_only(tap, w):
     line = _words(swaps["#timeline"]["text"])
     assert swaps["#timeline"]["how"] == "afterbegin:#timeline"
     assert line.startswith("Left home with support")
-    assert "Doorstep support" in line and "20 min" in line and w["worker"].name in line
+    assert "Doorstep support" in line and "20 min" in line and w.worker.name in line
     assert _words(swaps["#status"]["text"]).startswith("Saved · Left home with support")
     # Minutes are for one contact: the field comes back empty; a leftover question goes.
     assert 'id="minutes"' in html and 'value=""' in html
@@ -115,8 +115,8 @@ def test_seen_today_redraws_no_ladder(tap, w):
 
 
 def test_undo_strikes_the_line_through_and_puts_the_ladder_back(tap, w):
-    rungs = w["outcome"].rungs
-    make_entry(w["person"], w["worker"], "step", rung=rungs[0])
+    rungs = w.outcome.rungs
+    make_entry(w.person, w.worker, "step", rung=rungs[0])
     db.session.commit()
     step_id = tap(f"step:{rungs[1].id}").get_data(as_text=True)
     entry_id = re.search(r'value="void:([0-9a-f-]{36})"', step_id).group(1)
@@ -127,23 +127,23 @@ def test_undo_strikes_the_line_through_and_puts_the_ladder_back(tap, w):
     struck = swaps[f"#entry-{entry_id}"]
     assert struck["how"] == "true" and "removed" in struck["text"]
     assert "#timeline" not in swaps  # the undo itself adds no line
-    ladder = swaps[f"#ladder-{w['outcome'].id}"]
+    ladder = swaps[f"#ladder-{w.outcome.id}"]
     assert _rung_states(ladder)[str(rungs[0].id)] == "current"
     assert _rung_states(ladder)[str(rungs[1].id)] == "next"
 
 
 def test_the_page_carries_the_ids_the_short_answer_swaps_into(client, auth, w):
     """Each id a short answer names is in the full page, once: otherwise the swap is lost."""
-    entry = make_entry(w["person"], w["worker"], "seen")
+    entry = make_entry(w.person, w.worker, "seen")
     db.session.commit()
-    auth.sign_in(w["worker"])
-    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    auth.sign_in(w.worker)
+    page = client.get(f"/people/{w.person.id}").get_data(as_text=True)
     for element_id in (
         "status",
         "timeline",
         "confirm-back",
         "minutes",
-        f"ladder-{w['outcome'].id}",
+        f"ladder-{w.outcome.id}",
         f"entry-{entry.id}",
     ):
         assert page.count(f'id="{element_id}"') == 1, element_id
@@ -159,28 +159,28 @@ def test_a_note_still_answers_with_the_whole_recorder(tap, w):
 
 
 def test_reaching_the_top_folds_the_ladder_while_another_is_climbed(tap, w):
-    second = make_outcome(w["org"], "Keeping well", ("Slept well", "Cooked a meal"))
-    w["person"].plans.append(type(w["person"].plans[0])(outcome=second))
+    second = make_outcome(w.org, "Keeping well", ("Slept well", "Cooked a meal"))
+    w.person.plans.append(type(w.person.plans[0])(outcome=second))
     db.session.commit()
-    top = w["outcome"].rungs[-1]
+    top = w.outcome.rungs[-1]
     html = tap(f"step:{top.id}").get_data(as_text=True)
-    slot = _swaps(html)[f"#ladder-{w['outcome'].id}"]
+    slot = _swaps(html)[f"#ladder-{w.outcome.id}"]
     assert "top step reached" in _words(slot["text"])
     assert '<details class="finished-ladder">' in html
     # Gone back below the top, it opens again.
-    html = tap(f"goback:{w['outcome'].rungs[0].id}").get_data(as_text=True)
-    assert "top step reached" not in _words(_swaps(html)[f"#ladder-{w['outcome'].id}"]["text"])
+    html = tap(f"goback:{w.outcome.rungs[0].id}").get_data(as_text=True)
+    assert "top step reached" not in _words(_swaps(html)[f"#ladder-{w.outcome.id}"]["text"])
     assert "<details" not in html
 
 
 def test_the_keep_activity_box_is_drawn_again_as_it_now_stands(tap, w):
     """Ticked on one tap and unticked on the next, with no full redraw between: both count."""
-    keep = {"activity": w["activity"].id, "keep_activity": "y", "keep_activity_drawn": ""}
+    keep = {"activity": w.activity.id, "keep_activity": "y", "keep_activity_drawn": ""}
     html = tap("seen", **keep).get_data(as_text=True)
     assert 'id="keep_activity_drawn" name="keep_activity_drawn" value="1"' in html
     db.session.expire_all()
-    assert db.session.get(type(w["worker"]), w["worker"].id).carries_activity
-    html = tap("seen", activity=w["activity"].id, keep_activity_drawn="1").get_data(as_text=True)
+    assert db.session.get(type(w.worker), w.worker.id).carries_activity
+    html = tap("seen", activity=w.activity.id, keep_activity_drawn="1").get_data(as_text=True)
     assert 'id="keep_activity_drawn" name="keep_activity_drawn" value=""' in html
     db.session.expire_all()
-    assert not db.session.get(type(w["worker"]), w["worker"].id).carries_activity
+    assert not db.session.get(type(w.worker), w.worker.id).carries_activity

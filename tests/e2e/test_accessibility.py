@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import ready_for_offline, rung_buttons, sync_region
 from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import ready_for_offline, rung_buttons, sync_region
 
 
 def test_my_people_has_no_serious_accessibility_problems(phone):

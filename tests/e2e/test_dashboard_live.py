@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.fixtures.browser import sign_in
 
 
 def _number(region) -> int:

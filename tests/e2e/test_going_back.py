@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, LiveServer, sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import PHONE, sign_in
+from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
+from tests.fixtures.offline import (
     export_rows,
     outbox,
     ready_for_offline,
@@ -16,8 +19,6 @@ from tests.e2e.offline_helpers import (
     wait_until,
     wait_until_outbox_empty,
 )
-from tests.fixtures.axe import serious_problems
-from tests.fixtures.databases import fresh_database
 
 TOP = "Came through the centre's doors on my own"
 

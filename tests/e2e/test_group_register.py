@@ -7,14 +7,14 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import (
     export_rows,
     outbox,
     sync_region,
     wait_until_outbox_empty,
 )
-from tests.fixtures.axe import serious_problems
 
 
 def _start_register_of_four(phone, check_axe: bool = False) -> tuple[str, list[str]]:

@@ -5,8 +5,8 @@ import struct
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
-from tests.e2e.offline_helpers import sync_region
+from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
+from tests.fixtures.offline import sync_region
 
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "

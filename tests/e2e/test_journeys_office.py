@@ -8,9 +8,9 @@ from datetime import datetime
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import wait_until
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import wait_until
 
 NEW_ADMIN = "admin@eastgate.example.org"
 NEW_PASSWORD = "lanterns by the canal"

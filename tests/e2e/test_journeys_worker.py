@@ -8,8 +8,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app.models.clock import utcnow
-from tests.e2e.conftest import PHONE, sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import PHONE, sign_in
 from tests.fixtures.factories import (
     PASSWORD,
     make_activity,

@@ -6,9 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import ready_for_offline, rung_buttons, sync_region
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import ready_for_offline, rung_buttons, sync_region
 
 SCREEN_HEIGHT = 740
 # What the bars that stay on screen may cover between them, at most: a third of the screen.

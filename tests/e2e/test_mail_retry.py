@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, select
 
 from app.config import normalise_database_url
 from app.models import OutboxEmail
-from tests.e2e.conftest import PHONE, LiveServer
+from tests.fixtures.browser import PHONE
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.smtp import SmtpServer
 
 ADDRESS = "worker2@example.org"

@@ -8,14 +8,14 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import (
     outbox,
     ready_for_offline,
     sync_region,
     wait_until_outbox_empty,
 )
-from tests.fixtures.axe import checked
 
 
 def _answer_all(page, answer: str) -> int:

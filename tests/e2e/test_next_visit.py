@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
 from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import sign_in
 
 
 def _people_names(page) -> list[str]:

@@ -18,10 +18,11 @@ from sqlalchemy import delete, select
 from app import create_app
 from app.extensions import db
 from app.models import NextVisit, Organisation, Outcome, User, caseload
-from tests.e2e.conftest import PHONE, LiveServer, sign_in
 from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import PHONE, sign_in
 from tests.fixtures.databases import fresh_database
 from tests.fixtures.factories import make_person
+from tests.fixtures.live import LiveServer
 
 NAME = "Robin Quayle"
 

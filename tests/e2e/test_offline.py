@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.offline_helpers import (
+from tests.fixtures.offline import (
     export_counts,
     outbox,
     ready_for_offline,

@@ -6,8 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import (
     export_counts,
     export_rows,
     outbox,
@@ -16,7 +17,6 @@ from tests.e2e.offline_helpers import (
     wait_until,
     wait_until_outbox_empty,
 )
-from tests.fixtures.axe import checked
 
 NEXT = re.compile(r"Next step$")
 CURRENT = re.compile(r"Current step$")

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import (
     export_counts,
     export_rows,
     outbox,

@@ -6,16 +6,17 @@ the signed-out page while still signed in wipes nothing (docs/offline.md)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, LiveServer, sign_in
-from tests.e2e.offline_helpers import (
+from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import PHONE, sign_in
+from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
+from tests.fixtures.offline import (
     outbox,
     ready_for_offline,
     rung_buttons,
     sync_region,
     wait_until,
 )
-from tests.fixtures.axe import serious_problems
-from tests.fixtures.databases import fresh_database
 
 KEPT_PAGES = """() => caches.keys().then(names => Promise.all(
     names.filter(n => n.startsWith('stepladder-pages-'))

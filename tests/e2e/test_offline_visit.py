@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.offline_helpers import outbox, sync_region, wait_until, wait_until_outbox_empty
+from tests.fixtures.browser import sign_in
+from tests.fixtures.offline import outbox, sync_region, wait_until, wait_until_outbox_empty
 
 
 def _posts(live_server, path: str) -> int:

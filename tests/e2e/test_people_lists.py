@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Organisation, Outcome, User
 from app.models.clock import utcnow
-from tests.e2e.conftest import sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
 from tests.fixtures.factories import PASSWORD, make_org, make_outcome, make_person, make_user
 from tests.fixtures.live import rows_in
 

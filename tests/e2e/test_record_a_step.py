@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, sign_in
+from tests.fixtures.browser import PHONE, sign_in
 
 
 def _open_first_person(page):

@@ -13,9 +13,10 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, LiveServer, sign_in
 from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import PHONE, sign_in
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.smtp import SmtpServer, body
 
 OFFICE = {"viewport": {"width": 1280, "height": 800}}

@@ -7,7 +7,7 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.fixtures.browser import sign_in
 
 
 def _set_up_funder(page) -> None:

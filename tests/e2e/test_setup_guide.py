@@ -6,8 +6,8 @@ import sys
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import sign_in
 from tests.fixtures.factories import PASSWORD as FACTORY_PASSWORD
 from tests.fixtures.factories import make_activity, make_org, make_outcome, make_user
 from tests.fixtures.live import rows_in

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
 from tests.fixtures.axe import serious_problems
+from tests.fixtures.browser import sign_in
 
 WORDING = "Came to the drop-in on their own and stayed for lunch."
 

@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import OFFICE, LiveServer, sign_in
 from tests.fixtures.axe import checked
+from tests.fixtures.browser import OFFICE, sign_in
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 
 
 @pytest.fixture(scope="module")

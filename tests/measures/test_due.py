@@ -64,10 +64,10 @@ def test_discharge_reading_is_due_when_the_last_one_is_old(app):
 
 
 def test_my_people_shows_what_is_due_for_the_caseload_only(client, auth, w):
-    switch_on(w["org"], "swemwbs")
-    make_reading(w["person2"], w["colleague"], "swemwbs", 20.0, days_ago=1)
+    switch_on(w.org, "swemwbs")
+    make_reading(w.person2, w.colleague, "swemwbs", 20.0, days_ago=1)
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     page = client.get("/people").get_data(as_text=True)
     assert 'hx-get="/people/measures-due"' in page
     due = client.get("/people/measures-due").get_data(as_text=True)
@@ -76,14 +76,14 @@ def test_my_people_shows_what_is_due_for_the_caseload_only(client, auth, w):
 
 
 def test_attention_list_shows_overdue_measures_and_follow_up_rates(client, auth, w):
-    plan = switch_on(w["org"], "swemwbs", every_weeks=4)
+    plan = switch_on(w.org, "swemwbs", every_weeks=4)
     plan.switched_on_at = utcnow() - timedelta(days=200)
-    w["person"].created_at = utcnow() - timedelta(days=200)
-    w["person2"].created_at = utcnow() - timedelta(days=200)
-    make_reading(w["person"], w["worker"], "swemwbs", 18.0, days_ago=100)
-    make_reading(w["person"], w["worker"], "swemwbs", 20.0, days_ago=60)
+    w.person.created_at = utcnow() - timedelta(days=200)
+    w.person2.created_at = utcnow() - timedelta(days=200)
+    make_reading(w.person, w.worker, "swemwbs", 18.0, days_ago=100)
+    make_reading(w.person, w.worker, "swemwbs", 20.0, days_ago=60)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     page = client.get("/overview/").get_data(as_text=True)
     overdue = page[page.index("Measures overdue") : page.index("Follow-up rate per measure")]
     assert "Ada L." in overdue and "SWEMWBS review overdue" in overdue
@@ -126,19 +126,19 @@ def _serving(plan, outcome):
 def test_my_people_and_the_attention_list_prompt_by_the_plans_outcomes(app, client, auth, w):
     """SWEMWBS is for "Getting out and about" (Ada's plan), PHQ-9 for an outcome nobody here
     works on: only SWEMWBS is prompted for Ada, and neither for anyone else."""
-    other = make_outcome(w["org"], "Work and learning")
-    for key, outcome in (("swemwbs", w["outcome"]), ("phq9", other)):
-        plan = switch_on(w["org"], key)
+    other = make_outcome(w.org, "Work and learning")
+    for key, outcome in (("swemwbs", w.outcome), ("phq9", other)):
+        plan = switch_on(w.org, key)
         plan.switched_on_at = utcnow() - timedelta(days=60)
         _serving(plan, outcome)
-    w["person"].created_at = utcnow() - timedelta(days=60)
-    w["person2"].plans.clear()  # Bo works on nothing yet
+    w.person.created_at = utcnow() - timedelta(days=60)
+    w.person2.plans.clear()  # Bo works on nothing yet
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     due = client.get("/people/measures-due").get_data(as_text=True)
     assert "SWEMWBS baseline overdue" in due and "PHQ-9" not in due
     office = app.test_client()
-    Auth(office).sign_in(w["supervisor"])
+    Auth(office).sign_in(w.supervisor)
     page = office.get("/overview/").get_data(as_text=True)
     overdue = page[page.index("Measures overdue") : page.index("Follow-up rate per measure")]
     assert "Ada L." in overdue and "SWEMWBS baseline overdue" in overdue
@@ -154,54 +154,54 @@ def _close_form(client, person) -> str:
 def test_the_close_form_lists_what_is_due_at_discharge(client, auth, w):
     """SWEMWBS (at discharge, for Ada's outcome, last taken a month ago) is due; PHQ-9 was taken
     a week ago; GAD-7 is not asked at discharge; ONS4 is for an outcome Ada does not work on."""
-    switch_on(w["org"], "swemwbs")
-    switch_on(w["org"], "phq9")
-    switch_on(w["org"], "gad7", at_discharge=False)
-    _serving(switch_on(w["org"], "ons4"), make_outcome(w["org"], "Work and learning"))
-    make_reading(w["person"], w["worker"], "swemwbs", 20.0, days_ago=30)
-    make_reading(w["person"], w["worker"], "phq9", 6, days_ago=7)
+    switch_on(w.org, "swemwbs")
+    switch_on(w.org, "phq9")
+    switch_on(w.org, "gad7", at_discharge=False)
+    _serving(switch_on(w.org, "ons4"), make_outcome(w.org, "Work and learning"))
+    make_reading(w.person, w.worker, "swemwbs", 20.0, days_ago=30)
+    make_reading(w.person, w.worker, "phq9", 6, days_ago=7)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
-    form = _close_form(client, w["person"])
+    auth.sign_in(w.supervisor)
+    form = _close_form(client, w.person)
     due = form[form.index("Due at discharge") :]
-    start = f'href="/people/{w["person"].id}/measures/swemwbs">Start SWEMWBS</a>'
+    start = f'href="/people/{w.person.id}/measures/swemwbs">Start SWEMWBS</a>'
     assert start in due
     for not_due in ("PHQ-9", "GAD-7", "ONS4"):
         assert not_due not in due
 
 
 def test_the_close_form_says_nothing_is_due_when_nothing_is(client, auth, w):
-    switch_on(w["org"], "swemwbs")
-    make_reading(w["person"], w["worker"], "swemwbs", 20.0, days_ago=3)
+    switch_on(w.org, "swemwbs")
+    make_reading(w.person, w.worker, "swemwbs", 20.0, days_ago=3)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
-    assert "Due at discharge" not in _close_form(client, w["person"])
+    auth.sign_in(w.supervisor)
+    assert "Due at discharge" not in _close_form(client, w.person)
 
 
 def test_the_persons_page_shows_what_is_due_for_them(client, auth, w):
-    switch_on(w["org"], "swemwbs")
-    switch_on(w["org"], "phq9")
-    make_reading(w["person"], w["worker"], "phq9", 6, days_ago=1)
+    switch_on(w.org, "swemwbs")
+    switch_on(w.org, "phq9")
+    make_reading(w.person, w.worker, "phq9", 6, days_ago=1)
     db.session.commit()
-    auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}/measures-due"
-    page = client.get(f"/people/{w['person'].id}").get_data(as_text=True)
+    auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}/measures-due"
+    page = client.get(f"/people/{w.person.id}").get_data(as_text=True)
     assert f'hx-get="{path}"' in page
     due = client.get(path).get_data(as_text=True)
-    assert f'href="/people/{w["person"].id}/measures">Measures due</a>' in due
+    assert f'href="/people/{w.person.id}/measures">Measures due</a>' in due
     assert "SWEMWBS baseline due" in due and "PHQ-9" not in due  # PHQ-9 taken yesterday
 
 
 def test_the_persons_page_says_nothing_when_nothing_is_due(client, auth, w):
-    switch_on(w["org"], "swemwbs")
-    make_reading(w["person"], w["worker"], "swemwbs", 20.0, days_ago=1)
+    switch_on(w.org, "swemwbs")
+    make_reading(w.person, w.worker, "swemwbs", 20.0, days_ago=1)
     db.session.commit()
-    auth.sign_in(w["worker"])
-    due = client.get(f"/people/{w['person'].id}/measures-due").get_data(as_text=True)
+    auth.sign_in(w.worker)
+    due = client.get(f"/people/{w.person.id}/measures-due").get_data(as_text=True)
     assert "Measures due" not in due and "SWEMWBS" not in due
 
 
 def test_another_organisations_person_has_no_due_measures_to_show(client, auth, w):
-    switch_on(w["other"], "swemwbs")
-    auth.sign_in(w["worker"])
-    assert client.get(f"/people/{w['other_person'].id}/measures-due").status_code == 404
+    switch_on(w.other, "swemwbs")
+    auth.sign_in(w.worker)
+    assert client.get(f"/people/{w.other_person.id}/measures-due").status_code == 404

@@ -37,18 +37,18 @@ def _header(client, first, last) -> list[str]:
 
 
 def test_measures_export_header_is_the_contracts_columns_then_one_per_item(client, auth, w, on):
-    make_reading(w["person"], w["worker"], "swemwbs", 18.59, 2, answers={"1": 3})
-    make_reading(w["person2"], w["colleague"], "phq9", 5, 1, answers={"9": 0})
+    make_reading(w.person, w.worker, "swemwbs", 18.59, 2, answers={"1": 3})
+    make_reading(w.person2, w.colleague, "phq9", 5, 1, answers={"9": 0})
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     today = local_today()
     header = _header(client, today - timedelta(days=7), today)
     assert header == CONTRACT + PHQ9_ITEMS + SWEMWBS_ITEMS
 
 
 def test_a_period_with_no_readings_still_has_the_contracts_header(client, auth, w, on):
-    make_reading(w["person"], w["worker"], "swemwbs", 18.59, 30)
+    make_reading(w.person, w.worker, "swemwbs", 18.59, 30)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     today = local_today()
     assert _header(client, today - timedelta(days=7), today) == CONTRACT

@@ -83,14 +83,14 @@ def post_reading(client, token, person, when: str, score: int, **extra):
 @pytest.fixture
 def overview(app, client, auth, w):
     """The Overview's WEMWBS table, as a supervisor reads it: label → value."""
-    org = w["org"]
-    for organisation in (org, w["other"]):
+    org = w.org
+    for organisation in (org, w.other):
         db.session.add(MeasurePlan(organisation_id=organisation.id, measure_key="wemwbs"))
-    people = {name: make_person(org, [w["worker"]], display_name=name) for name in HISTORIES}
+    people = {name: make_person(org, [w.worker], display_name=name) for name in HISTORIES}
     db.session.commit()
     ids = {}
     with time_machine.travel(POSTED_ON, tick=False):
-        auth.sign_in(w["worker"])
+        auth.sign_in(w.worker)
         token = auth.csrf(f"/people/{people['Ada'].id}/measures/wemwbs")
         for name, history in HISTORIES.items():
             for when, score in history:
@@ -112,7 +112,7 @@ def overview(app, client, auth, w):
         )
     db.session.rollback()
     reader = app.test_client()
-    Auth(reader).sign_in(w["supervisor"])
+    Auth(reader).sign_in(w.supervisor)
     page = reader.get("/overview/").get_data(as_text=True)
     start = page.index('<caption id="pairs-wemwbs">')
     table = page[start : page.index("</table>", start)]
@@ -136,12 +136,12 @@ def test_overview_counts_reliable_change_at_the_sources_threshold(overview):
 
 def test_overview_pairs_statements_do_not_grow_with_readings(client, auth, w):
     """One windowed query per measure, however many people and readings there are."""
-    switch_on(w["org"], "swemwbs")
-    switch_on(w["org"], "phq9")
-    make_reading(w["person"], w["worker"], "swemwbs", 18.59, 40)
-    make_reading(w["person"], w["worker"], "swemwbs", 22.35, 2)
+    switch_on(w.org, "swemwbs")
+    switch_on(w.org, "phq9")
+    make_reading(w.person, w.worker, "swemwbs", 18.59, 40)
+    make_reading(w.person, w.worker, "swemwbs", 22.35, 2)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
 
     def statements() -> int:
         client.get("/overview/")
@@ -153,9 +153,9 @@ def test_overview_pairs_statements_do_not_grow_with_readings(client, auth, w):
 
     small = statements()
     for n in range(8):
-        person = make_person(w["org"], [w["worker"]])
+        person = make_person(w.org, [w.worker])
         for days in (60, 30, 5):
-            make_reading(person, w["worker"], "swemwbs", 15.0 + n, days)
-        make_reading(person, w["worker"], "phq9", 10 + n, 3)
+            make_reading(person, w.worker, "swemwbs", 15.0 + n, days)
+        make_reading(person, w.worker, "phq9", 10 + n, 3)
     db.session.commit()
     assert statements() == small

@@ -53,19 +53,20 @@ than 5; Cas's follow-up fell due on 7 March and was not made by the end of Q1: 1
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
 from app.extensions import db
-from app.models import Funder, MeasurePlan
+from app.models import Funder, MeasurePlan, Person
 from app.reports import periods
 from app.reports import report as funder_report
 from tests.fixtures.factories import make_activity, make_entry, make_person
 from tests.fixtures.measures import post_reading as shared_post_reading
 from tests.fixtures.measures import readings_elsewhere, removed_by_a_supervisor
-from tests.fixtures.web import Auth
+from tests.fixtures.web import Auth, RequestClient
 
 # While the readings are posted it is mid-July 2025, so every date above is within the year
 # a phone's entry may be dated back.
@@ -104,27 +105,35 @@ def post_reading(client, token, person, when: str, score: int, **extra):
     return shared_post_reading(client, token, person, "phq9", when, answers(score), **extra)
 
 
+@dataclass
+class Oracle:
+    """The funder whose PHQ-9 figures are worked out above, its people by first name, and a
+    supervisor's client to read the report with."""
+
+    funder: Funder
+    people: dict[str, Person]
+    reader: RequestClient
+
+
 @pytest.fixture
 def oracle(app, client, auth, w):
-    org = w["org"]
-    funded, drop_in = w["activity"], make_activity(org, "Drop-in")
+    org = w.org
+    funded, drop_in = w.activity, make_activity(org, "Drop-in")
     funder = Funder(organisation_id=org.id, name="City Fund", activities=[funded])
     db.session.add(funder)
-    for organisation in (org, w["other"]):
+    for organisation in (org, w.other):
         db.session.add(
             MeasurePlan(organisation_id=organisation.id, measure_key="phq9", every_weeks=8)
         )
-    people = {
-        name: make_person(org, [w["worker"]], display_name=name) for name in FUNDED | UNFUNDED
-    }
+    people = {name: make_person(org, [w.worker], display_name=name) for name in FUNDED | UNFUNDED}
     for name, history in (FUNDED | UNFUNDED).items():
         activity = drop_in if name in UNFUNDED else funded
         first = datetime.fromisoformat(history[0][0])
-        make_entry(people[name], w["worker"], "seen", first, activity_id=activity.id)
+        make_entry(people[name], w.worker, "seen", first, activity_id=activity.id)
     db.session.commit()
     ids = {}
     with time_machine.travel(POSTED_ON, tick=False):
-        auth.sign_in(w["worker"])
+        auth.sign_in(w.worker)
         token = auth.csrf(f"/people/{people['Ada'].id}/measures/phq9")
         for name, history in (FUNDED | UNFUNDED).items():
             for when, score in history:
@@ -147,14 +156,14 @@ def oracle(app, client, auth, w):
     db.session.rollback()
     # The report is read now, by a supervisor signed in now.
     reader = app.test_client()
-    Auth(reader).sign_in(w["supervisor"])
-    return dict(w, funder=db.session.get(Funder, funder.id), people=people, reader=reader)
+    Auth(reader).sign_in(w.supervisor)
+    return Oracle(funder=db.session.get(Funder, funder.id), people=people, reader=reader)
 
 
 def measure_rows(oracle) -> dict:
     """Figure -> (this period, previous period, note) in the CSV's PHQ-9 section."""
-    funder = oracle["funder"]
-    answer = oracle["reader"].get(f"/reports/{funder.id}/report.csv?period=2025-Q2")
+    funder = oracle.funder
+    answer = oracle.reader.get(f"/reports/{funder.id}/report.csv?period=2025-Q2")
     text = answer.get_data(as_text=True)
     return {
         r["Item"]: (r["This period"], r["Previous period"], r["Note"])
@@ -198,7 +207,7 @@ def test_the_previous_period_counts_by_local_days_too(oracle):
 def test_the_hidden_counts_are_the_oracles_behind_the_disclosure(oracle):
     """What the CSV hides is still counted exactly: 3 improved, 3 no change (the report's
     own figures, before disclosure control)."""
-    built = funder_report.build(oracle["funder"], periods.parse("2025-Q2"))
+    built = funder_report.build(oracle.funder, periods.parse("2025-Q2"))
     (phq9,) = built.measures
     s = phq9.now
     assert (s.improved, s.no_change, s.deteriorated) == (3, 3, 0)

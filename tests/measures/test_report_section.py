@@ -36,30 +36,28 @@ def _reading(person, worker, at, score):
 def _setup(w, unfunded=None):
     """Six people seen under the funded activity with their SWEMWBS pairs; with `unfunded`,
     six more people with the same pairs, seen only under that activity instead."""
-    funder = Funder(organisation_id=w["org"].id, name="City Fund", activities=[w["activity"]])
-    other = Funder(organisation_id=w["org"].id, name="Other Fund", activities=[w["activity"]])
+    funder = Funder(organisation_id=w.org.id, name="City Fund", activities=[w.activity])
+    other = Funder(organisation_id=w.org.id, name="Other Fund", activities=[w.activity])
     db.session.add_all([funder, other])
     db.session.flush()
     db.session.add(
         MeasurePlan(
-            organisation_id=w["org"].id, measure_key="swemwbs", every_weeks=8, funders=[funder]
+            organisation_id=w.org.id, measure_key="swemwbs", every_weeks=8, funders=[funder]
         )
     )
-    for activity in filter(None, [w["activity"], unfunded]):
+    for activity in filter(None, [w.activity, unfunded]):
         for first, last in PAIRS:
-            person = make_person(w["org"], [w["worker"]])
-            make_entry(
-                person, w["worker"], "seen", datetime(2025, 4, 10, 9), activity_id=activity.id
-            )
-            _reading(person, w["worker"], datetime(2025, 4, 10, 10), first)
-            _reading(person, w["worker"], datetime(2025, 6, 10, 10), last)
+            person = make_person(w.org, [w.worker])
+            make_entry(person, w.worker, "seen", datetime(2025, 4, 10, 9), activity_id=activity.id)
+            _reading(person, w.worker, datetime(2025, 4, 10, 10), first)
+            _reading(person, w.worker, datetime(2025, 6, 10, 10), last)
     db.session.commit()
     return funder, other
 
 
 def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
     funder, other = _setup(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     page = client.get(f"/reports/{funder.id}?period=2025-Q2").get_data(as_text=True)
     assert "Validated measures" in page and "SWEMWBS" in page
     text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
@@ -80,13 +78,13 @@ def test_report_page_and_csv_show_the_measure_paired(client, auth, w):
 
 
 def test_a_funders_measures_count_only_the_people_its_report_covers(client, auth, w):
-    _setup(w, unfunded=make_activity(w["org"], "Drop-in"))
-    person = make_person(w["org"], [w["worker"]])  # readings, but never supported at all
-    _reading(person, w["worker"], datetime(2025, 4, 11, 10), 15.32)
-    _reading(person, w["worker"], datetime(2025, 6, 11, 10), 19.98)
+    _setup(w, unfunded=make_activity(w.org, "Drop-in"))
+    person = make_person(w.org, [w.worker])  # readings, but never supported at all
+    _reading(person, w.worker, datetime(2025, 4, 11, 10), 15.32)
+    _reading(person, w.worker, datetime(2025, 6, 11, 10), 19.98)
     db.session.commit()
     funder = db.session.scalar(select(Funder).where(Funder.name == "City Fund"))
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["Section"] == "Measure: SWEMWBS"]
     figures = {r["Item"]: r["This period"] for r in rows}
@@ -102,14 +100,14 @@ def test_a_funders_measures_count_only_the_people_its_report_covers(client, auth
 
 def test_a_measure_reports_only_to_the_funders_it_serves(client, auth, w):
     funder, other = _setup(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     text = client.get(f"/reports/{other.id}/report.csv?period=2025-Q2").get_data(as_text=True)
     assert "Measure: SWEMWBS" not in text
 
 
 def test_excel_data_sheet_carries_the_measure_rows(client, auth, w):
     funder, _ = _setup(w)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     book = load_workbook(
         io.BytesIO(client.get(f"/reports/{funder.id}/report.xlsx?period=2025-Q2").data)
     )
@@ -135,7 +133,7 @@ def _add_indicator(client, auth, funder, kind: str, label: str, measure="swemwbs
 
 def test_indicators_on_a_measure_count_improvement_change_and_follow_up(client, auth, w):
     funder, _ = _setup(w)
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     assert "Mean change on a measure" in client.get(f"/reports/{funder.id}/edit").get_data(
         as_text=True
     )
@@ -157,7 +155,7 @@ def test_indicators_on_a_measure_count_improvement_change_and_follow_up(client, 
 
 def test_a_measure_indicator_needs_a_measure_switched_on(client, auth, w):
     funder, _ = _setup(w)
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     answer = _add_indicator(client, auth, funder, "measure_change", "Change", measure="gad7")
     assert answer.status_code == 422
     assert "choose one of the measures switched on" in answer.get_data(as_text=True)
@@ -168,13 +166,11 @@ def test_a_follow_up_rate_that_would_give_a_small_count_away_is_hidden(client, a
     75 % beside the 8 would say that 2 were not. The indicator and the section both hide it."""
     funder, _ = _setup(w)
     for _ in range(2):
-        person = make_person(w["org"], [w["worker"]])
-        make_entry(
-            person, w["worker"], "seen", datetime(2025, 4, 10, 9), activity_id=w["activity"].id
-        )
-        _reading(person, w["worker"], datetime(2025, 4, 10, 10), 18.59)
+        person = make_person(w.org, [w.worker])
+        make_entry(person, w.worker, "seen", datetime(2025, 4, 10, 9), activity_id=w.activity.id)
+        _reading(person, w.worker, datetime(2025, 4, 10, 10), 18.59)
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     rate = "SWEMWBS follow-up rate"
     assert _add_indicator(client, auth, funder, "measure_follow_up", rate).status_code == 303
     text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)

@@ -18,7 +18,7 @@ def smtp(app):
 @pytest.fixture
 def open_form(w):
     """Riverside's public form, open at /refer/riverside."""
-    w["org"].slug, w["org"].referrals_open = "riverside", True
-    w["other"].slug, w["other"].referrals_open = "hilltop", True
+    w.org.slug, w.org.referrals_open = "riverside", True
+    w.other.slug, w.other.referrals_open = "hilltop", True
     db.session.commit()
     return "/refer/riverside"

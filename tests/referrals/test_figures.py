@@ -52,7 +52,7 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def referrals(w):
-    org, worker = w["org"], w["worker"]
+    org, worker = w.org, w.worker
 
     def referred(code, source, received, decided, status="accepted", seen=(), **fields):
         person = None
@@ -106,9 +106,9 @@ def referrals(w):
             display_name=code,
             reference=f"P-{code}",
         )
-    theirs = make_person(w["other"], display_name="Z", reference="P-Z")
+    theirs = make_person(w.other, display_name="Z", reference="P-Z")
     make_referral(
-        w["other"],
+        w.other,
         name="Z",
         reference="R-Z",
         source="gp",
@@ -176,13 +176,13 @@ def test_median_and_nearest_rank_percentile(values, median, p90):
 def test_the_funder_report_has_the_referral_tables_with_small_numbers_hidden(
     client, auth, w, referrals
 ):
-    funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
+    funder = Funder(organisation_id=w.org.id, name="Trust", activities=[w.activity])
     funder.indicators = [
-        Indicator(organisation_id=w["org"].id, kind="people_supported", label="People supported")
+        Indicator(organisation_id=w.org.id, kind="people_supported", label="People supported")
     ]
     db.session.add(funder)
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     csv_text = client.get(f"/reports/{funder.id}/report.csv?period=2026-01").get_data(as_text=True)
     rows = {
         (r["Section"], r["Item"]): (r["This period"], r["Previous period"], r["Note"])

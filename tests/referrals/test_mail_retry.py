@@ -46,7 +46,7 @@ def _retriers(app, n: int) -> list[Retrier]:
 def test_a_reset_email_kept_while_the_server_is_down_is_sent_by_itself_once_it_is_back(
     app, client, w, mail_server_down
 ):
-    _ask_for_reset(client, w["worker"].email)
+    _ask_for_reset(client, w.worker.email)
     row = db.session.scalar(select(OutboxEmail))
     assert row.sent_at is None and row.attempts == 1 and "Connection refused" in row.last_error
     # Two processes' retriers look at once while the server is still down, then it comes back.
@@ -56,7 +56,7 @@ def test_a_reset_email_kept_while_the_server_is_down_is_sent_by_itself_once_it_i
             [message] = server.inbox.wait_for(1)
             for retrier in retriers:
                 retrier.stop()
-            assert message["To"] == w["worker"].email
+            assert message["To"] == w.worker.email
             assert "/set-password/" in body(message)
             db.session.expire_all()
             row = db.session.scalar(select(OutboxEmail))
@@ -70,7 +70,7 @@ def test_a_reset_email_kept_while_the_server_is_down_is_sent_by_itself_once_it_i
 
 def test_two_senders_racing_send_each_due_email_exactly_once(app, w, mail_server_down):
     for n in range(6):
-        outbox.queue(w["org"].id, "referral", f"gp{n}@example.org", "Your referral", "Accepted")
+        outbox.queue(w.org.id, "referral", f"gp{n}@example.org", "Your referral", "Accepted")
     db.session.commit()
     senders = [Retrier(app, every=60) for _ in range(2)]
     start = threading.Barrier(len(senders))
@@ -96,7 +96,7 @@ def test_two_senders_racing_send_each_due_email_exactly_once(app, w, mail_server
 def test_a_message_that_has_just_failed_waits_before_anyone_tries_it_again(app, w):
     # A sender that listed a message a moment before another sender's try failed must not
     # send it at once: the claim itself checks that the message is still due.
-    message = outbox.queue(w["org"].id, "referral", "gp@example.org", "Your referral", "Accepted")
+    message = outbox.queue(w.org.id, "referral", "gp@example.org", "Your referral", "Accepted")
     db.session.commit()
     now = utcnow()
     message.attempts, message.next_attempt_at = 1, now + timedelta(minutes=1)

@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import AccountToken, OutboxEmail, User, UserSession
 from app.models.clock import utcnow
+from tests.fixtures.rows import count
 from tests.fixtures.smtp import body
 from tests.fixtures.web import Auth, RequestClient, csrf_from
-from tests.trust.helpers import count
 
 NEW_PASSWORD = "plum kettle lantern"
 
@@ -54,7 +54,7 @@ def test_sign_in_page_offers_forgot_password(client):
 
 def test_a_reset_link_works_once_and_ends_every_session(app, client, w, smtp):
     signed_in = app.test_client()
-    Auth(signed_in).sign_in(w["worker"])
+    Auth(signed_in).sign_in(w.worker)
     assert signed_in.get("/people").status_code == 200
     response = ask_for_reset(client, "Worker@Riverside.example.org")
     assert "If an account uses that address" in response.get_data(as_text=True)
@@ -65,8 +65,8 @@ def test_a_reset_link_works_once_and_ends_every_session(app, client, w, smtp):
     # The old sessions are over, the new password works, the old one does not.
     assert signed_in.get("/people").status_code in (302, 401)
     assert count(UserSession) == 0
-    assert Auth(app.test_client()).sign_in(w["worker"]).status_code == 401
-    assert Auth(app.test_client()).sign_in(w["worker"], NEW_PASSWORD).status_code == 303
+    assert Auth(app.test_client()).sign_in(w.worker).status_code == 401
+    assert Auth(app.test_client()).sign_in(w.worker, NEW_PASSWORD).status_code == 303
     # Single use: the same link again is gone.
     assert client.get(path).status_code == 404
     assert set_password(client, path, "another fine password").status_code == 404
@@ -75,7 +75,7 @@ def test_a_reset_link_works_once_and_ends_every_session(app, client, w, smtp):
 def test_a_forged_host_does_not_change_where_the_reset_link_points(app, client, w, smtp):
     # The request's Host header is the client's to choose; the link carries a live token.
     app.config["BASE_URL"] = "https://stepladder.example.org"
-    response = ask_for_reset(forging_host(app), w["worker"].email)
+    response = ask_for_reset(forging_host(app), w.worker.email)
     assert response.status_code == 200
     [message] = smtp.inbox.wait_for(1)
     assert "evil.example" not in body(message)
@@ -85,7 +85,7 @@ def test_a_forged_host_does_not_change_where_the_reset_link_points(app, client, 
 
 
 def test_without_a_base_url_a_forged_host_still_gets_only_localhost(app, w, smtp):
-    ask_for_reset(forging_host(app), w["worker"].email)
+    ask_for_reset(forging_host(app), w.worker.email)
     [message] = smtp.inbox.wait_for(1)
     assert "evil.example" not in body(message)
     assert link_in(message).startswith("/set-password/")
@@ -95,7 +95,7 @@ def test_a_forged_host_does_not_change_where_the_invitation_points(app, w, smtp)
     app.config["BASE_URL"] = "https://stepladder.example.org"
     client = forging_host(app)
     auth = Auth(client)
-    assert auth.sign_in(w["admin"]).status_code == 303
+    assert auth.sign_in(w.admin).status_code == 303
     token = auth.csrf("/setup/staff/invite")
     data = {"csrf_token": token, "name": "Nia", "email": "nia@riverside.example.org"}
     assert client.post("/setup/staff/invite", data=data | {"role": "worker"}).status_code == 303
@@ -105,7 +105,7 @@ def test_a_forged_host_does_not_change_where_the_invitation_points(app, w, smtp)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, w, smtp):
-    known = ask_for_reset(client, w["worker"].email)
+    known = ask_for_reset(client, w.worker.email)
     unknown = ask_for_reset(client, "nobody@riverside.example.org")
     assert known.status_code == unknown.status_code == 200
     # The CSRF token and the "page as of" time of drawing differ from one page to the next.
@@ -114,11 +114,11 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, w, smtp):
         "", unknown.get_data(as_text=True)
     )
     smtp.inbox.wait_for(1)
-    assert count(OutboxEmail) == 1 and [m["To"] for m in smtp.inbox.messages] == [w["worker"].email]
+    assert count(OutboxEmail) == 1 and [m["To"] for m in smtp.inbox.messages] == [w.worker.email]
 
 
 def test_an_expired_link_does_not_work(client, w, smtp):
-    ask_for_reset(client, w["worker"].email)
+    ask_for_reset(client, w.worker.email)
     path = link_in(smtp.inbox.wait_for(1)[0])
     db.session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
@@ -126,20 +126,20 @@ def test_an_expired_link_does_not_work(client, w, smtp):
 
 
 def test_asking_for_a_reset_is_rate_limited_per_account(client, w, smtp):
-    answers = [ask_for_reset(client, w["worker"].email).status_code for _ in range(4)]
+    answers = [ask_for_reset(client, w.worker.email).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert count(AccountToken) == 3
 
 
 def test_a_weak_password_is_refused_and_the_link_still_works(client, w, smtp):
-    ask_for_reset(client, w["worker"].email)
+    ask_for_reset(client, w.worker.email)
     path = link_in(smtp.inbox.wait_for(1)[0])
     assert set_password(client, path, "short").status_code == 422
     assert set_password(client, path).status_code == 303
 
 
 def test_an_invitation_lets_the_new_member_choose_their_password(app, client, auth, w, smtp):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/setup/staff/invite")
     response = client.post(
         "/setup/staff/invite",
@@ -152,7 +152,7 @@ def test_an_invitation_lets_the_new_member_choose_their_password(app, client, au
     )
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "nia@riverside.example.org"))
-    assert user.organisation_id == w["org"].id and user.role == "worker"
+    assert user.organisation_id == w.org.id and user.role == "worker"
     [message] = smtp.inbox.wait_for(1)
     assert "Riverside Support" in body(message)
     fresh = app.test_client()
@@ -161,11 +161,11 @@ def test_an_invitation_lets_the_new_member_choose_their_password(app, client, au
 
 
 def test_inviting_an_existing_address_is_refused(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/setup/staff/invite")
     response = client.post(
         "/setup/staff/invite",
-        data={"csrf_token": token, "name": "Again", "email": w["worker"].email, "role": "worker"},
+        data={"csrf_token": token, "name": "Again", "email": w.worker.email, "role": "worker"},
     )
     assert response.status_code == 422
     assert "already has an account" in response.get_data(as_text=True)
@@ -173,7 +173,7 @@ def test_inviting_an_existing_address_is_refused(client, auth, w):
 
 
 def test_an_expired_invitation_is_refused_clearly_and_opens_no_account(app, client, auth, w, smtp):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/setup/staff/invite")
     client.post(
         "/setup/staff/invite",
@@ -219,20 +219,20 @@ def test_an_expired_invitation_is_refused_clearly_and_opens_no_account(app, clie
 def test_a_reset_link_refuses_a_password_built_on_the_organisation_s_name(app, client, w, smtp):
     # Nobody is signed in on the link: the words are those of the account it is for, as on
     # the account page's change of password.
-    ask_for_reset(client, w["worker"].email)
+    ask_for_reset(client, w.worker.email)
     path = link_in(smtp.inbox.wait_for(1)[0])
     for guessable in ("Riverside2026!", "riverside support 1"):
         refused = set_password(client, path, guessable)
         assert refused.status_code == 422, guessable
         assert "built on a name anyone could guess" in refused.get_data(as_text=True)
-    assert Auth(app.test_client()).sign_in(w["worker"], "Riverside2026!").status_code == 401
+    assert Auth(app.test_client()).sign_in(w.worker, "Riverside2026!").status_code == 401
     assert set_password(client, path).status_code == 303
 
 
 def test_an_invitation_link_refuses_a_password_built_on_the_new_member_s_words(
     app, client, auth, w, smtp
 ):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/setup/staff/invite")
     data = {
         "csrf_token": token,

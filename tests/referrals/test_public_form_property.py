@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Attempt, Referral
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=80,
@@ -101,6 +101,6 @@ def test_the_public_form_with_anything(client, w, open_form, values, source, con
             kept = getattr(referral, name)
             assert kept == (sent.lower() if name == "referrer_email" else sent), name
         assert referral.source == source and referral.consent
-        assert referral.organisation_id == w["org"].id
+        assert referral.organisation_id == w.org.id
     else:
         assert new == [] and after == before

@@ -9,9 +9,9 @@ from app.extensions import db
 from app.models import OutboxEmail, Person, Referral
 from tests.fixtures.factories import make_person
 from tests.fixtures.referrals import make_referral
+from tests.fixtures.rows import count
 from tests.fixtures.smtp import body, free_port
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import count
 
 GOOD = {
     "name": "Dee Q.",
@@ -33,7 +33,7 @@ def test_a_referral_without_an_account_gets_only_an_acknowledgement(client, w, o
     response = send(client, open_form)
     assert response.status_code == 200
     referral = db.session.scalar(select(Referral))
-    assert referral.organisation_id == w["org"].id and referral.status == "new"
+    assert referral.organisation_id == w.org.id and referral.status == "new"
     assert referral.referrer_email == "dr.rana@surgery.example.org"
     html = response.get_data(as_text=True)
     assert referral.reference in html
@@ -60,7 +60,7 @@ def test_an_oversized_referral_is_refused_unread(client, open_form):
 
 
 def test_a_closed_form_is_not_found(client, w, open_form):
-    w["org"].referrals_open = False
+    w.org.referrals_open = False
     db.session.commit()
     assert client.get(open_form).status_code == 404
 
@@ -76,7 +76,7 @@ def test_accepting_puts_the_person_on_the_waiting_list_and_tells_the_referrer_on
 ):
     send(client, open_form)
     referral = db.session.scalar(select(Referral))
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     page = client.get("/referrals").get_data(as_text=True)
     assert "Dee Q." in page
     token = csrf_from(page)
@@ -101,19 +101,19 @@ def test_accepting_puts_the_person_on_the_waiting_list_and_tells_the_referrer_on
 
 
 def test_the_first_contact_ends_the_wait(client, auth, w, smtp):
-    referral = make_referral(w["org"], name="Eli W.")
+    referral = make_referral(w.org, name="Eli W.")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     token = auth.csrf("/referrals")
     client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
     db.session.expire_all()
     person_id = db.session.get(Referral, referral.id).person_id
     client.post(
         f"/referrals/waiting/{person_id}/key-worker",
-        data={"csrf_token": token, "key_worker": str(w["worker"].id)},
+        data={"csrf_token": token, "key_worker": str(w.worker.id)},
     )
     client.post("/sign-out", data={"csrf_token": token})
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     assert "Eli W." in client.get("/people").get_data(as_text=True)  # on the caseload
     token = auth.csrf(f"/people/{person_id}")
     response = client.post(
@@ -132,9 +132,9 @@ def waiting_person(w):
 
     from app.models.clock import utcnow
 
-    person = make_person(w["org"], [w["worker"]], display_name="Eli W.", status="waiting")
+    person = make_person(w.org, [w.worker], display_name="Eli W.", status="waiting")
     make_referral(
-        w["org"],
+        w.org,
         name="Eli W.",
         status="accepted",
         person_id=person.id,
@@ -162,24 +162,24 @@ def _wait_as_reported(w):
 
     today = local_today()
     period = custom(today - timedelta(days=1), today)
-    return figures.days_to_first_contact(w["org"], period), figures.waiting_at_end(w["org"], period)
+    return figures.days_to_first_contact(w.org, period), figures.waiting_at_end(w.org, period)
 
 
 def test_a_did_not_attend_or_a_note_does_not_end_the_wait(client, auth, w, waiting_person):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     _record(client, auth, waiting_person, action="dna")
     _record(client, auth, waiting_person, action="note", note="Left a card through the door")
     db.session.expire_all()
     assert db.session.get(Person, waiting_person.id).status == "waiting"
     assert _wait_as_reported(w) == ([], 1)
     client.post("/sign-out", data={"csrf_token": auth.csrf("/people")})
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     waiting_list = client.get("/referrals").get_data(as_text=True).split("Waiting list")[1]
     assert "Eli W." in waiting_list
 
 
 def test_a_real_contact_after_a_note_ends_the_wait(client, auth, w, waiting_person):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     _record(client, auth, waiting_person, action="note", note="Phoned the GP surgery")
     _record(client, auth, waiting_person, action="seen")
     db.session.expire_all()
@@ -190,11 +190,11 @@ def test_a_real_contact_after_a_note_ends_the_wait(client, auth, w, waiting_pers
 def test_attending_a_group_session_ends_the_wait_and_not_attending_does_not(client, auth, w):
     from tests.fixtures.factories import make_group_session
 
-    came = make_person(w["org"], [w["worker"]], display_name="Cam A.", status="waiting")
-    missed = make_person(w["org"], [w["worker"]], display_name="Mo D.", status="waiting")
-    session = make_group_session(w["activity"], w["worker"], [came, missed], minutes=60)
+    came = make_person(w.org, [w.worker], display_name="Cam A.", status="waiting")
+    missed = make_person(w.org, [w.worker], display_name="Mo D.", status="waiting")
+    session = make_group_session(w.activity, w.worker, [came, missed], minutes=60)
     db.session.commit()
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     token = auth.csrf(f"/sessions/{session.id}")
     response = client.post(
         f"/sessions/{session.id}/register",
@@ -212,9 +212,9 @@ def test_attending_a_group_session_ends_the_wait_and_not_attending_does_not(clie
 
 
 def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(client, auth, w, smtp):
-    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    referral = make_referral(w.org, referrer_email="gp@example.org")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     token = auth.csrf(f"/referrals/{referral.id}/decline")
     empty = client.post(f"/referrals/{referral.id}/decline", data={"csrf_token": token})
     assert empty.status_code == 422 and "Give a reason" in empty.get_data(as_text=True)
@@ -231,9 +231,9 @@ def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(clie
 
 
 def test_referring_on_says_where(client, auth, w, smtp):
-    referral = make_referral(w["org"], referrer_email="link@example.org")
+    referral = make_referral(w.org, referrer_email="link@example.org")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     token = auth.csrf(f"/referrals/{referral.id}/refer-on")
     client.post(
         f"/referrals/{referral.id}/refer-on", data={"csrf_token": token, "where": "Mind in Town"}
@@ -245,48 +245,48 @@ def test_referring_on_says_where(client, auth, w, smtp):
 
 
 def test_a_duplicate_is_flagged_and_only_merged_when_a_human_chooses(client, auth, w):
-    referral = make_referral(w["org"], name="ada l.")
+    referral = make_referral(w.org, name="ada l.")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     page = client.get("/referrals").get_data(as_text=True)
     assert "Possibly someone already known" in page and "Accept for Ada L. (RS-1)" in page
     token = csrf_from(page)
     client.post(
         f"/referrals/{referral.id}/accept",
-        data={"csrf_token": token, "existing": str(w["person"].id)},
+        data={"csrf_token": token, "existing": str(w.person.id)},
     )
     db.session.expire_all()
-    assert db.session.get(Referral, referral.id).person_id == w["person"].id
+    assert db.session.get(Referral, referral.id).person_id == w.person.id
     assert count(Person) == 3
 
 
 def test_without_smtp_the_admin_sees_what_would_have_been_sent(client, auth, w):
-    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    referral = make_referral(w.org, referrer_email="gp@example.org")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     token = auth.csrf("/referrals")
     response = client.post(
         f"/referrals/{referral.id}/accept", data={"csrf_token": token}, follow_redirects=True
     )
     assert "Email is not set up" in response.get_data(as_text=True)
     client.post("/sign-out", data={"csrf_token": token})
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     page = client.get("/email/").get_data(as_text=True)
     assert "gp@example.org" in page and "We have accepted the referral" in page
 
 
 def test_a_failed_send_is_kept_shown_and_retried(client, auth, w, smtp, app):
-    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    referral = make_referral(w.org, referrer_email="gp@example.org")
     db.session.commit()
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # no mail server there
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": auth.csrf("/referrals")})
     db.session.expire_all()
     row = db.session.scalar(select(OutboxEmail))
     assert row.sent_at is None and row.attempts == 1 and row.last_error
     app.config["SMTP_URL"] = smtp.url  # the mail server is back
     client.post("/sign-out", data={"csrf_token": auth.csrf("/referrals")})
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     page = client.get("/email/").get_data(as_text=True)
     assert "1 failed" in page and "Last error" in page
     client.post("/email/send", data={"csrf_token": csrf_from(page)})
@@ -296,9 +296,9 @@ def test_a_failed_send_is_kept_shown_and_retried(client, auth, w, smtp, app):
 
 
 def test_another_organisations_referral_is_not_found(client, auth, w):
-    theirs = make_referral(w["other"], name="Cy N.")
+    theirs = make_referral(w.other, name="Cy N.")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert "Cy N." not in client.get("/referrals").get_data(as_text=True)
     token = auth.csrf("/referrals")
     assert (
@@ -308,27 +308,27 @@ def test_another_organisations_referral_is_not_found(client, auth, w):
 
 
 def test_discharge_records_the_reason_and_leaves_the_caseload(client, auth, w):
-    auth.sign_in(w["supervisor"])
-    url = f"/people/{w['person'].id}/discharge"
+    auth.sign_in(w.supervisor)
+    url = f"/people/{w.person.id}/discharge"
     token = auth.csrf(url)
     assert client.post(url, data={"csrf_token": token}).status_code == 422
     client.post(url, data={"csrf_token": token, "reason": "moved_away", "summary": "To Leeds"})
     db.session.expire_all()
-    person = db.session.get(Person, w["person"].id)
+    person = db.session.get(Person, w.person.id)
     assert (person.status, person.discharge_reason, person.discharge_summary) == (
         "closed",
         "moved_away",
         "To Leeds",
     )
     client.post("/sign-out", data={"csrf_token": token})
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     assert "Ada L." not in client.get("/people").get_data(as_text=True)
 
 
 def test_the_send_mail_command_sends_what_is_due(runner, w, smtp):
     from app.mail import outbox
 
-    outbox.queue(w["org"].id, "referral", "gp@example.org", "Subject", "Body")
+    outbox.queue(w.org.id, "referral", "gp@example.org", "Subject", "Body")
     db.session.commit()
     result = runner.invoke(args=["send-mail"])
     assert result.exit_code == 0 and "Sent 1 email." in result.output
@@ -337,7 +337,7 @@ def test_the_send_mail_command_sends_what_is_due(runner, w, smtp):
 
 
 def test_an_admin_opens_the_form_and_sets_its_introduction(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/referrals/settings")
     bad = client.post(
         "/referrals/settings",
@@ -358,7 +358,7 @@ def test_an_admin_opens_the_form_and_sets_its_introduction(client, auth, w):
     assert response.status_code == 303
     page = client.get("/refer/riverside").get_data(as_text=True)
     assert "We reply within a week." in page and "Send referral" in page
-    w["other"].slug = "hilltop"
+    w.other.slug = "hilltop"
     db.session.commit()
     taken = client.post(
         "/referrals/settings",
@@ -372,10 +372,10 @@ def test_waiting_past_the_target_shows_on_the_overview(client, auth, w, smtp):
 
     from app.models.clock import utcnow
 
-    long_ago = make_referral(w["org"], name="Fay O.", received_at=utcnow() - timedelta(days=40))
-    recent = make_referral(w["org"], name="Gil P.", received_at=utcnow() - timedelta(days=3))
+    long_ago = make_referral(w.org, name="Fay O.", received_at=utcnow() - timedelta(days=40))
+    recent = make_referral(w.org, name="Gil P.", received_at=utcnow() - timedelta(days=3))
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     token = auth.csrf("/referrals")
     for referral in (long_ago, recent):
         client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
@@ -394,21 +394,21 @@ def test_erasing_a_person_erases_their_referral_but_keeps_it_counted(client, aut
     from app.reports.periods import custom
 
     referral = make_referral(
-        w["org"],
+        w.org,
         name="Ada L.",
         contact="07700 900999",
         referrer_email="gp@example.org",
         status="accepted",
-        person_id=w["person"].id,
+        person_id=w.person.id,
     )
     db.session.commit()
     period = custom(date.today() - timedelta(days=30), date.today() + timedelta(days=1))
-    before = figures.received_by_source(w["org"], period)
+    before = figures.received_by_source(w.org, period)
     assert before["GP"] == 1
-    auth.sign_in(w["admin"])
-    token = auth.csrf(f"/people/{w['person'].id}/privacy")
+    auth.sign_in(w.admin)
+    token = auth.csrf(f"/people/{w.person.id}/privacy")
     response = client.post(
-        f"/people/{w['person'].id}/privacy/erase",
+        f"/people/{w.person.id}/privacy/erase",
         data={"csrf_token": token, "confirm_reference": "RS-1"},
     )
     assert response.status_code == 303
@@ -420,14 +420,14 @@ def test_erasing_a_person_erases_their_referral_but_keeps_it_counted(client, aut
         "",
         "",
     )
-    assert figures.received_by_source(w["org"], period) == before
+    assert figures.received_by_source(w.org, period) == before
 
 
 def test_the_admins_wording_is_used_for_the_referrers_email(client, auth, w, smtp):
-    w["org"].referral_reply = "Dear colleague, about {reference}: {outcome} — {organisation}"
-    referral = make_referral(w["org"], referrer_email="gp@example.org")
+    w.org.referral_reply = "Dear colleague, about {reference}: {outcome} — {organisation}"
+    referral = make_referral(w.org, referrer_email="gp@example.org")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": auth.csrf("/referrals")})
     [message] = smtp.inbox.wait_for(1)
     assert body(message).strip() == (
@@ -437,9 +437,9 @@ def test_the_admins_wording_is_used_for_the_referrers_email(client, auth, w, smt
 
 
 def test_the_new_referrals_poll_gets_only_the_list(client, auth, w):
-    make_referral(w["org"], name="Hal T.")
+    make_referral(w.org, name="Hal T.")
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     response = client.get(
         "/referrals", headers={"HX-Request": "true", "HX-Target": "new-referrals"}
     )

@@ -31,11 +31,12 @@ from app.extensions import db
 from app.models import Funder, Indicator, Rung
 from tests.fixtures.clock import at
 from tests.fixtures.factories import make_activity, make_entry, make_outcome, make_person, make_user
+from tests.fixtures.report_history import ReportHistory
 
 
 @pytest.fixture
 def history(w):
-    org = w["org"]
+    org = w.org
     outcome = make_outcome(org, "Getting about", ("One", "Two", "Three", "Four", "Five"))
     r1, r2, r3, r4, r5 = outcome.rungs
     funded = make_activity(org, "Travel training", [outcome])
@@ -106,22 +107,22 @@ def history(w):
     entry(p["Eve"], "seen", "2025-06-30T23:30")
     entry(p["Fin"], "seen", "2025-05-01T10:00", activity_id=other.id)
     entry(p["Gus"], "note", "2025-05-02T10:00", note="Gus baked bread.", shareable=False)
-    hilltop_rung = w["other_outcome"].rungs[0]
+    hilltop_rung = w.other_outcome.rungs[0]
     make_entry(
-        w["other_person"],
-        w["other_worker"],
+        w.other_person,
+        w.other_worker,
         "step",
         at("2025-05-03T10:00"),
         rung=hilltop_rung,
         rung_id=hilltop_rung.id,
-        activity_id=w["other_activity"].id,
+        activity_id=w.other_activity.id,
     )
     make_entry(
-        w["other_person"],
-        w["other_worker"],
+        w.other_person,
+        w.other_worker,
         "seen",
         at("2025-05-04T10:00"),
-        activity_id=w["other_activity"].id,
+        activity_id=w.other_activity.id,
     )
     funder = Funder(
         organisation_id=org.id, name="City Fund", activities=[funded], outcomes=[outcome]
@@ -156,12 +157,10 @@ def history(w):
     }
     db.session.commit()
     db.session.refresh(funder)
-    return dict(
-        w,
+    return ReportHistory(
+        **{**vars(w), "outcome": outcome, "other_activity": other},
         funder=funder,
-        outcome=outcome,
         funded=funded,
-        other_activity=other,
         rungs=[r1, r2, r3, r4, r5],
         people=people,
         indicators=indicators,

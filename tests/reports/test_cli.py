@@ -40,7 +40,7 @@ def test_report_command_writes_csv(runner, history, tmp_path):
     result = runner.invoke(
         args=[
             "report",
-            str(history["funder"].id),
+            str(history.funder.id),
             "--period",
             "2025-Q2",
             "--format",

@@ -72,7 +72,7 @@ SHOWN_Q2 = {
 
 @pytest.fixture
 def nhs_history(history):
-    p, staff, funded = history["people"], history["staff"], history["funded"]
+    p, staff, funded = history.people, history.staff, history.funded
 
     def entry(person, kind, when, **fields):
         fields.setdefault("activity_id", funded.id)
@@ -111,7 +111,7 @@ def nhs_history(history):
     entry(
         p["Ada"], "seen", "2025-06-27T09:00", mode="face_to_face", minutes=60, session_id=second.id
     )
-    other = session(history["other_activity"], date(2025, 6, 21), [p["Fin"]])
+    other = session(history.other_activity, date(2025, 6, 21), [p["Fin"]])
     entry(
         p["Fin"],
         "seen",
@@ -119,7 +119,7 @@ def nhs_history(history):
         mode="face_to_face",
         minutes=60,
         session_id=other.id,
-        activity_id=history["other_activity"].id,
+        activity_id=history.other_activity.id,
     )
     session(funded, date(2025, 6, 28), [p["Ada"]], saved=False)
     db.session.commit()
@@ -132,7 +132,7 @@ def _bounds(code: str):
 
 
 def test_contacts_are_counted_once_a_day_by_how_they_happened(nhs_history):
-    scope = Scope.for_funder(nhs_history["funder"])
+    scope = Scope.for_funder(nhs_history.funder)
     q2 = _bounds("2025-Q2")
     found = figures.contact_figures(scope, *q2)
     assert found.by_mode == {
@@ -148,7 +148,7 @@ def test_contacts_are_counted_once_a_day_by_how_they_happened(nhs_history):
 
 
 def test_group_sessions_count_once_and_attendances_once_a_person(nhs_history):
-    scope = Scope.for_funder(nhs_history["funder"])
+    scope = Scope.for_funder(nhs_history.funder)
     q2 = _bounds("2025-Q2")
     assert figures.sessions_delivered(scope, *q2) == 2
     assert figures.attendances(scope, *q2) == 3
@@ -158,14 +158,14 @@ def test_group_sessions_count_once_and_attendances_once_a_person(nhs_history):
 
 
 def test_the_whole_organisation_counts_the_unfunded_session_too(nhs_history):
-    scope = Scope(nhs_history["org"].id)
+    scope = Scope(nhs_history.org.id)
     q2 = _bounds("2025-Q2")
     assert figures.sessions_delivered(scope, *q2) == 3
     assert figures.attendances(scope, *q2) == 4
 
 
 def test_the_report_and_its_csv_show_the_section(client, auth, nhs_history):
-    report = build(nhs_history["funder"], periods.parse("2025-Q2"))
+    report = build(nhs_history.funder, periods.parse("2025-Q2"))
     [section] = [b for b in report.breakdowns if b.title == "Contacts and group sessions"]
     assert {label: now[0].value for label, now, _ in section.rows} == TRUE_Q2
     assert {label: now[0].text for label, now, _ in section.rows} == {
@@ -176,8 +176,8 @@ def test_the_report_and_its_csv_show_the_section(client, auth, nhs_history):
     assert before["Did-not-attend rate (%)"] == WITHHELD
     assert before["Group sessions delivered"] == "0"
 
-    auth.sign_in(nhs_history["supervisor"])
-    fid = nhs_history["funder"].id
+    auth.sign_in(nhs_history.supervisor)
+    fid = nhs_history.funder.id
     body = client.get(f"/reports/{fid}/report.csv?period=2025-Q2").get_data(as_text=True)
     rows = [r for r in csv.reader(io.StringIO(body)) if r[0] == "Contacts and group sessions"]
     # A spreadsheet cell holds the number, or nothing when it is hidden (the note says why).
@@ -192,10 +192,10 @@ def test_the_report_and_its_csv_show_the_section(client, auth, nhs_history):
 
 
 def test_a_rate_over_fewer_than_five_expected_contacts_is_withheld(history):
-    p, staff = history["people"], history["staff"]
-    make_entry(p["Ben"], staff, "dna", at("2025-08-01T10:00"), activity_id=history["funded"].id)
+    p, staff = history.people, history.staff
+    make_entry(p["Ben"], staff, "dna", at("2025-08-01T10:00"), activity_id=history.funded.id)
     db.session.commit()
-    report = build(history["funder"], periods.parse("2025-Q3"))
+    report = build(history.funder, periods.parse("2025-Q3"))
     [section] = [b for b in report.breakdowns if b.title == "Contacts and group sessions"]
     values = {label: now[0] for label, now, _ in section.rows}
     # Eve's 1 July contact and Ben's did-not-attend: 2 expected days, too few for a rate.

@@ -32,7 +32,7 @@ def csv_rows(client, funder_id: int, period: str) -> list[list[str]]:
 
 def test_contacts_are_visits_not_entries(history):
     """Seven visits in 2025-Q2, where counting every entry but notes would say nine."""
-    scope = Scope.for_funder(history["funder"])
+    scope = Scope.for_funder(history.funder)
     bounds = day_bounds(date(2025, 4, 1), date(2025, 6, 30))
     assert scoped.contacts(scope, *bounds) == 7
     entries = db.session.scalar(
@@ -47,8 +47,8 @@ def test_contacts_are_visits_not_entries(history):
 
 
 def test_the_report_explains_what_a_contact_is(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=2025-Q2").get_data(as_text=True)
+    auth.sign_in(history.supervisor)
+    html = client.get(f"/reports/{history.funder.id}?period=2025-Q2").get_data(as_text=True)
     assert "A contact is a visit: one person seen on one day" in html
 
 
@@ -56,10 +56,10 @@ def test_the_report_explains_what_a_contact_is(client, auth, history):
 
 
 def test_a_quarter_compares_with_its_share_of_the_whole_funding_target(client, auth, history):
-    funder = history["funder"]
+    funder = history.funder
     funder.starts_on, funder.ends_on = date(2025, 1, 1), date(2025, 12, 31)
     db.session.commit()
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     rows = {r[1]: r for r in csv_rows(client, funder.id, "2025-Q2") if r[0] == "Indicator"}
     # 10 contacts over 365 days of funding; April to June is 91 of them: 10 × 91 / 365 = 2.5.
     assert rows["Contacts"][5] == "2.5"
@@ -70,18 +70,18 @@ def test_a_quarter_compares_with_its_share_of_the_whole_funding_target(client, a
 
 
 def test_a_yearly_target_is_shared_by_the_days_of_the_period(client, auth, history):
-    funder = history["funder"]
+    funder = history.funder
     funder.starts_on, funder.ends_on = date(2025, 1, 1), date(2027, 12, 31)
     funder.target_basis = "year"
     db.session.commit()
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     rows = {r[1]: r for r in csv_rows(client, funder.id, "2025-05") if r[0] == "Indicator"}
     assert rows["Contacts"][5] == "0.8"  # 10 a year × 31 / 365
     assert "Target 10 a year; 31 of 365 days" in rows["Contacts"][6]
 
 
 def test_a_period_partly_outside_the_funding_counts_only_its_funded_days(history):
-    funder = history["funder"]
+    funder = history.funder
     funder.starts_on, funder.ends_on = date(2025, 5, 1), date(2026, 4, 30)  # 365 days
     share = report.targets.share(funder, periods.parse("2025-Q2"), 73)
     assert share.target == 12.2  # May and June: 61 of 365 days of a target of 73
@@ -89,10 +89,10 @@ def test_a_period_partly_outside_the_funding_counts_only_its_funded_days(history
 
 
 def test_periods_outside_the_funding_are_not_offered_nor_reported(client, auth, history):
-    funder = history["funder"]
+    funder = history.funder
     funder.starts_on, funder.ends_on = date(2025, 4, 1), date(2025, 12, 31)
     db.session.commit()
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     html = client.get(f"/reports/{funder.id}?period=2025-Q2").get_data(as_text=True)
     offered = set(re.findall(r'<option value="([^"]+)"', html)) - {"custom"}
     for code in offered:
@@ -123,14 +123,14 @@ def test_the_default_period_is_the_last_complete_one():
 
 def small_world(w, now_bands: list[str], before_bands: list[str]) -> Funder:
     """People seen once each in 2025-Q2 (one per band in `now_bands`) and in 2025-Q1."""
-    org = w["org"]
+    org = w.org
     org.demographic_fields = "age band"
     worker = make_user(org, "worker")
     for quarter, bands in (("2025-05-10T10:00", now_bands), ("2025-02-10T10:00", before_bands)):
         for band in bands:
-            person = make_person(org, [worker], [w["outcome"]], demographics={"age band": band})
-            make_entry(person, worker, "seen", at(quarter), activity_id=w["activity"].id)
-    funder = Funder(organisation_id=org.id, name="Small Fund", activities=[w["activity"]])
+            person = make_person(org, [worker], [w.outcome], demographics={"age band": band})
+            make_entry(person, worker, "seen", at(quarter), activity_id=w.activity.id)
+    funder = Funder(organisation_id=org.id, name="Small Fund", activities=[w.activity])
     db.session.add(funder)
     db.session.flush()
     db.session.add(
@@ -155,7 +155,7 @@ def test_one_hidden_band_beside_an_exact_total_hides_a_second(client, auth, w):
     """9 people: 6 aged 26-40 and 3 aged 41-64. Showing 6 beside a total of 9 would give
     the 3 away, so the 6 is hidden too."""
     funder = small_world(w, ["26-40"] * 6 + ["41-64"] * 3, ["26-40"] * 7)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     rows = csv_rows(client, funder.id, "2025-Q2")
     headline = next(r for r in rows if r[0] == "Indicator" and r[1] == "People supported")
     assert headline[3] == "9"
@@ -169,7 +169,7 @@ def test_one_hidden_band_beside_an_exact_total_hides_a_second(client, auth, w):
 def test_a_small_previous_period_column_is_protected_on_its_own(client, auth, w):
     """The previous quarter: 2 people aged 18-25 and 6 aged 65+, beside its total of 8."""
     funder = small_world(w, ["18-25"] * 5 + ["65+"] * 5, ["18-25"] * 2 + ["65+"] * 6)
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     rows = csv_rows(client, funder.id, "2025-Q2")
     headline = next(r for r in rows if r[0] == "Indicator" and r[1] == "People supported")
     assert (headline[3], headline[4]) == ("10", "8")
@@ -180,11 +180,11 @@ def test_one_hidden_activity_beside_the_total_contacts_and_people_hides_a_second
     """9 people seen once each in 2025-Q2: 6 in Travel training, 3 in Drop-in (both funded),
     so 9 contacts and 9 people supported, both shown. Travel training's 6 contacts and 6
     people beside the totals would give Drop-in's 3 away, so they are hidden too."""
-    org, worker = w["org"], make_user(w["org"], "worker")
-    training, drop_in = w["activity"], make_activity(org, "Drop-in group", [w["outcome"]])
+    org, worker = w.org, make_user(w.org, "worker")
+    training, drop_in = w.activity, make_activity(org, "Drop-in group", [w.outcome])
     for activity, people in ((training, 6), (drop_in, 3)):
         for _ in range(people):
-            person = make_person(org, [worker], [w["outcome"]])
+            person = make_person(org, [worker], [w.outcome])
             make_entry(person, worker, "seen", at("2025-05-10T10:00"), activity_id=activity.id)
     funder = Funder(organisation_id=org.id, name="Two Fund", activities=[training, drop_in])
     db.session.add(funder)
@@ -201,7 +201,7 @@ def test_one_hidden_activity_beside_the_total_contacts_and_people_hides_a_second
             )  # fmt: skip
         )
     db.session.commit()
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     rows = csv_rows(client, funder.id, "2025-Q2")
     headline = {r[1]: r[3] for r in rows if r[0] == "Indicator"}
     assert headline == {"People": "9", "Visits": "9"}
@@ -214,8 +214,8 @@ def test_one_hidden_activity_beside_the_total_contacts_and_people_hides_a_second
 
 
 def test_an_average_over_few_people_is_withheld_with_its_reason(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    rows = csv_rows(client, history["funder"].id, "2025-Q2")
+    auth.sign_in(history.supervisor)
+    rows = csv_rows(client, history.funder.id, "2025-Q2")
     distance = next(r for r in rows if r[0] == "Indicator" and r[1] == "Distance travelled")
     assert distance[3] == ""
     assert "an average over fewer than 5 people is withheld" in distance[6]
@@ -228,11 +228,11 @@ def test_an_average_over_few_people_is_withheld_with_its_reason(client, auth, hi
 
 
 def test_the_printed_report_names_who_produced_it(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=2025-Q2").get_data(as_text=True)
+    auth.sign_in(history.supervisor)
+    html = client.get(f"/reports/{history.funder.id}?period=2025-Q2").get_data(as_text=True)
     produced = re.search(r'<p class="produced">(.*?)</p>', html, re.S).group(1)
-    org_name = history["org"].name
-    for part in (org_name, "City Fund", "Apr–Jun 2025", history["supervisor"].name):
+    org_name = history.org.name
+    for part in (org_name, "City Fund", "Apr–Jun 2025", history.supervisor.name):
         assert part in produced
     assert re.search(r"produced by .+ on \w+ \d+ \w+ \d{4}, \d\d:\d\d", produced)
     assert "data-print" in html and ">Print</button>" in html
@@ -245,8 +245,8 @@ def test_hidden_figures_are_empty_numeric_cells_in_excel(client, auth, history):
     wording = "[name] told [name] she felt proud on the bus."
     db.session.add(Story(organisation_id=proud.organisation_id, entry_id=proud.id, wording=wording))
     db.session.commit()
-    auth.sign_in(history["supervisor"])
-    body = client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2").data
+    auth.sign_in(history.supervisor)
+    body = client.get(f"/reports/{history.funder.id}/report.xlsx?period=2025-Q2").data
     data = list(load_workbook(io.BytesIO(body))["Data"].iter_rows(min_row=2, values_only=True))
     for row in data:
         for value in row[3:6]:
@@ -259,9 +259,9 @@ def test_hidden_figures_are_empty_numeric_cells_in_excel(client, auth, history):
 
 def test_the_report_counts_with_the_counting_layer(history):
     """The report's people supported is the counting layer's answer for the funder's scope."""
-    built = report.build(history["funder"], periods.parse("2025-Q2"))
+    built = report.build(history.funder, periods.parse("2025-Q2"))
     supported = next(r for r in built.indicators if r.label == "People supported")
-    scope = Scope.for_funder(history["funder"])
+    scope = Scope.for_funder(history.funder)
     bounds = day_bounds(date(2025, 4, 1), date(2025, 6, 30))
     distinct = db.session.scalar(
         select(func.count(func.distinct(Entry.person_id))).where(

@@ -16,8 +16,8 @@ def q2():
 
 
 def value(history, key, bounds=None):
-    scope = Scope.for_funder(history["funder"])
-    return indicators.evaluate(history["indicators"][key], scope, *(bounds or q2()))
+    scope = Scope.for_funder(history.funder)
+    return indicators.evaluate(history.indicators[key], scope, *(bounds or q2()))
 
 
 @pytest.mark.parametrize(
@@ -59,60 +59,60 @@ def test_distance_travelled_states_the_people_with_a_single_step(history):
 
 
 def test_distance_starts_from_the_rung_held_before_the_period(history):
-    scope = Scope.for_funder(history["funder"])
+    scope = Scope.for_funder(history.funder)
     by_person = {
-        j.person_id: j for j in distance_travelled.journeys(scope, *q2(), history["outcome"].id)
+        j.person_id: j for j in distance_travelled.journeys(scope, *q2(), history.outcome.id)
     }
-    ada = by_person[history["people"]["Ada"].id]
+    ada = by_person[history.people["Ada"].id]
     assert (ada.started_before, ada.climbed) == (True, 3)
-    assert history["people"]["Dee"].id not in by_person  # her only step was voided
+    assert history.people["Dee"].id not in by_person  # her only step was voided
 
 
 def test_contacts_by_one_activity(history):
-    scope = Scope.for_funder(history["funder"])
-    assert scoped.contacts(scope, *q2(), history["funded"].id) == 7
+    scope = Scope.for_funder(history.funder)
+    assert scoped.contacts(scope, *q2(), history.funded.id) == 7
 
 
 def test_an_unfunded_activity_is_reported_plainly_not_as_zero(history):
     row = Indicator(
-        organisation_id=history["org"].id,
-        funder_id=history["funder"].id,
+        organisation_id=history.org.id,
+        funder_id=history.funder.id,
         kind="contacts",
         label="Drop-in contacts",
-        params={"activity_id": history["other_activity"].id},
+        params={"activity_id": history.other_activity.id},
     )
-    result = indicators.evaluate(row, Scope.for_funder(history["funder"]), *q2())
+    result = indicators.evaluate(row, Scope.for_funder(history.funder), *q2())
     assert result.number is None
     assert "not one of this funder's activities" in result.problem
 
 
 def test_an_indicator_on_a_retired_rung_says_so(history):
     row = Indicator(
-        organisation_id=history["org"].id,
-        funder_id=history["funder"].id,
+        organisation_id=history.org.id,
+        funder_id=history.funder.id,
         kind="reached_rung",
         label="Five",
-        params={"rung_id": history["retired_rung"].id},
+        params={"rung_id": history.retired_rung.id},
     )
-    result = indicators.evaluate(row, Scope.for_funder(history["funder"]), *q2())
+    result = indicators.evaluate(row, Scope.for_funder(history.funder), *q2())
     assert result.number is None
     assert "retired" in result.problem
 
 
 def test_another_organisations_outcome_cannot_be_counted(history):
     row = Indicator(
-        organisation_id=history["org"].id,
-        funder_id=history["funder"].id,
+        organisation_id=history.org.id,
+        funder_id=history.funder.id,
         kind="climbed",
         label="X",
-        params={"outcome_id": history["other_outcome"].id, "rungs": 1},
+        params={"outcome_id": history.other_outcome.id, "rungs": 1},
     )
-    result = indicators.evaluate(row, Scope.for_funder(history["funder"]), *q2())
+    result = indicators.evaluate(row, Scope.for_funder(history.funder), *q2())
     assert result.number is None and "no longer exists" in result.problem
 
 
 def test_a_funder_without_outcomes_counts_every_outcome(history):
-    funder = history["funder"]
+    funder = history.funder
     funder.outcomes = []
     db.session.commit()
     scope = Scope.for_funder(funder)
@@ -137,18 +137,18 @@ def test_a_kind_added_to_the_registry_is_checked_counted_and_described(history, 
 
     kind = indicators.Kind("Steps taken", ("activity_id",), count=count)
     monkeypatch.setitem(indicators.KINDS, "steps_taken", kind)
-    scope = Scope.for_funder(history["funder"])
+    scope = Scope.for_funder(history.funder)
     row = Indicator(
-        organisation_id=history["org"].id,
-        funder_id=history["funder"].id,
+        organisation_id=history.org.id,
+        funder_id=history.funder.id,
         kind="steps_taken",
         label="Steps",
-        params={"activity_id": history["other_activity"].id},
+        params={"activity_id": history.other_activity.id},
     )
     refused = indicators.evaluate(row, scope, *q2())
     assert refused.number is None and "not one of this funder's activities" in refused.problem
     assert asked == []
-    row.params = {"activity_id": history["funded"].id}
+    row.params = {"activity_id": history.funded.id}
     counted = indicators.evaluate(row, scope, *q2())
     assert (counted.number, counted.note) == (42, "Counted by the new kind.")
     assert asked == [("steps_taken", scope, *q2())]

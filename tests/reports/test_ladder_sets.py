@@ -10,9 +10,9 @@ from app.models import Activity, Outcome
 
 
 def test_an_outcome_set_round_trips_to_another_organisation(client, auth, w):
-    w["outcome"].rungs[1].retired = True
+    w.outcome.rungs[1].retired = True
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = client.get("/ladders/export")
     assert "attachment" in response.headers["Content-Disposition"]
     exported = json.loads(response.data)
@@ -28,7 +28,7 @@ def test_an_outcome_set_round_trips_to_another_organisation(client, auth, w):
     ]
     client.post("/sign-out", data={"csrf_token": auth.csrf("/ladders/")})
 
-    auth.sign_in(w["other_admin"])
+    auth.sign_in(w.other_admin)
     token = auth.csrf("/ladders/")
     done = client.post(
         "/ladders/import",
@@ -38,18 +38,18 @@ def test_an_outcome_set_round_trips_to_another_organisation(client, auth, w):
     assert done.status_code == 303
     imported = db.session.scalar(
         select(Outcome).where(
-            Outcome.organisation_id == w["other"].id, Outcome.name == "Getting out and about"
+            Outcome.organisation_id == w.other.id, Outcome.name == "Getting out and about"
         )
     )
     assert [r.text for r in imported.rungs] == ["Opened the door", "Took the bus alone"]
     activity = db.session.scalar(
         select(Activity).where(
-            Activity.organisation_id == w["other"].id, Activity.name == "Doorstep support"
+            Activity.organisation_id == w.other.id, Activity.name == "Doorstep support"
         )
     )
     assert [o.name for o in activity.outcomes] == ["Getting out and about"]
     # The first organisation's rows are untouched and still its own.
-    assert w["outcome"].organisation_id == w["org"].id and len(w["outcome"].rungs) == 3
+    assert w.outcome.organisation_id == w.org.id and len(w.outcome.rungs) == 3
 
     again = client.post(
         "/ladders/import",
@@ -61,7 +61,7 @@ def test_an_outcome_set_round_trips_to_another_organisation(client, auth, w):
 
 
 def test_a_bad_outcome_set_is_refused_and_nothing_is_added(client, auth, w):
-    auth.sign_in(w["other_admin"])
+    auth.sign_in(w.other_admin)
     before = db.session.scalar(select(db.func.count()).select_from(Outcome))
     for body, message in [
         (b"{not json", "not a template"),
@@ -82,5 +82,5 @@ def test_a_bad_outcome_set_is_refused_and_nothing_is_added(client, auth, w):
 
 
 def test_only_admins_share_outcome_sets(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert client.get("/ladders/export").status_code == 403

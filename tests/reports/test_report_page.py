@@ -52,14 +52,14 @@ def csv_figures(body: str) -> dict:
 
 
 def test_reports_lists_the_organisations_funders(client, auth, history):
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     html = client.get("/reports/").get_data(as_text=True)
     assert "City Fund" in html
 
 
 def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    fid = history["funder"].id
+    auth.sign_in(history.supervisor)
+    fid = history.funder.id
     page = client.get(f"/reports/{fid}?period=2025-Q2")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -108,8 +108,8 @@ def test_page_excel_and_csv_give_the_same_figures(client, auth, history):
 
 
 def test_breakdowns_suppress_small_numbers_of_people(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(
+    auth.sign_in(history.supervisor)
+    body = client.get(f"/reports/{history.funder.id}/report.csv?period=2025-Q2").get_data(
         as_text=True
     )
     rows = list(csv.reader(io.StringIO(body)))
@@ -124,8 +124,8 @@ def test_breakdowns_suppress_small_numbers_of_people(client, auth, history):
 def test_stories_are_shown_only_in_approved_anonymised_wording_and_with_consent(
     client, auth, history
 ):
-    auth.sign_in(history["supervisor"])
-    report = f"/reports/{history['funder'].id}?period=2025-Q2"
+    auth.sign_in(history.supervisor)
+    report = f"/reports/{history.funder.id}?period=2025-Q2"
     html = client.get(report).get_data(as_text=True)
     assert "felt proud on the bus" not in html  # shareable, but nobody approved a wording yet
     stories = client.get("/stories/").get_data(as_text=True)
@@ -147,15 +147,15 @@ def test_stories_are_shown_only_in_approved_anonymised_wording_and_with_consent(
 
 
 def test_cells_that_look_like_formulas_are_made_safe(client, auth, history):
-    history["funder"].name = '=HYPERLINK("http://x")'
+    history.funder.name = '=HYPERLINK("http://x")'
     db.session.commit()
-    auth.sign_in(history["supervisor"])
-    body = client.get(f"/reports/{history['funder'].id}/report.csv?period=2025-Q2").get_data(
+    auth.sign_in(history.supervisor)
+    body = client.get(f"/reports/{history.funder.id}/report.csv?period=2025-Q2").get_data(
         as_text=True
     )
     assert "'=HYPERLINK" in body
     book = load_workbook(
-        io.BytesIO(client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2").data)
+        io.BytesIO(client.get(f"/reports/{history.funder.id}/report.xlsx?period=2025-Q2").data)
     )
     assert book["Summary"]["A1"].value.startswith("'=")
     assert all(
@@ -164,8 +164,8 @@ def test_cells_that_look_like_formulas_are_made_safe(client, auth, history):
 
 
 def test_an_unknown_period_is_refused_plainly(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    fid = history["funder"].id
+    auth.sign_in(history.supervisor)
+    fid = history.funder.id
     response = client.get(f"/reports/{fid}?period=last-tuesday")
     assert response.status_code == 422
     assert "is not a period Stepladder knows" in response.get_data(as_text=True)
@@ -175,24 +175,24 @@ def test_an_unknown_period_is_refused_plainly(client, auth, history):
 
 
 def test_custom_dates_compare_with_the_same_number_of_days_before(client, auth, history):
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     html = client.get(
-        f"/reports/{history['funder'].id}?period=custom&from=2025-05-01&to=2025-05-31"
+        f"/reports/{history.funder.id}?period=custom&from=2025-05-01&to=2025-05-31"
     ).get_data(as_text=True)
     assert "1 May 2025 to 31 May 2025" in html and "31 Mar 2025 to 30 Apr 2025" in html
 
 
 def test_an_empty_period_says_so(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=2024-01").get_data(as_text=True)
+    auth.sign_in(history.supervisor)
+    html = client.get(f"/reports/{history.funder.id}?period=2024-01").get_data(as_text=True)
     assert "Nothing was recorded" in html and "true zero" in html
 
 
 def test_a_funder_with_no_activities_says_so(client, auth, history):
-    funder = Funder(organisation_id=history["org"].id, name="Empty Trust")
+    funder = Funder(organisation_id=history.org.id, name="Empty Trust")
     db.session.add(funder)
     db.session.commit()
-    auth.sign_in(history["supervisor"])
+    auth.sign_in(history.supervisor)
     html = client.get(f"/reports/{funder.id}?period=2025-Q2").get_data(as_text=True)
     assert "Empty Trust has no activities chosen" in html
     csv_body = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q2").get_data(as_text=True)
@@ -200,8 +200,8 @@ def test_a_funder_with_no_activities_says_so(client, auth, history):
 
 
 def test_another_organisations_funder_is_not_found(client, auth, history):
-    auth.sign_in(history["other_admin"])
-    fid = history["funder"].id
+    auth.sign_in(history.other_admin)
+    fid = history.funder.id
     assert client.get(f"/reports/{fid}?period=2025-Q2").status_code == 404
     assert client.get(f"/reports/{fid}/report.xlsx?period=2025-Q2").status_code == 404
     assert client.get(f"/reports/{fid}/edit").status_code == 404
@@ -209,40 +209,40 @@ def test_another_organisations_funder_is_not_found(client, auth, history):
 
 
 def test_funder_viewer_sees_only_attached_funders(client, auth, history):
-    viewer = make_user(history["org"], "funder")
-    hidden = Funder(organisation_id=history["org"].id, name="Other Grant")
+    viewer = make_user(history.org, "funder")
+    hidden = Funder(organisation_id=history.org.id, name="Other Grant")
     db.session.add(hidden)
     db.session.execute(
-        funder_viewer.insert().values(funder_id=history["funder"].id, user_id=viewer.id)
+        funder_viewer.insert().values(funder_id=history.funder.id, user_id=viewer.id)
     )
     db.session.commit()
     auth.sign_in(viewer)
     assert client.get("/").headers["Location"].endswith("/reports/")
     listing = client.get("/reports/").get_data(as_text=True)
     assert "City Fund" in listing and "Other Grant" not in listing
-    assert client.get(f"/reports/{history['funder'].id}?period=2025-Q2").status_code == 200
+    assert client.get(f"/reports/{history.funder.id}?period=2025-Q2").status_code == 200
     assert client.get(f"/reports/{hidden.id}").status_code == 404
-    assert client.get(f"/reports/{history['funder'].id}/edit").status_code == 403
-    assert client.get(f"/people/{history['person'].id}").status_code == 403
+    assert client.get(f"/reports/{history.funder.id}/edit").status_code == 403
+    assert client.get(f"/people/{history.person.id}").status_code == 403
 
 
 def test_workers_cannot_see_reports(client, auth, history):
-    auth.sign_in(history["worker"])
+    auth.sign_in(history.worker)
     assert client.get("/reports/").status_code == 403
 
 
 def test_downloads_are_audited(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    client.get(f"/reports/{history['funder'].id}/report.xlsx?period=2025-Q2")
+    auth.sign_in(history.supervisor)
+    client.get(f"/reports/{history.funder.id}/report.xlsx?period=2025-Q2")
     events = db.session.query(AuditEvent).filter_by(action="report.export").all()
     assert [(e.target, e.detail) for e in events] == [
-        (f"funder:{history['funder'].id}", "2025-Q2 xlsx")
+        (f"funder:{history.funder.id}", "2025-Q2 xlsx")
     ]
 
 
 def test_the_report_draws_steps_by_outcome_and_contacts_by_activity(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    html = client.get(f"/reports/{history['funder'].id}?period=2025-Q2").get_data(as_text=True)
+    auth.sign_in(history.supervisor)
+    html = client.get(f"/reports/{history.funder.id}?period=2025-Q2").get_data(as_text=True)
     charts = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
     assert [re.search(r"<figcaption>([^<]+)<", c).group(1) for c in charts] == [
         "Contacts by activity this period",

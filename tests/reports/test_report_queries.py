@@ -45,11 +45,11 @@ def _table(built, title):
 
 
 def test_breakdowns_do_not_query_once_per_activity_or_field(app, history):
-    funder = history["funder"]
+    funder = history.funder
     _, few = _build(funder)
-    funder.activities.append(history["other_activity"])
-    funder.activities.append(make_activity(history["org"], "Unused", [history["outcome"]]))
-    history["org"].demographic_fields = "gender,age band,postcode district"
+    funder.activities.append(history.other_activity)
+    funder.activities.append(make_activity(history.org, "Unused", [history.outcome]))
+    history.org.demographic_fields = "gender,age band,postcode district"
     db.session.commit()
     built, many = _build(funder)
     assert many == few

@@ -22,11 +22,11 @@ def _statements(client, path: str) -> int:
 def _grow(history, people: int = 6):
     """More people on the funded ladder: some new this period, some climbing from before it,
     with setbacks, contacts and a correction, so every per-person path is taken."""
-    rungs = history["rungs"]
-    funded = history["funded"].id
-    worker = history["staff"]
+    rungs = history.rungs
+    funded = history.funded.id
+    worker = history.staff
     for n in range(people):
-        person = make_person(history["org"], [worker], [history["outcome"]])
+        person = make_person(history.org, [worker], [history.outcome])
         if n % 2:
             make_entry(
                 person,
@@ -57,7 +57,7 @@ def _grow(history, people: int = 6):
             worker,
             "setback",
             at("2025-06-01T10:00"),
-            outcome_id=history["outcome"].id,
+            outcome_id=history.outcome.id,
             activity_id=funded,
         )
         make_entry(person, worker, "seen", at("2025-06-02T10:00"), activity_id=funded)
@@ -65,8 +65,8 @@ def _grow(history, people: int = 6):
 
 
 def test_report_statements_do_not_grow_with_people_or_entries(client, auth, history):
-    auth.sign_in(history["supervisor"])
-    fid = history["funder"].id
+    auth.sign_in(history.supervisor)
+    fid = history.funder.id
     paths = [f"/reports/{fid}?period=2025-Q2", f"/reports/{fid}/report.xlsx?period=2025-Q2"]
     for path in paths:
         client.get(path)  # warm the session

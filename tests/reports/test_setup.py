@@ -10,27 +10,25 @@ from tests.fixtures.factories import make_user
 
 
 def test_admin_sets_up_a_funder_with_indicators(client, auth, w):
-    viewer = make_user(w["org"], "funder")
+    viewer = make_user(w.org, "funder")
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     form = client.get("/reports/funders/new").get_data(as_text=True)
     assert "Doorstep support" in form and "Drop-in" not in form  # only our own activities
     fields = {
         "csrf_token": auth.csrf("/reports/funders/new"),
         "name": "Lottery",
-        "activities": [w["activity"].id],
+        "activities": [w.activity.id],
         "viewers": [viewer.id],
     }
-    theirs = client.post(
-        "/reports/funders/new", data={**fields, "outcomes": [w["other_outcome"].id]}
-    )
+    theirs = client.post("/reports/funders/new", data={**fields, "outcomes": [w.other_outcome.id]})
     assert theirs.status_code == 422  # another organisation's outcome is not a choice
     assert db.session.scalar(select(Funder)) is None
-    response = client.post("/reports/funders/new", data={**fields, "outcomes": [w["outcome"].id]})
+    response = client.post("/reports/funders/new", data={**fields, "outcomes": [w.outcome.id]})
     assert response.status_code == 303
     funder = db.session.scalar(select(Funder).where(Funder.name == "Lottery"))
-    assert [a.id for a in funder.activities] == [w["activity"].id]
-    assert [o.id for o in funder.outcomes] == [w["outcome"].id]
+    assert [a.id for a in funder.activities] == [w.activity.id]
+    assert [o.id for o in funder.outcomes] == [w.outcome.id]
     assert (
         db.session.scalar(
             select(funder_viewer.c.user_id).where(funder_viewer.c.funder_id == funder.id)
@@ -39,7 +37,7 @@ def test_admin_sets_up_a_funder_with_indicators(client, auth, w):
     )
 
     edit = f"/reports/{funder.id}/edit"
-    rung = w["outcome"].rungs[1]
+    rung = w.outcome.rungs[1]
     added = client.post(
         f"/reports/{funder.id}/indicators",
         data={
@@ -63,10 +61,10 @@ def test_admin_sets_up_a_funder_with_indicators(client, auth, w):
 
 
 def test_an_indicator_missing_its_setting_is_refused(client, auth, w):
-    funder = Funder(organisation_id=w["org"].id, name="Trust", activities=[w["activity"]])
+    funder = Funder(organisation_id=w.org.id, name="Trust", activities=[w.activity])
     db.session.add(funder)
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = client.post(
         f"/reports/{funder.id}/indicators",
         data={
@@ -84,14 +82,14 @@ def test_an_indicator_missing_its_setting_is_refused(client, auth, w):
 
 
 def test_another_organisations_indicator_cannot_be_removed(client, auth, w):
-    theirs = Funder(organisation_id=w["other"].id, name="Theirs", activities=[w["other_activity"]])
+    theirs = Funder(organisation_id=w.other.id, name="Theirs", activities=[w.other_activity])
     theirs.indicators = [
-        Indicator(organisation_id=w["other"].id, kind="people_supported", label="People")
+        Indicator(organisation_id=w.other.id, kind="people_supported", label="People")
     ]
-    ours = Funder(organisation_id=w["org"].id, name="Ours")
+    ours = Funder(organisation_id=w.org.id, name="Ours")
     db.session.add_all([theirs, ours])
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/reports/")
     iid = theirs.indicators[0].id
     assert (
@@ -110,7 +108,7 @@ def test_another_organisations_indicator_cannot_be_removed(client, auth, w):
 
 
 def test_supervisors_read_reports_but_do_not_set_up_funders(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert client.get("/reports/funders/new").status_code == 403
     assert re.search(
         r'href="/reports/"[^>]*>Reports</a>', client.get("/reports/").get_data(as_text=True)
@@ -122,17 +120,17 @@ def test_an_indicator_on_an_outcome_or_activity_the_funder_does_not_fund_is_refu
 ):
     from tests.fixtures.factories import make_activity, make_outcome
 
-    unfunded = make_outcome(w["org"], "Work and learning")
-    drop_in = make_activity(w["org"], "Drop-in group", [unfunded])
+    unfunded = make_outcome(w.org, "Work and learning")
+    drop_in = make_activity(w.org, "Drop-in group", [unfunded])
     funder = Funder(
-        organisation_id=w["org"].id,
+        organisation_id=w.org.id,
         name="Trust",
-        activities=[w["activity"]],
-        outcomes=[w["outcome"]],
+        activities=[w.activity],
+        outcomes=[w.outcome],
     )
     db.session.add(funder)
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     base = {
         "indicator-label": "Counted",
         "indicator-outcome": 0,
@@ -162,17 +160,17 @@ def test_an_indicator_on_an_outcome_or_activity_the_funder_does_not_fund_is_refu
             **base,
             "csrf_token": auth.csrf(f"/reports/{funder.id}/edit"),
             "indicator-kind": "climbed",
-            "indicator-outcome": w["outcome"].id,
+            "indicator-outcome": w.outcome.id,
         },
     )
     assert funded.status_code == 303
 
 
 def test_the_indicator_form_marks_which_kinds_use_each_field(client, auth, w):
-    funder = Funder(organisation_id=w["org"].id, name="Trust")
+    funder = Funder(organisation_id=w.org.id, name="Trust")
     db.session.add(funder)
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     page = client.get(f"/reports/{funder.id}/edit").get_data(as_text=True)
     marks = dict(
         re.findall(

@@ -9,7 +9,7 @@ from tests.fixtures.web import Admin
 @pytest.fixture
 def admin(w, client, auth):
     """The first organisation's admin, signed in."""
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     return Admin(client, auth)
 
 

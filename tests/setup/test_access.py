@@ -90,7 +90,7 @@ def test_route_tables_cover_every_set_up_route(app):
 
 def _snapshot(w):
     """What another organisation's rows look like, to show that nothing of theirs changed."""
-    other = w["other"].id
+    other = w.other.id
     return (
         db.session.execute(
             select(Activity.name, Activity.retired, Activity.position).where(
@@ -120,21 +120,21 @@ def _snapshot(w):
 
 @pytest.mark.parametrize(("method", "rule"), ID_ROUTES, ids=[f"{m} {r}" for m, r in ID_ROUTES])
 def test_another_organisations_ids_are_not_found(admin, w, method, rule):
-    other_rung = w["other_outcome"].rungs[0]
+    other_rung = w.other_outcome.rungs[0]
     foreign = dict(
-        activity_id=w["other_activity"].id,
-        outcome_id=w["other_outcome"].id,
+        activity_id=w.other_activity.id,
+        outcome_id=w.other_outcome.id,
         rung_id=other_rung.id,
-        person_id=w["other_person"].id,
-        user_id=w["other_worker"].id,
+        person_id=w.other_person.id,
+        user_id=w.other_worker.id,
     )
     before = _snapshot(w)
     response = _request(admin.client, admin.token, method, _fill(rule, foreign))
     assert response.status_code == 404
-    assert w["other"].name not in response.get_data(as_text=True)
+    assert w.other.name not in response.get_data(as_text=True)
     if "rung_id" in rule:
         # The organisation's own outcome with another organisation's rung: still not found.
-        mixed = dict(foreign, outcome_id=w["outcome"].id)
+        mixed = dict(foreign, outcome_id=w.outcome.id)
         assert _request(admin.client, admin.token, method, _fill(rule, mixed)).status_code == 404
     db.session.rollback()
     assert _snapshot(w) == before
@@ -142,15 +142,15 @@ def test_another_organisations_ids_are_not_found(admin, w, method, rule):
 
 @pytest.mark.parametrize("role", ["worker", "supervisor"])
 def test_workers_and_supervisors_are_refused_every_set_up_route(client, auth, w, role):
-    user = w[role]
+    user = getattr(w, role)
     auth.sign_in(user)
     token = auth.csrf("/people")
     own = dict(
-        activity_id=w["activity"].id,
-        outcome_id=w["outcome"].id,
-        rung_id=w["outcome"].rungs[0].id,
-        person_id=w["person"].id,
-        user_id=w["worker"].id,
+        activity_id=w.activity.id,
+        outcome_id=w.outcome.id,
+        rung_id=w.outcome.rungs[0].id,
+        person_id=w.person.id,
+        user_id=w.worker.id,
     )
     refused = {}
     for method, rule in ID_ROUTES + PLAIN_ROUTES:
@@ -158,9 +158,9 @@ def test_workers_and_supervisors_are_refused_every_set_up_route(client, auth, w,
         refused[(method, rule)] = response.status_code
     assert set(refused.values()) == {403}, refused
     db.session.rollback()
-    assert db.session.get(Activity, w["activity"].id).name == "Doorstep support"
+    assert db.session.get(Activity, w.activity.id).name == "Doorstep support"
     assert not db.session.get(Rung, own["rung_id"]).retired
-    assert db.session.get(User, w["worker"].id).active
+    assert db.session.get(User, w.worker.id).active
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):

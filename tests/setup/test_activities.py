@@ -21,10 +21,10 @@ def _names(org, retired=False):
 def test_admin_adds_an_activity_at_the_end(admin, w):
     response = admin.post("/setup/activities", {"name": "  Travel training  "})
     assert response.status_code == 303
-    assert _names(w["org"]) == ["Doorstep support", "Travel training"]
+    assert _names(w.org) == ["Doorstep support", "Travel training"]
     assert "Travel training" in admin.text("/setup/activities")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "setup.create"))
-    assert (event.user_id, event.detail) == (w["admin"].id, "Travel training")
+    assert (event.user_id, event.detail) == (w.admin.id, "Travel training")
 
 
 def test_empty_or_duplicate_activity_name_is_refused_and_nothing_stored(admin, w):
@@ -34,22 +34,22 @@ def test_empty_or_duplicate_activity_name_is_refused_and_nothing_stored(admin, w
     duplicate = admin.post("/setup/activities", {"name": "doorstep SUPPORT"})
     assert duplicate.status_code == 422
     assert "There is already an activity called" in duplicate.get_data(as_text=True)
-    assert _names(w["org"]) == ["Doorstep support"]
+    assert _names(w.org) == ["Doorstep support"]
 
 
 def test_admin_renames_an_activity(admin, w):
-    activity = w["activity"]
+    activity = w.activity
     response = admin.post(f"/setup/activities/{activity.id}/rename", {"name": "Home visits"})
     assert response.status_code == 303
-    assert _names(w["org"]) == ["Home visits"]
+    assert _names(w.org) == ["Home visits"]
     refused = admin.post(f"/setup/activities/{activity.id}/rename", {"name": ""})
     assert refused.status_code == 422
     assert 'aria-invalid="true"' in refused.get_data(as_text=True)
-    assert _names(w["org"]) == ["Home visits"]
+    assert _names(w.org) == ["Home visits"]
 
 
 def test_admin_reorders_activities_with_real_forms(admin, w):
-    org = w["org"]
+    org = w.org
     make_activity(org, "Travel training")
     make_activity(org, "Drop-in group")
     db.session.commit()
@@ -72,15 +72,15 @@ def test_admin_reorders_activities_with_real_forms(admin, w):
 
 
 def test_retired_activity_leaves_the_workers_chips_and_can_be_restored(admin, w, client, auth):
-    org = w["org"]
+    org = w.org
     make_activity(org, "Travel training")
     db.session.commit()
-    activity = w["activity"]
+    activity = w.activity
     assert admin.post(f"/setup/activities/{activity.id}/retire").status_code == 303
     assert _names(org, retired=True) == ["Doorstep support"]
     page = admin.text("/setup/activities")
     assert 'Restore<span class="visually-hidden"> “Doorstep support”' in page
-    person_page = admin.text(f"/people/{w['person'].id}")
+    person_page = admin.text(f"/people/{w.person.id}")
     assert "Travel training" in person_page and "Doorstep support" not in person_page
     admin.post(f"/setup/activities/{activity.id}/restore")
     assert _names(org) == ["Doorstep support", "Travel training"]
@@ -118,7 +118,7 @@ def test_template_activities_kept_with_an_empty_name_are_refused(newcomer):
 def test_every_list_of_activities_keeps_the_admins_order(admin, w, app):
     """Two activities at one position keep the order they were made in, on every page: the
     admin's list, the worker's chips, a correction's choices and the funder form."""
-    make_activity(w["org"], "Art group", [w["outcome"]])  # after "Doorstep support", same position
+    make_activity(w.org, "Art group", [w.outcome])  # after "Doorstep support", same position
     db.session.commit()
     expected = ["Doorstep support", "Art group"]
 
@@ -130,5 +130,5 @@ def test_every_list_of_activities_keeps_the_admins_order(admin, w, app):
     assert order(admin.get("/setup/activities").get_data(as_text=True)) == expected
     assert order(admin.get("/reports/funders/new").get_data(as_text=True)) == expected
     worker = app.test_client()
-    Auth(worker).sign_in(w["worker"])
-    assert order(worker.get(f"/people/{w['person'].id}").get_data(as_text=True)) == expected
+    Auth(worker).sign_in(w.worker)
+    assert order(worker.get(f"/people/{w.person.id}").get_data(as_text=True)) == expected

@@ -19,7 +19,7 @@ def test_admin_sets_the_answers_and_the_person_form_offers_them(admin, w):
         demographic_options="Gender: Woman, Man, Non-binary, woman\nage band: 18-25, 26-40",
     )
     assert admin.post("/setup/organisation", data).status_code == 303
-    org = db.session.get(Organisation, w["org"].id)
+    org = db.session.get(Organisation, w.org.id)
     assert org.demographic_options == {
         "gender": ["Woman", "Man", "Non-binary"],  # "woman" again is the same answer
         "age band": ["18-25", "26-40"],
@@ -32,7 +32,7 @@ def test_admin_sets_the_answers_and_the_person_form_offers_them(admin, w):
 
 
 def test_an_answer_not_on_the_list_is_refused_and_nothing_stored(admin, w):
-    w["org"].demographic_options = {"gender": ["Woman", "Man"]}
+    w.org.demographic_options = {"gender": ["Woman", "Man"]}
     db.session.commit()
     base = {"display_name": "Dee K.", "reference": "RS-9", "status": "active"}
     refused = admin.post("/setup/people/new", dict(base, demographic_1="woman "))
@@ -50,4 +50,4 @@ def test_a_list_for_a_field_not_collected_is_refused_plainly(admin, w):
     assert "start the line with one of the fields collected (age band, gender)" in (
         response.get_data(as_text=True)
     )
-    assert db.session.get(Organisation, w["org"].id).demographic_options in ({}, None)
+    assert db.session.get(Organisation, w.org.id).demographic_options in ({}, None)

@@ -21,13 +21,13 @@ def _links(org_activities):
 
 def test_the_table_shows_the_current_links_ticked(admin, w):
     page = admin.text("/setup/links")
-    key = f"{w['activity'].id}-{w['outcome'].id}"
+    key = f"{w.activity.id}-{w.outcome.id}"
     assert re.search(rf'value="{key}"[^>]*checked', page)
     assert "Doorstep support serves Getting out and about" in page
 
 
 def test_admin_saves_which_activities_serve_which_outcomes(admin, w):
-    org, doorstep, out = w["org"], w["activity"], w["outcome"]
+    org, doorstep, out = w.org, w.activity, w.outcome
     travel = make_activity(org, "Travel training")
     people = make_outcome(org, "Connecting with people")
     db.session.commit()
@@ -38,20 +38,20 @@ def test_admin_saves_which_activities_serve_which_outcomes(admin, w):
 
 
 def test_links_naming_another_organisations_rows_store_nothing(admin, w):
-    doorstep, out = w["activity"], w["outcome"]
-    foreign = f"{w['other_activity'].id}-{out.id}"
+    doorstep, out = w.activity, w.outcome
+    foreign = f"{w.other_activity.id}-{out.id}"
     response = admin.post("/setup/links", {"links": [foreign]})
     assert response.status_code == 422
     assert "Nothing was saved" in response.get_data(as_text=True)
-    assert _links([doorstep, w["other_activity"]]) == {
+    assert _links([doorstep, w.other_activity]) == {
         (doorstep.id, out.id),
-        (w["other_activity"].id, w["other_outcome"].id),
+        (w.other_activity.id, w.other_outcome.id),
     }
     assert admin.post("/setup/links", {"links": ["not-a-pair"]}).status_code == 422
 
 
 def test_links_of_retired_activities_are_kept(admin, w):
-    org, doorstep, out = w["org"], w["activity"], w["outcome"]
+    org, doorstep, out = w.org, w.activity, w.outcome
     old = make_activity(org, "Old group", [out])
     old.retired = True
     db.session.commit()

@@ -40,7 +40,7 @@ def test_admin_adopts_outcomes_from_the_library_with_their_rungs_and_links(admin
         "/setup/outcomes/library", {"outcomes": ["Connecting with people", "Work and learning"]}
     )
     assert response.status_code == 303
-    org = w["org"]
+    org = w.org
     names = ["Getting out and about", "Connecting with people", "Work and learning"]
     assert _outcomes(org) == names
     connecting = db.session.scalar(
@@ -63,7 +63,7 @@ def test_library_refuses_nothing_ticked_and_unknown_names(admin, w):
     assert "Tick at least one outcome to add." in nothing.get_data(as_text=True)
     unknown = admin.post("/setup/outcomes/library", {"outcomes": ["Getting out and about"]})
     assert unknown.status_code == 422
-    assert _outcomes(w["org"]) == ["Getting out and about"]
+    assert _outcomes(w.org) == ["Getting out and about"]
 
 
 def test_admin_starts_a_blank_outcome_and_builds_its_ladder(admin, w):
@@ -86,11 +86,11 @@ def test_blank_outcome_needs_a_unique_name(admin, w):
     taken = admin.post("/setup/outcomes", {"name": "getting out and about"})
     assert taken.status_code == 422
     assert "There is already an outcome called" in taken.get_data(as_text=True)
-    assert _outcomes(w["org"]) == ["Getting out and about"]
+    assert _outcomes(w.org) == ["Getting out and about"]
 
 
 def test_admin_renames_and_describes_an_outcome(admin, w):
-    outcome = w["outcome"]
+    outcome = w.outcome
     form = {"name": "Out and about", "description": "Going places."}
     admin.post(f"/setup/outcomes/{outcome.id}", form)
     db.session.refresh(outcome)
@@ -101,15 +101,15 @@ def test_admin_renames_and_describes_an_outcome(admin, w):
 
 
 def test_admin_reorders_outcomes(admin, w):
-    second = make_outcome(w["org"], "Connecting with people")
+    second = make_outcome(w.org, "Connecting with people")
     second.position = 5
     db.session.commit()
     admin.post(f"/setup/outcomes/{second.id}/move", {"direction": "up"})
-    assert _outcomes(w["org"]) == ["Connecting with people", "Getting out and about"]
+    assert _outcomes(w.org) == ["Connecting with people", "Getting out and about"]
 
 
 def test_admin_rewords_and_reorders_rungs(admin, w):
-    outcome = w["outcome"]
+    outcome = w.outcome
     door, left, bus = outcome.rungs
     base = f"/setup/outcomes/{outcome.id}/rungs"
     admin.post(f"{base}/{door.id}/rename", {"text": "Opened the front door"})
@@ -124,7 +124,7 @@ def test_admin_rewords_and_reorders_rungs(admin, w):
 
 
 def test_a_new_top_rung_moves_down_the_ladder(admin, w):
-    outcome = w["outcome"]
+    outcome = w.outcome
     base = f"/setup/outcomes/{outcome.id}/rungs"
     admin.post(base, {"text": "Went to the shop alone"})
     new = next(r for r in outcome.rungs if r.text == "Went to the shop alone")
@@ -134,18 +134,18 @@ def test_a_new_top_rung_moves_down_the_ladder(admin, w):
 
 
 def test_a_rung_of_another_outcome_is_not_found(admin, w):
-    other_outcome = make_outcome(w["org"], "Connecting with people")
+    other_outcome = make_outcome(w.org, "Connecting with people")
     db.session.commit()
     rung = other_outcome.rungs[0]
-    response = admin.post(f"/setup/outcomes/{w['outcome'].id}/rungs/{rung.id}/retire")
+    response = admin.post(f"/setup/outcomes/{w.outcome.id}/rungs/{rung.id}/retire")
     assert response.status_code == 404
     assert not db.session.get(Rung, rung.id).retired
 
 
 def test_retiring_a_rung_keeps_its_entries_and_export_rows_and_removes_its_button(admin, w):
-    outcome, person, worker = w["outcome"], w["person"], w["worker"]
+    outcome, person, worker = w.outcome, w.person, w.worker
     door, left, bus = outcome.rungs
-    step = make_entry(person, worker, "step", rung=left, activity_id=w["activity"].id)
+    step = make_entry(person, worker, "step", rung=left, activity_id=w.activity.id)
     db.session.commit()
     before = admin.text(f"/people/{person.id}")
     assert f'value="step:{left.id}"' in before
@@ -170,7 +170,7 @@ def test_retiring_a_rung_keeps_its_entries_and_export_rows_and_removes_its_butto
 
 
 def test_retired_outcome_leaves_peoples_pages_and_can_be_restored(admin, w):
-    outcome, person = w["outcome"], w["person"]
+    outcome, person = w.outcome, w.person
     admin.post(f"/setup/outcomes/{outcome.id}/retire")
     assert db.session.get(Outcome, outcome.id).retired
     page = admin.text(f"/people/{person.id}")

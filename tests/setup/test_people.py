@@ -20,8 +20,8 @@ def _person(org, reference):
 
 
 def test_admin_adds_a_person_with_consent_demographics_key_workers_and_outcomes(admin, w):
-    outcome, worker = w["outcome"], w["worker"]
-    w["org"].demographic_options = {"age band": ["18-34", "35-44"], "gender": ["Woman", "Man"]}
+    outcome, worker = w.outcome, w.worker
+    w.org.demographic_options = {"age band": ["18-34", "35-44"], "gender": ["Woman", "Man"]}
     db.session.commit()
     data = _form(
         consent_date="2026-01-15",
@@ -34,7 +34,7 @@ def test_admin_adds_a_person_with_consent_demographics_key_workers_and_outcomes(
     )
     response = admin.post("/setup/people/new", data)
     assert response.status_code == 303
-    person = _person(w["org"], "RS-9")
+    person = _person(w.org, "RS-9")
     assert person.display_name == "Dee K."
     assert person.consent_date.isoformat() == "2026-01-15"
     assert person.consents_to_stories
@@ -46,7 +46,7 @@ def test_admin_adds_a_person_with_consent_demographics_key_workers_and_outcomes(
 
 
 def test_the_form_asks_for_the_organisations_own_demographic_fields(admin, w):
-    w["org"].demographic_fields = "age band,ethnicity,postcode district"
+    w.org.demographic_fields = "age band,ethnicity,postcode district"
     db.session.commit()
     page = admin.text("/setup/people/new")
     assert '<label for="demographic_1">Ethnicity</label>' in page
@@ -59,13 +59,13 @@ def test_a_duplicate_reference_is_refused_and_nothing_stored(admin, w):
     page = response.get_data(as_text=True)
     assert "Another person already has the reference “RS-1”." in page
     assert "Nothing was saved" in page
-    count = select(func.count()).select_from(Person).where(Person.organisation_id == w["org"].id)
+    count = select(func.count()).select_from(Person).where(Person.organisation_id == w.org.id)
     assert db.session.scalar(count) == 2
 
 
 def test_another_organisation_may_use_the_same_reference(admin, w):
     assert admin.post("/setup/people/new", _form(reference="HT-1")).status_code == 303
-    assert _person(w["org"], "HT-1") is not None
+    assert _person(w.org, "HT-1") is not None
 
 
 def test_empty_name_or_reference_is_refused(admin, w):
@@ -76,20 +76,20 @@ def test_empty_name_or_reference_is_refused(admin, w):
 
 
 def test_unknown_key_worker_or_outcome_is_refused_and_nothing_stored(admin, w):
-    other_worker = w["other_worker"]
+    other_worker = w.other_worker
     response = admin.post("/setup/people/new", _form(key_workers=[str(other_worker.id)]))
     assert response.status_code == 422
     message = "Choose key workers from this organisation&#39;s workers."
     assert message in response.get_data(as_text=True)
-    response = admin.post("/setup/people/new", _form(outcomes=[str(w["other_outcome"].id)]))
+    response = admin.post("/setup/people/new", _form(outcomes=[str(w.other_outcome.id)]))
     assert response.status_code == 422
     assert "Choose outcomes that this organisation uses." in response.get_data(as_text=True)
-    assert _person(w["org"], "RS-9") is None
+    assert _person(w.org, "RS-9") is None
 
 
 def test_admin_edits_a_person_and_closes_their_record(admin, w):
-    person, colleague, out = w["person"], w["colleague"], w["outcome"]
-    second = make_outcome(w["org"], "Connecting with people")
+    person, colleague, out = w.person, w.colleague, w.outcome
+    second = make_outcome(w.org, "Connecting with people")
     db.session.commit()
     page = admin.text(f"/setup/people/{person.id}")
     assert 'value="Ada L."' in page and 'value="RS-1"' in page
@@ -111,7 +111,7 @@ def test_admin_edits_a_person_and_closes_their_record(admin, w):
 
 
 def test_reopening_a_person_clears_their_closing_date(admin, w):
-    person = w["person"]
+    person = w.person
     closed = _form(reference="RS-1", status="closed", closed_on="2026-01-02")
     admin.post(f"/setup/people/{person.id}", closed)
     assert db.session.get(Person, person.id).closed_on.isoformat() == "2026-01-02"
@@ -121,22 +121,22 @@ def test_reopening_a_person_clears_their_closing_date(admin, w):
 
 
 def test_key_worker_choices_are_the_organisations_active_workers(admin, w):
-    retired = make_user(w["org"], "worker", name="Former Worker", active=False)
+    retired = make_user(w.org, "worker", name="Former Worker", active=False)
     db.session.commit()
     page = admin.text("/setup/people/new")
-    assert w["worker"].name in page and w["colleague"].name in page
-    assert retired.name not in page and w["other_worker"].name not in page
-    assert w["supervisor"].name not in page
+    assert w.worker.name in page and w.colleague.name in page
+    assert retired.name not in page and w.other_worker.name not in page
+    assert w.supervisor.name not in page
 
 
 def test_admins_see_choose_their_outcomes_on_a_person_without_any(admin, w, client, auth):
-    person = w["person"]
+    person = w.person
     person.plans = []
     db.session.commit()
     page = admin.text(f"/people/{person.id}")
     assert f'href="/setup/people/{person.id}">Choose their outcomes</a>' in page
     client.post("/sign-out", data={"csrf_token": admin.token})
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     assert "Choose their outcomes" not in client.get(f"/people/{person.id}").get_data(as_text=True)
 
 
@@ -148,13 +148,13 @@ def test_people_list_is_searchable(admin, w):
 def test_a_field_without_a_list_of_answers_takes_none_and_says_why(admin, w):
     """Gender has no list yet: the form offers only "Not recorded", and a typed answer is
     refused plainly, with nothing stored."""
-    w["org"].demographic_options = {"age band": ["35-44"]}
+    w.org.demographic_options = {"age band": ["35-44"]}
     db.session.commit()
     page = admin.text("/setup/people/new")
     assert "No answers set yet: an admin lists them in the organisation&#39;s settings." in page
     refused = admin.post("/setup/people/new", _form(demographic_0="35-44", demographic_1="Woman"))
     assert refused.status_code == 422
     assert "Gender has no answers to choose from yet." in refused.get_data(as_text=True)
-    assert _person(w["org"], "RS-9") is None
+    assert _person(w.org, "RS-9") is None
     assert admin.post("/setup/people/new", _form(demographic_0="35-44")).status_code == 303
-    assert _person(w["org"], "RS-9").demographics == {"age band": "35-44"}
+    assert _person(w.org, "RS-9").demographics == {"age band": "35-44"}

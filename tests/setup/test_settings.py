@@ -12,7 +12,7 @@ def test_admin_changes_the_organisations_settings(admin, w):
         "workers_see_everyone": "y",
     }
     assert admin.post("/setup/organisation", data).status_code == 303
-    org = db.session.get(Organisation, w["org"].id)
+    org = db.session.get(Organisation, w.org.id)
     assert org.name == "Riverside Support CIC"
     assert org.not_seen_days == 10
     assert org.demographic_field_list == ["age band", "gender", "ethnicity"]
@@ -25,7 +25,7 @@ def test_workers_find_everyone_only_when_the_setting_is_on(admin, w, app):
     from tests.fixtures.web import Auth
 
     phone = app.test_client()
-    Auth(phone).sign_in(w["worker"])
+    Auth(phone).sign_in(w.worker)
     assert "Bo M." not in phone.get("/people").get_data(as_text=True)
     data = {
         "name": "Riverside Support",
@@ -47,5 +47,5 @@ def test_bad_settings_are_refused_and_nothing_stored(admin, w):
         assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error"' in page
-    org = db.session.get(Organisation, w["org"].id)
+    org = db.session.get(Organisation, w.org.id)
     assert (org.name, org.not_seen_days) == ("Riverside Support", 14)

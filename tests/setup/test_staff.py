@@ -27,7 +27,7 @@ def test_admin_adds_a_worker_who_can_then_sign_in(admin, w, app):
     response = admin.post("/setup/staff", data)
     assert response.status_code == 303
     user = _user("rae@riverside.example.org")
-    assert (user.name, user.role, user.organisation_id) == ("Rae Worker", "worker", w["org"].id)
+    assert (user.name, user.role, user.organisation_id) == ("Rae Worker", "worker", w.org.id)
     assert user.password_hash != STRONG and verify_password(user.password_hash, STRONG)
     assert "Rae Worker" in admin.text("/setup/staff")
     other = app.test_client()
@@ -54,14 +54,14 @@ def test_weak_password_or_taken_email_is_refused_and_nothing_stored(admin, w):
 
 
 def test_admin_changes_a_role(admin, w):
-    worker = w["worker"]
+    worker = w.worker
     response = admin.post(f"/setup/staff/{worker.id}", {"name": worker.name, "role": "supervisor"})
     assert response.status_code == 303
     assert db.session.get(User, worker.id).role == "supervisor"
 
 
 def test_admin_cannot_change_their_own_role_or_deactivate_themselves(admin, w):
-    me = w["admin"]
+    me = w.admin
     response = admin.post(f"/setup/staff/{me.id}", {"name": me.name, "role": "worker"})
     assert response.status_code == 422
     assert "You cannot change your own role." in response.get_data(as_text=True)
@@ -71,7 +71,7 @@ def test_admin_cannot_change_their_own_role_or_deactivate_themselves(admin, w):
 
 
 def test_deactivated_user_is_signed_out_everywhere_and_cannot_sign_in(admin, w, app):
-    worker = w["worker"]
+    worker = w.worker
     phone = app.test_client()
     Auth(phone).sign_in(worker)
     assert phone.get("/people").status_code == 200
@@ -91,7 +91,7 @@ def test_deactivated_user_is_signed_out_everywhere_and_cannot_sign_in(admin, w, 
 
 
 def test_caseload_per_worker_is_shown_and_can_be_changed(admin, w):
-    worker, person, person2 = w["worker"], w["person"], w["person2"]
+    worker, person, person2 = w.worker, w.person, w.person2
     page = admin.text(f"/setup/staff/{worker.id}")
     ticked = rf'<input checked id="people-\d+" name="people" type="checkbox" value="{person.id}"'
     assert re.search(ticked, page)
@@ -104,19 +104,19 @@ def test_caseload_per_worker_is_shown_and_can_be_changed(admin, w):
 
 
 def test_caseload_refuses_another_organisations_person(admin, w):
-    worker = w["worker"]
-    foreign = w["other_person"]
+    worker = w.worker
+    foreign = w.other_person
     response = admin.post(f"/setup/staff/{worker.id}/caseload", {"people": [str(foreign.id)]})
     assert response.status_code == 422
     assert "Choose people from this organisation." in response.get_data(as_text=True)
     mine = select(caseload.c.person_id).where(caseload.c.user_id == worker.id)
-    assert db.session.scalars(mine).all() == [w["person"].id]
+    assert db.session.scalars(mine).all() == [w.person.id]
 
 
 def test_closed_people_are_not_offered_for_a_caseload(admin, w):
-    make_person(w["org"], display_name="Closed Person", status="closed")
+    make_person(w.org, display_name="Closed Person", status="closed")
     db.session.commit()
-    assert "Closed Person" not in admin.text(f"/setup/staff/{w['worker'].id}")
+    assert "Closed Person" not in admin.text(f"/setup/staff/{w.worker.id}")
 
 
 def test_the_staff_page_leads_to_resetting_a_colleagues_password(admin, w):
@@ -124,4 +124,4 @@ def test_the_staff_page_leads_to_resetting_a_colleagues_password(admin, w):
     link = re.search(r'<a class="button" href="([^"]+)">Reset a colleague\'s password</a>', page)
     assert link, "the staff page has no way to reset a colleague's password"
     accounts = admin.get(link.group(1)).get_data(as_text=True)
-    assert w["worker"].name in accounts and "password" in accounts.lower()
+    assert w.worker.name in accounts and "password" in accounts.lower()

@@ -4,8 +4,8 @@ import pyotp
 
 from app.extensions import db
 from app.models import User, UserSession
+from tests.fixtures.rows import audit_events
 from tests.fixtures.web import Auth
-from tests.trust.helpers import audit_events
 
 NEW_PASSWORD = "lantern orchard pebble"
 
@@ -16,8 +16,8 @@ def _sessions(user) -> int:
 
 def test_changing_your_password_ends_your_other_sessions(app, client, auth, w):
     other_device = app.test_client()
-    Auth(other_device).sign_in(w["worker"])
-    auth.sign_in(w["worker"])
+    Auth(other_device).sign_in(w.worker)
+    auth.sign_in(w.worker)
     token = auth.csrf("/account/")
     weak = client.post(
         "/account/password",
@@ -42,27 +42,27 @@ def test_changing_your_password_ends_your_other_sessions(app, client, auth, w):
     assert client.get("/people").status_code == 200
     assert other_device.get("/people").status_code == 302  # signed out there
     fresh = app.test_client()
-    assert Auth(fresh).sign_in(w["worker"], NEW_PASSWORD).status_code == 303
+    assert Auth(fresh).sign_in(w.worker, NEW_PASSWORD).status_code == 303
 
 
 def test_admin_reset_ends_the_users_sessions(app, client, auth, w):
     workers_phone = app.test_client()
-    Auth(workers_phone).sign_in(w["worker"])
-    auth.sign_in(w["admin"])
-    path = f"/account/staff/{w['worker'].id}/password"
+    Auth(workers_phone).sign_in(w.worker)
+    auth.sign_in(w.admin)
+    path = f"/account/staff/{w.worker.id}/password"
     token = auth.csrf(path)
     response = client.post(
         path, data={"csrf_token": token, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     )
     assert response.status_code == 303
-    assert _sessions(w["worker"]) == 0
+    assert _sessions(w.worker) == 0
     assert workers_phone.get("/people").status_code == 302
-    assert audit_events(action="user.password_reset")[0].target == f"user:{w['worker'].id}"
+    assert audit_events(action="user.password_reset")[0].target == f"user:{w.worker.id}"
 
 
 def test_admin_cannot_reset_another_organisations_user(client, auth, w):
-    auth.sign_in(w["admin"])
-    path = f"/account/staff/{w['other_admin'].id}/password"
+    auth.sign_in(w.admin)
+    path = f"/account/staff/{w.other_admin.id}/password"
     token = auth.csrf("/account/staff")
     response = client.post(
         path, data={"csrf_token": token, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
@@ -86,12 +86,12 @@ def _enrol(client, auth) -> str:
 
 
 def test_two_factor_is_asked_for_at_sign_in_once_enabled(app, client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     key = _enrol(client, auth)
     db.session.expire_all()
-    assert db.session.get(User, w["supervisor"].id).totp_secret == key
+    assert db.session.get(User, w.supervisor.id).totp_secret == key
     laptop = app.test_client()
-    response = Auth(laptop).sign_in(w["supervisor"])
+    response = Auth(laptop).sign_in(w.supervisor)
     assert response.status_code == 303 and response.location.startswith("/sign-in/code")
     assert laptop.get("/overview/").status_code == 302  # not signed in yet
     page = laptop.get("/sign-in/code").get_data(as_text=True)
@@ -105,7 +105,7 @@ def test_two_factor_is_asked_for_at_sign_in_once_enabled(app, client, auth, w):
     )
     assert replayed.status_code == 401
     db.session.expire_all()
-    supervisor = db.session.get(User, w["supervisor"].id)
+    supervisor = db.session.get(User, w.supervisor.id)
     supervisor.totp_last_step = step - 2  # as if the enrolment was a minute ago
     db.session.commit()
     good = laptop.post("/sign-in/code", data={"csrf_token": token, "code": pyotp.TOTP(key).now()})
@@ -115,7 +115,7 @@ def test_two_factor_is_asked_for_at_sign_in_once_enabled(app, client, auth, w):
 
 
 def test_workers_cannot_turn_on_two_factor(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     token = auth.csrf("/account/")
     assert (
         client.post("/account/two-factor", data={"csrf_token": token, "code": "123456"}).status_code

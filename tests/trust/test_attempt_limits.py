@@ -19,7 +19,7 @@ def _post(client, auth, path, **data):
 
 
 def test_eleventh_wrong_current_password_on_the_account_page_gets_429(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     wrong = dict(current_password="not mine at all", new_password="a b c d e f g", confirm="x")
     statuses = [_post(client, auth, "/account/password", **wrong).status_code for _ in range(11)]
     assert statuses == [422] * 10 + [429]
@@ -32,7 +32,7 @@ def test_eleventh_wrong_current_password_on_the_account_page_gets_429(client, au
 
 
 def test_turning_two_factor_off_shares_the_password_check_limit(client, auth, w):
-    auth.sign_in(w["supervisor"])
+    auth.sign_in(w.supervisor)
     for _ in range(6):
         assert _post(client, auth, "/account/password", current_password="nope").status_code == 422
     for _ in range(4):
@@ -46,7 +46,7 @@ def _enrol_and_leave_pending(app, w) -> tuple:
     """Turn on two-factor for the supervisor; a second client passes the password step."""
     office = app.test_client()
     office_auth = Auth(office)
-    office_auth.sign_in(w["supervisor"])
+    office_auth.sign_in(w.supervisor)
     page = office.get("/account/").get_data(as_text=True)
     key = page.split('class="totp-key">')[1].split("<")[0].replace(" ", "")
     office.post(
@@ -54,7 +54,7 @@ def _enrol_and_leave_pending(app, w) -> tuple:
         data={"csrf_token": office_auth.csrf("/account/"), "code": pyotp.TOTP(key).now()},
     )
     laptop = app.test_client()
-    assert Auth(laptop).sign_in(w["supervisor"]).status_code == 303
+    assert Auth(laptop).sign_in(w.supervisor).status_code == 303
     return laptop, key
 
 
@@ -73,8 +73,7 @@ def test_wrong_codes_spread_over_a_day_lock_the_code_step(app, w):
     # Thirty wrong codes over the last few hours, never ten in one minute.
     earlier = utcnow() - timedelta(hours=3)
     db.session.add_all(
-        Attempt(scope="sign_in_code", key=f"user:{w['supervisor'].id}", at=earlier)
-        for _ in range(30)
+        Attempt(scope="sign_in_code", key=f"user:{w.supervisor.id}", at=earlier) for _ in range(30)
     )
     db.session.commit()
     # Even the right code is refused now, from any address.
@@ -87,11 +86,10 @@ def test_a_right_code_clears_the_build_up_of_wrong_ones(app, w):
     laptop, key = _enrol_and_leave_pending(app, w)
     earlier = utcnow() - timedelta(hours=3)
     db.session.add_all(
-        Attempt(scope="sign_in_code", key=f"user:{w['supervisor'].id}", at=earlier)
-        for _ in range(29)
+        Attempt(scope="sign_in_code", key=f"user:{w.supervisor.id}", at=earlier) for _ in range(29)
     )
     db.session.commit()
-    supervisor = w["supervisor"]
+    supervisor = w.supervisor
     db.session.refresh(supervisor)
     supervisor.totp_last_step = None  # the enrolment's code may be used again in this test
     db.session.commit()

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, func, select
 
 from app.audit import trail
 from app.models import AuditEvent
-from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 
 AT_ONCE = trail.ANONYMOUS_ROWS_PER_MINUTE * 2
 

@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 from app.backup import integrity_problems
 from app.extensions import db
 from app.models import Person
-from tests.trust.helpers import count
+from tests.fixtures.rows import count
 
 pytestmark = pytest.mark.usefixtures("w")
 

@@ -16,8 +16,8 @@ from app.imports.reading import ImportFileError, read_table
 from app.models import Person, User
 from app.request_limits import MAX_ANONYMOUS_BODY, MAX_BODY
 from tests.fixtures.factories import make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.web import csrf_from
-from tests.trust.helpers import all_row_counts
 
 
 class CountingStream:
@@ -70,14 +70,14 @@ def test_a_body_a_little_over_the_anonymous_limit_is_refused_before_sign_in(clie
     padding = "x" * MAX_ANONYMOUS_BODY
     response = client.post(
         "/sign-in",
-        data={"email": w["worker"].email, "password": padding, "csrf_token": token},
+        data={"email": w.worker.email, "password": padding, "csrf_token": token},
     )
     assert response.status_code == 413
     assert "Nothing was saved" in response.get_data(as_text=True)
 
 
 def test_signed_in_uploads_over_the_app_limit_get_a_clear_413(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     before = all_row_counts(skip=("audit_event", "attempt"))
     response, read = post_body(
         client, "/people/import/", MAX_BODY + 1, "multipart/form-data; boundary=b"
@@ -89,10 +89,10 @@ def test_signed_in_uploads_over_the_app_limit_get_a_clear_413(client, auth, w):
 
 
 def test_an_offline_replay_over_the_limit_hears_json(client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     response, _read = post_body(
         client,
-        f"/people/{w['person'].id}/entries",
+        f"/people/{w.person.id}/entries",
         MAX_BODY + 10,
         "application/x-www-form-urlencoded",
         headers={"X-Stepladder-Replay": "1"},
@@ -236,7 +236,7 @@ def test_a_giant_cell_is_refused_plainly():
 
 
 def test_an_upload_with_a_huge_shared_strings_table_says_so_and_stores_nothing(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     before = all_row_counts(skip=("audit_event", "attempt", "user_session"))
     token = auth.csrf("/people/import/")
     response = client.post(
@@ -250,7 +250,7 @@ def test_an_upload_with_a_huge_shared_strings_table_says_so_and_stores_nothing(c
 
 
 def test_an_import_refused_for_its_width_says_so_and_stores_nothing(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     before = db.session.scalar(db.select(db.func.count()).select_from(Person))
     header = ",".join(f"Column {i}" for i in range(150))
     token = auth.csrf("/people/import/")
@@ -281,7 +281,7 @@ def test_a_next_with_control_characters_or_backslashes_goes_home(client, w, targ
         "/sign-in",
         query_string={"next": target},
         data={
-            "email": w["worker"].email,
+            "email": w.worker.email,
             "password": "correct horse battery",
             "csrf_token": csrf_from(page.get_data(as_text=True)),
         },
@@ -298,7 +298,7 @@ def test_a_next_with_control_characters_or_backslashes_goes_home(client, w, targ
 def test_sign_in_verifies_one_hash_of_the_same_cost_for_every_kind_of_account(
     client, w, monkeypatch
 ):
-    gone = make_user(w["org"], "worker", email="gone@riverside.example.org", active=False)
+    gone = make_user(w.org, "worker", email="gone@riverside.example.org", active=False)
     db.session.commit()
     checked = []
     real_verify = passwords.verify_password
@@ -310,7 +310,7 @@ def test_sign_in_verifies_one_hash_of_the_same_cost_for_every_kind_of_account(
     monkeypatch.setattr("app.auth.routes.verify_password", spy)
     for email, password in (
         ("nobody@riverside.example.org", "wrong password!"),  # unknown
-        (w["worker"].email, "wrong password!"),  # active, wrong password
+        (w.worker.email, "wrong password!"),  # active, wrong password
         (gone.email, "correct horse battery"),  # deactivated, right password
     ):
         token = csrf_from(client.get("/sign-in").get_data(as_text=True))
@@ -346,10 +346,10 @@ def test_the_product_s_and_the_organisation_s_own_words_are_refused():
 
 
 def test_a_signed_in_admin_cannot_give_a_colleague_the_organisation_s_name(client, auth, w):
-    auth.sign_in(w["admin"])
-    org_word = w["org"].name.split()[0]  # "Riverside"
+    auth.sign_in(w.admin)
+    org_word = w.org.name.split()[0]  # "Riverside"
     response = client.post(
-        f"/account/staff/{w['worker'].id}/password",
+        f"/account/staff/{w.worker.id}/password",
         data={
             "csrf_token": auth.csrf("/account/staff"),
             "new_password": f"{org_word}2026!",
@@ -361,9 +361,9 @@ def test_a_signed_in_admin_cannot_give_a_colleague_the_organisation_s_name(clien
 
 
 def test_an_admin_cannot_give_a_colleague_a_password_built_on_the_colleague_s_name(client, auth, w):
-    colleague = make_user(w["org"], "worker", name="Mirabel Quennell")
+    colleague = make_user(w.org, "worker", name="Mirabel Quennell")
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     response = client.post(
         f"/account/staff/{colleague.id}/password",
         data={
@@ -400,10 +400,10 @@ def _hash_of(user) -> str:
 
 
 def test_resetting_another_admin_needs_your_own_password(client, auth, w):
-    other = make_user(w["org"], "admin", email="admin2@riverside.example.org")
+    other = make_user(w.org, "admin", email="admin2@riverside.example.org")
     db.session.commit()
     before = _hash_of(other)
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     missing = _reset(client, auth, other)
     assert missing.status_code == 422 and "Enter your own password" in missing.get_data(True)
     assert _reset(client, auth, other, your_password="not my password").status_code == 422
@@ -413,10 +413,10 @@ def test_resetting_another_admin_needs_your_own_password(client, auth, w):
 
 
 def test_turning_off_a_colleague_s_two_factor_needs_your_own_password(client, auth, w):
-    supervisor = db.session.get(User, w["supervisor"].id)
+    supervisor = db.session.get(User, w.supervisor.id)
     supervisor.totp_secret = "JBSWY3DPEHPK3PXP"
     db.session.commit()
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     refused = _reset(client, auth, supervisor, turn_off_two_factor="y")
     assert refused.status_code == 422
     db.session.expire_all()
@@ -430,5 +430,5 @@ def test_turning_off_a_colleague_s_two_factor_needs_your_own_password(client, au
 
 
 def test_a_worker_s_password_reset_alone_does_not_ask_for_yours(client, auth, w):
-    auth.sign_in(w["admin"])
-    assert _reset(client, auth, w["worker"]).status_code == 303
+    auth.sign_in(w.admin)
+    assert _reset(client, auth, w.worker).status_code == 303

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from app.extensions import db
 from app.models import Entry, UserSession
+from tests.fixtures.rows import all_row_counts, count
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts, count
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -53,9 +53,9 @@ def test_sign_in_with_anything(client, auth, w, email, password):
 )
 def test_recording_anything(client, auth, w, action, entry_id, recorded_at, activity, note, reason):
     if not client.get_cookie("session"):
-        auth.sign_in(w["worker"])
-    path = f"/people/{w['person'].id}/entries"
-    token = auth.csrf(f"/people/{w['person'].id}")
+        auth.sign_in(w.worker)
+    path = f"/people/{w.person.id}/entries"
+    token = auth.csrf(f"/people/{w.person.id}")
     before = count(Entry)
     others = all_row_counts(skip=("audit_event", "user_session", "entry", "user"))
     response = client.post(
@@ -86,7 +86,7 @@ def test_recording_anything(client, auth, w, action, entry_id, recorded_at, acti
 @given(current=anything, new=anything, confirm=anything)
 def test_password_change_with_anything(client, auth, w, current, new, confirm):
     if not client.get_cookie("session"):
-        auth.sign_in(w["worker"])
+        auth.sign_in(w.worker)
     forget_attempts()
     token = auth.csrf("/account/")
     response = client.post(
@@ -100,17 +100,15 @@ def test_password_change_with_anything(client, auth, w, current, new, confirm):
     )
     assert response.status_code == 422  # the current password is never guessed
     db.session.expire_all()
-    assert (
-        db.session.get(type(w["worker"]), w["worker"].id).password_hash == w["worker"].password_hash
-    )
+    assert db.session.get(type(w.worker), w.worker.id).password_hash == w.worker.password_hash
 
 
 @SETTINGS
 @given(consent_date=anything, records=anything, stories=anything, reference=anything)
 def test_privacy_forms_with_anything(client, auth, w, consent_date, records, stories, reference):
     if not client.get_cookie("session"):
-        auth.sign_in(w["admin"])
-    person = w["person"]
+        auth.sign_in(w.admin)
+    person = w.person
     token = auth.csrf(f"/people/{person.id}/privacy")
     before = all_row_counts()
     response = client.post(

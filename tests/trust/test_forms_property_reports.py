@@ -14,8 +14,8 @@ from app.entries.indicators import KINDS
 from app.extensions import db
 from app.models import Entry, Funder, Indicator, funder_viewer
 from tests.fixtures.factories import make_entry, make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,
@@ -86,16 +86,16 @@ def test_funder_form_with_anything(
     client, auth, w, name, description, starts_on, ends_on, activities, outcomes, viewers, existing
 ):
     if not hasattr(client, "viewer"):
-        client.viewer = make_user(w["org"], "funder").id
-        client.funder = Funder(organisation_id=w["org"].id, name="Existing fund")
+        client.viewer = make_user(w.org, "funder").id
+        client.funder = Funder(organisation_id=w.org.id, name="Existing fund")
         db.session.add(client.funder)
         db.session.commit()
         client.funder = client.funder.id
     viewer = client.viewer
     swap = {
-        "activities": {"MINE": w["activity"].id, "THEIRS": w["other_activity"].id},
-        "outcomes": {"MINE": w["outcome"].id, "THEIRS": w["other_outcome"].id},
-        "viewers": {"VIEWER": viewer, "WORKER": w["worker"].id},
+        "activities": {"MINE": w.activity.id, "THEIRS": w.other_activity.id},
+        "outcomes": {"MINE": w.outcome.id, "THEIRS": w.other_outcome.id},
+        "viewers": {"VIEWER": viewer, "WORKER": w.worker.id},
     }
     chosen = {
         key: [str(swap[key].get(v, v)) for v in values]
@@ -110,7 +110,7 @@ def test_funder_form_with_anything(
     response = post(
         client,
         auth,
-        w["admin"],
+        w.admin,
         path,
         {
             "name": name,
@@ -165,14 +165,14 @@ def test_indicator_form_with_anything(
     client, auth, w, kind, label, outcome, rung, activity, rungs, target
 ):
     if not hasattr(client, "funder"):
-        funder = Funder(organisation_id=w["org"].id, name="Fund")
+        funder = Funder(organisation_id=w.org.id, name="Fund")
         db.session.add(funder)
         db.session.commit()
         client.funder = funder.id
     swap = {
-        "outcome": {"MINE": w["outcome"].id, "THEIRS": w["other_outcome"].id},
-        "rung": {"MINE": w["outcome"].rungs[0].id, "THEIRS": w["other_outcome"].rungs[0].id},
-        "activity": {"MINE": w["activity"].id, "THEIRS": w["other_activity"].id},
+        "outcome": {"MINE": w.outcome.id, "THEIRS": w.other_outcome.id},
+        "rung": {"MINE": w.outcome.rungs[0].id, "THEIRS": w.other_outcome.rungs[0].id},
+        "activity": {"MINE": w.activity.id, "THEIRS": w.other_activity.id},
     }
     picks = {"outcome": outcome, "rung": rung, "activity": activity}
     data = {f"indicator-{k}": str(swap[k].get(v, v)) for k, v in picks.items()}
@@ -185,7 +185,7 @@ def test_indicator_form_with_anything(
         }
     )
     before = all_row_counts()
-    response = post(client, auth, w["admin"], f"/reports/{client.funder}/indicators", data)
+    response = post(client, auth, w.admin, f"/reports/{client.funder}/indicators", data)
     after = all_row_counts()
     if not saved(response):
         assert after == before
@@ -198,7 +198,7 @@ def test_indicator_form_with_anything(
     except InvalidOperation:
         expected_target = None
     assert row.target == expected_target
-    mine = {w["outcome"].id, w["outcome"].rungs[0].id, w["activity"].id}
+    mine = {w.outcome.id, w.outcome.rungs[0].id, w.activity.id}
     assert set(row.params) <= set(KINDS[kind].params)
     assert all(value in mine or name == "rungs" for name, value in row.params.items()), row.params
     assert client.get(f"/reports/{client.funder}/edit").status_code == 200
@@ -214,7 +214,7 @@ def test_indicator_form_with_anything(
     reason=st.one_of(anything, st.text(min_size=1995, max_size=2005)),
 )
 def test_void_with_anything(client, auth, w, entry_id, reason):
-    entry = make_entry(w["person"], w["worker"], "seen")
+    entry = make_entry(w.person, w.worker, "seen")
     db.session.commit()
     if entry_id == "FRESH":
         entry_id = str(uuid.uuid4())
@@ -222,7 +222,7 @@ def test_void_with_anything(client, auth, w, entry_id, reason):
     response = post(
         client,
         auth,
-        w["supervisor"],
+        w.supervisor,
         f"/entries/{entry.id}/void",
         {"id": entry_id, "reason": reason},
         token_from=f"/entries/{entry.id}/change",
@@ -249,14 +249,14 @@ def test_void_with_anything(client, auth, w, entry_id, reason):
 def test_correct_with_anything(
     client, auth, w, entry_id, kind, rung, outcome, activity, note, reason
 ):
-    entry = make_entry(w["person"], w["worker"], "seen")
+    entry = make_entry(w.person, w.worker, "seen")
     db.session.commit()
     if entry_id == "FRESH":
         entry_id = str(uuid.uuid4())
     swap = {
-        "rung": {"MINE": w["outcome"].rungs[0].id, "THEIRS": w["other_outcome"].rungs[0].id},
-        "outcome": {"MINE": w["outcome"].id, "THEIRS": w["other_outcome"].id},
-        "activity": {"MINE": w["activity"].id, "THEIRS": w["other_activity"].id},
+        "rung": {"MINE": w.outcome.rungs[0].id, "THEIRS": w.other_outcome.rungs[0].id},
+        "outcome": {"MINE": w.outcome.id, "THEIRS": w.other_outcome.id},
+        "activity": {"MINE": w.activity.id, "THEIRS": w.other_activity.id},
     }
     picks = {"rung": rung, "outcome": outcome, "activity": activity}
     data = {k: str(swap[k].get(v, v)) for k, v in picks.items()}
@@ -265,7 +265,7 @@ def test_correct_with_anything(
     response = post(
         client,
         auth,
-        w["supervisor"],
+        w.supervisor,
         f"/entries/{entry.id}/correct",
         data,
         token_from=f"/entries/{entry.id}/change",
@@ -280,18 +280,18 @@ def test_correct_with_anything(
     assert (fixed.recorded_at, fixed.worker_id) == (entry.recorded_at, entry.worker_id)
     assert fixed.note == (note.strip() if kind != "void" else "")
     if kind == "step":
-        assert fixed.rung_id == w["outcome"].rungs[0].id
+        assert fixed.rung_id == w.outcome.rungs[0].id
     if kind in ("step", "setback"):
-        assert fixed.outcome_id == w["outcome"].id
+        assert fixed.outcome_id == w.outcome.id
     if fixed.activity_id is not None:
-        assert fixed.activity_id == w["activity"].id
+        assert fixed.activity_id == w.activity.id
 
 
 # --- plain regression tests for what the properties found ------------------------------------
 
 
 def test_a_signalling_nan_or_overflowing_target_is_refused(client, auth, w):
-    funder = Funder(organisation_id=w["org"].id, name="Fund")
+    funder = Funder(organisation_id=w.org.id, name="Fund")
     db.session.add(funder)
     db.session.commit()
     for target in ("sNaN", "Infinity", "1e400"):
@@ -300,20 +300,20 @@ def test_a_signalling_nan_or_overflowing_target_is_refused(client, auth, w):
             "indicator-label": "People",
             "indicator-target": target,
         }
-        response = post(client, auth, w["admin"], f"/reports/{funder.id}/indicators", data)
+        response = post(client, auth, w.admin, f"/reports/{funder.id}/indicators", data)
         assert response.status_code == 422, target
         assert "Give a number" in response.get_data(as_text=True)
     assert all_row_counts()["indicator"] == 0
 
 
 def test_an_id_too_large_for_the_database_is_refused(client, auth, w):
-    funder = Funder(organisation_id=w["org"].id, name="Fund")
+    funder = Funder(organisation_id=w.org.id, name="Fund")
     db.session.add(funder)
-    entry = make_entry(w["person"], w["worker"], "seen")
+    entry = make_entry(w.person, w.worker, "seen")
     db.session.commit()
     huge = str(2**70)
     data = {"indicator-kind": "climbed", "indicator-label": "Up", "indicator-outcome": huge}
-    response = post(client, auth, w["admin"], f"/reports/{funder.id}/indicators", data)
+    response = post(client, auth, w.admin, f"/reports/{funder.id}/indicators", data)
     assert response.status_code == 422
     client.delete_cookie("session")
     del client.token
@@ -322,7 +322,7 @@ def test_an_id_too_large_for_the_database_is_refused(client, auth, w):
     response = post(
         client,
         auth,
-        w["supervisor"],
+        w.supervisor,
         f"/entries/{entry.id}/correct",
         data,
         token_from=f"/entries/{entry.id}/change",

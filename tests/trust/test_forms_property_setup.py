@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import Activity, Organisation, Outcome, Person, Rung, User, activity_outcome
 from app.setup.settings import field_list
 from tests.fixtures.factories import make_org, make_user
+from tests.fixtures.rows import all_row_counts
 from tests.fixtures.strategies import anything
-from tests.trust.helpers import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,
@@ -76,12 +76,12 @@ def newest(model, org_id: int):
 @given(name=st.one_of(anything, st.sampled_from(["Doorstep support", " doorstep SUPPORT "])))
 def test_add_activity_with_anything(client, auth, w, name):
     before = counts()
-    response = post(client, auth, w["admin"], "/setup/activities", {"name": name})
+    response = post(client, auth, w.admin, "/setup/activities", {"name": name})
     after = counts()
     if refused_or_saved(response):
         assert changed(before, after) == {"activity"}
         assert after["activity"] == before["activity"] + 1
-        assert newest(Activity, w["org"].id).name == name.strip()
+        assert newest(Activity, w.org.id).name == name.strip()
     else:
         assert after == before
 
@@ -89,18 +89,18 @@ def test_add_activity_with_anything(client, auth, w, name):
 @SETTINGS
 @given(name=anything, direction=anything)
 def test_rename_and_move_activity_with_anything(client, auth, w, name, direction):
-    activity_id = w["activity"].id
+    activity_id = w.activity.id
     old = db.session.get(Activity, activity_id).name
     before = counts()
     response = post(
-        client, auth, w["admin"], f"/setup/activities/{activity_id}/rename", {"name": name}
+        client, auth, w.admin, f"/setup/activities/{activity_id}/rename", {"name": name}
     )
     if refused_or_saved(response):
         assert db.session.get(Activity, activity_id).name == name.strip()
     else:
         assert db.session.get(Activity, activity_id).name == old
     response = post(
-        client, auth, w["admin"], f"/setup/activities/{activity_id}/move", {"direction": direction}
+        client, auth, w.admin, f"/setup/activities/{activity_id}/move", {"direction": direction}
     )
     assert response.status_code == 303
     assert counts() == before
@@ -166,23 +166,23 @@ def test_starter_activities_with_anything(client, auth, app, keeps, names):
 def test_add_and_edit_outcome_with_anything(client, auth, w, name, description):
     before = counts()
     response = post(
-        client, auth, w["admin"], "/setup/outcomes", {"name": name, "description": description}
+        client, auth, w.admin, "/setup/outcomes", {"name": name, "description": description}
     )
     after = counts()
     if refused_or_saved(response):
         assert changed(before, after) == {"outcome"}
-        row = newest(Outcome, w["org"].id)
+        row = newest(Outcome, w.org.id)
         assert (row.name, row.description) == (name.strip(), description.strip())
     else:
         assert after == before
-    outcome_id = w["outcome"].id
+    outcome_id = w.outcome.id
     old = db.session.get(Outcome, outcome_id)
     old = (old.name, old.description)
     before = counts()
     response = post(
         client,
         auth,
-        w["admin"],
+        w.admin,
         f"/setup/outcomes/{outcome_id}",
         {"name": name, "description": description},
     )
@@ -203,11 +203,11 @@ def test_add_and_edit_outcome_with_anything(client, auth, w, name, description):
 )
 def test_adopt_library_outcomes_with_anything(client, auth, w, names):
     before = counts()
-    response = post(client, auth, w["admin"], "/setup/outcomes/library", {"outcomes": names})
+    response = post(client, auth, w.admin, "/setup/outcomes/library", {"outcomes": names})
     after = counts()
     if refused_or_saved(response):
         have = db.session.scalars(
-            select(Outcome.name).where(Outcome.organisation_id == w["org"].id)
+            select(Outcome.name).where(Outcome.organisation_id == w.org.id)
         ).all()
         assert set(names) <= set(have)
         assert after["outcome"] == before["outcome"] + len(set(names))
@@ -218,24 +218,24 @@ def test_adopt_library_outcomes_with_anything(client, auth, w, names):
 @SETTINGS
 @given(text=st.one_of(anything, st.text(min_size=195, max_size=205)), direction=anything)
 def test_rungs_with_anything(client, auth, w, text, direction):
-    outcome_id = w["outcome"].id
+    outcome_id = w.outcome.id
     before = counts()
-    response = post(client, auth, w["admin"], f"/setup/outcomes/{outcome_id}/rungs", {"text": text})
+    response = post(client, auth, w.admin, f"/setup/outcomes/{outcome_id}/rungs", {"text": text})
     after = counts()
     if refused_or_saved(response):
         assert changed(before, after) == {"rung"}
-        assert newest(Rung, w["org"].id).text == text.strip()
+        assert newest(Rung, w.org.id).text == text.strip()
     else:
         assert after == before
-    rung_id = w["outcome"].rungs[0].id
+    rung_id = w.outcome.rungs[0].id
     old = db.session.get(Rung, rung_id).text
     base = f"/setup/outcomes/{outcome_id}/rungs/{rung_id}"
-    response = post(client, auth, w["admin"], f"{base}/rename", {"text": text})
+    response = post(client, auth, w.admin, f"{base}/rename", {"text": text})
     if refused_or_saved(response):
         assert db.session.get(Rung, rung_id).text == text.strip()
     else:
         assert db.session.get(Rung, rung_id).text == old
-    response = post(client, auth, w["admin"], f"{base}/move", {"direction": direction})
+    response = post(client, auth, w.admin, f"{base}/move", {"direction": direction})
     assert response.status_code == 303
     positions = db.session.scalars(select(Rung.position).where(Rung.outcome_id == outcome_id))
     positions = sorted(positions)
@@ -249,16 +249,16 @@ def test_rungs_with_anything(client, auth, w, text, direction):
 @SETTINGS
 @given(links=st.lists(st.one_of(anything, st.sampled_from(["REAL", "OTHER"])), max_size=4))
 def test_links_with_anything(client, auth, w, links):
-    real = f"{w['activity'].id}-{w['outcome'].id}"
-    other = f"{w['other_activity'].id}-{w['other_outcome'].id}"
+    real = f"{w.activity.id}-{w.outcome.id}"
+    other = f"{w.other_activity.id}-{w.other_outcome.id}"
     links = [real if v == "REAL" else other if v == "OTHER" else v for v in links]
     before = counts()
     stored_before = set(db.session.execute(select(activity_outcome)).all())
-    response = post(client, auth, w["admin"], "/setup/links", {"links": links})
+    response = post(client, auth, w.admin, "/setup/links", {"links": links})
     stored = set(db.session.execute(select(activity_outcome)).all())
     if refused_or_saved(response):
         assert set(links) <= {real}
-        mine = {(w["activity"].id, w["outcome"].id)}
+        mine = {(w.activity.id, w.outcome.id)}
         assert stored & mine == (mine if links else set())
         assert stored - mine == stored_before - mine
     else:
@@ -316,10 +316,10 @@ def test_person_form_with_anything(
     existing,
 ):
     swap = {
-        "WORKER": str(w["worker"].id),
-        "OTHER": str(w["other_worker"].id),
-        "MINE": str(w["outcome"].id),
-        "THEIRS": str(w["other_outcome"].id),
+        "WORKER": str(w.worker.id),
+        "OTHER": str(w.other_worker.id),
+        "MINE": str(w.outcome.id),
+        "THEIRS": str(w.other_outcome.id),
     }
     data = {
         "display_name": display_name,
@@ -329,21 +329,21 @@ def test_person_form_with_anything(
         "consent_date": consent_date,
         "key_workers": [swap.get(v, v) for v in key_workers],
         "outcomes": [swap.get(v, v) for v in outcomes],
-        f"words_{w['outcome'].id}": words,
+        f"words_{w.outcome.id}": words,
         "demographic_0": demographics[0],
         "demographic_1": demographics[1],
     }
     if stories is not None:
         data["consent_stories"] = stories
-    path = f"/setup/people/{w['person'].id}" if existing else "/setup/people/new"
+    path = f"/setup/people/{w.person.id}" if existing else "/setup/people/new"
     before = counts()
-    response = post(client, auth, w["admin"], path, data)
+    response = post(client, auth, w.admin, path, data)
     after = counts()
     if not refused_or_saved(response):
         assert after == before
         return
     assert after["person"] == before["person"] + (0 if existing else 1)
-    person = db.session.get(Person, w["person"].id) if existing else newest(Person, w["org"].id)
+    person = db.session.get(Person, w.person.id) if existing else newest(Person, w.org.id)
     assert person.display_name == display_name.strip()
     assert person.reference == reference.strip()
     assert person.status == status
@@ -377,14 +377,14 @@ def test_add_staff_with_anything(client, auth, w, name, email, role, password):
     response = post(
         client,
         auth,
-        w["admin"],
+        w.admin,
         "/setup/staff",
         {"name": name, "email": email, "role": role, "password": password},
     )
     after = counts()
     if refused_or_saved(response):
         assert changed(before, after) == {"user"}
-        user = newest(User, w["org"].id)
+        user = newest(User, w.org.id)
         assert (user.name, user.email, user.role) == (name.strip(), email.strip().lower(), role)
     else:
         assert after == before
@@ -398,12 +398,12 @@ def test_add_staff_with_anything(client, auth, w, name, email, role, password):
     self_edit=st.booleans(),
 )
 def test_edit_staff_and_caseload_with_anything(client, auth, w, name, role, people, self_edit):
-    target = w["admin"] if self_edit else w["colleague"]
+    target = w.admin if self_edit else w.colleague
     old = db.session.get(User, target.id)
     old = (old.name, old.role)
     before = counts()
     response = post(
-        client, auth, w["admin"], f"/setup/staff/{target.id}", {"name": name, "role": role}
+        client, auth, w.admin, f"/setup/staff/{target.id}", {"name": name, "role": role}
     )
     user = db.session.get(User, target.id)
     if refused_or_saved(response):
@@ -412,14 +412,12 @@ def test_edit_staff_and_caseload_with_anything(client, auth, w, name, role, peop
     else:
         assert (user.name, user.role) == old
     assert counts() == before
-    swap = {"MINE": str(w["person"].id), "THEIRS": str(w["other_person"].id)}
+    swap = {"MINE": str(w.person.id), "THEIRS": str(w.other_person.id)}
     people = [swap.get(v, v) for v in people]
     caseload = db.session.scalars(
         select(Person).where(Person.key_workers.any(User.id == target.id))
     ).all()
-    response = post(
-        client, auth, w["admin"], f"/setup/staff/{target.id}/caseload", {"people": people}
-    )
+    response = post(client, auth, w.admin, f"/setup/staff/{target.id}/caseload", {"people": people})
     after = db.session.scalars(
         select(Person).where(Person.key_workers.any(User.id == target.id))
     ).all()
@@ -446,14 +444,14 @@ def test_edit_staff_and_caseload_with_anything(client, auth, w, name, role, peop
     everyone=st.one_of(st.none(), anything),
 )
 def test_organisation_settings_with_anything(client, auth, w, name, days, fields, everyone):
-    org_id = w["org"].id
+    org_id = w.org.id
     org = db.session.get(Organisation, org_id)
     old = (org.name, org.not_seen_days, org.demographic_fields, org.workers_see_everyone)
     data = {"name": name, "not_seen_days": days, "demographic_fields": fields}
     if everyone is not None:
         data["workers_see_everyone"] = everyone
     before = counts()
-    response = post(client, auth, w["admin"], "/setup/organisation", data)
+    response = post(client, auth, w.admin, "/setup/organisation", data)
     org = db.session.get(Organisation, org_id)
     now = (org.name, org.not_seen_days, org.demographic_fields, org.workers_see_everyone)
     if refused_or_saved(response):
@@ -501,7 +499,7 @@ def test_finish_guide_with_any_token(client, auth, app, token):
 
 def test_a_nul_character_in_a_form_is_refused_before_anything_is_stored(client, auth, w):
     before = counts()
-    response = post(client, auth, w["admin"], "/setup/activities", {"name": "Drop\x00in"})
+    response = post(client, auth, w.admin, "/setup/activities", {"name": "Drop\x00in"})
     assert response.status_code == 422
     assert "not allowed" in response.get_data(as_text=True)
     assert counts() == before

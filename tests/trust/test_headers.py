@@ -2,17 +2,17 @@
 
 import pytest
 
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import Auth
-from tests.trust.helpers import app_rules, fill_rule
 
 
 @pytest.mark.parametrize("https", [False, True])
 def test_every_page_has_the_security_headers(app, w, https):
     client = app.test_client()
     base = "https://localhost" if https else "http://localhost"
-    Auth(client).sign_in(w["admin"])
+    Auth(client).sign_in(w.admin)
     urls = {
-        fill_rule(r, w["org"].id, prefer={"person_id": w["person"].id})
+        fill_rule(r, w.org.id, prefer={"person_id": w.person.id})
         for r in app_rules(app)
         if "GET" in r.methods
     }
@@ -34,6 +34,6 @@ def test_every_page_has_the_security_headers(app, w, https):
 def test_session_cookie_is_httponly_samesite_and_secure_over_https(app, w):
     app.config["SESSION_COOKIE_SECURE"] = True  # as STEPLADDER_HTTPS=1 sets it
     client = app.test_client()
-    response = Auth(client).sign_in(w["worker"])
+    response = Auth(client).sign_in(w.worker)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie

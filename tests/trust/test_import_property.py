@@ -17,7 +17,7 @@ from app.csv_cells import FORMULA_STARTS
 from app.extensions import db
 from app.imports.people import MAX_NAME, MAX_REFERENCE
 from app.models import Outcome, Person
-from tests.trust.helpers import all_row_counts
+from tests.fixtures.rows import all_row_counts
 
 SETTINGS = settings(
     max_examples=30,
@@ -109,7 +109,7 @@ def read_back(value: str) -> str:
 
 def sign_in(client, auth, w):
     if not client.get_cookie("session"):
-        auth.sign_in(w["admin"])
+        auth.sign_in(w.admin)
         client.token = auth.csrf("/people/import/")
 
 
@@ -124,7 +124,7 @@ def upload(client, data: bytes, filename: str):
 
 
 def org_people(w) -> dict:
-    people = db.session.scalars(select(Person).where(Person.organisation_id == w["org"].id))
+    people = db.session.scalars(select(Person).where(Person.organisation_id == w.org.id))
     return {p.reference: p for p in people}
 
 
@@ -171,8 +171,8 @@ def test_people_import_with_anything(client, auth, w, table, fmt, filename):
         "caseload",
     }
     workers = {
-        "worker@riverside.example.org": w["worker"].id,
-        "worker2@riverside.example.org": w["colleague"].id,
+        "worker@riverside.example.org": w.worker.id,
+        "worker2@riverside.example.org": w.colleague.id,
     }
     for row in kept:
         name, reference, key_workers, _, _ = (cell.strip() for cell in row)
@@ -260,11 +260,9 @@ good_sets = st.fixed_dictionaries(
 @given(document=st.one_of(json_values, outcome_sets, good_sets, good_sets))
 def test_outcome_set_import_with_anything(client, auth, w, document):
     if not client.get_cookie("session"):
-        auth.sign_in(w["admin"])
+        auth.sign_in(w.admin)
         client.token = auth.csrf("/ladders/")
-    had = set(
-        db.session.scalars(select(Outcome.name).where(Outcome.organisation_id == w["org"].id))
-    )
+    had = set(db.session.scalars(select(Outcome.name).where(Outcome.organisation_id == w.org.id)))
     before = all_row_counts()
     response = client.post(
         "/ladders/import",
@@ -283,7 +281,7 @@ def test_outcome_set_import_with_anything(client, auth, w, document):
         return
     now = {
         o.name: o
-        for o in db.session.scalars(select(Outcome).where(Outcome.organisation_id == w["org"].id))
+        for o in db.session.scalars(select(Outcome).where(Outcome.organisation_id == w.org.id))
     }
     sent = {spec["name"].strip(): spec for spec in document["outcomes"]}
     assert set(now) == had | set(sent)
@@ -296,7 +294,7 @@ def test_outcome_set_import_with_anything(client, auth, w, document):
 
 
 def test_deeply_nested_outcome_set_is_refused(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     before = all_row_counts()
     response = client.post(
         "/ladders/import",
@@ -309,7 +307,7 @@ def test_deeply_nested_outcome_set_is_refused(client, auth, w):
 
 
 def test_outcome_set_with_a_nul_character_is_refused(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     document = {"outcomes": [{"name": "A\u0000B", "rungs": ["One"]}]}
     before = all_row_counts()
     response = client.post(
@@ -325,7 +323,7 @@ def test_outcome_set_with_a_nul_character_is_refused(client, auth, w):
 
 
 def test_people_file_with_a_long_name_or_nul_bytes(client, auth, w):
-    auth.sign_in(w["admin"])
+    auth.sign_in(w.admin)
     token = auth.csrf("/people/import/")
     body = as_csv([HEADERS, ["Dana P.", "NEW-1", "", "", ""]])
     response = client.post(

@@ -17,8 +17,8 @@ from app.demo import load_demo
 from app.extensions import db
 from app.models import Person, Referral, User, caseload
 from tests.fixtures.factories import make_org, make_user
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import Auth
-from tests.trust.helpers import app_rules, fill_rule
 
 HREF = re.compile(r'href="([^"#]*)"')
 SKIP = ("/static/", "/sw.js", "/manifest.webmanifest", "/sign-out")

@@ -14,8 +14,8 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from app.models import Entry
-from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.web import csrf_from
 
 # A thousand concurrent entries (issue: "a thousand concurrent entries arrive exactly once");

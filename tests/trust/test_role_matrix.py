@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import Funder, Indicator, funder_viewer
 from app.roles import ROLES
 from tests.fixtures.factories import make_entry, make_user
+from tests.fixtures.url_map import app_rules, fill_rule
 from tests.fixtures.web import Auth
-from tests.trust.helpers import app_rules, fill_rule
 
 _APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "collection only"})
 CASES = [
@@ -38,7 +38,7 @@ def test_every_endpoint_declares_its_audience(endpoint):
 @pytest.fixture
 def people_of_every_role(w):
     """One signed-in-able user per role, with a funder the funder viewer is attached to."""
-    org = w["org"]
+    org = w.org
     funder_user = make_user(org, "funder", email="funder@riverside.example.org")
     funder = Funder(organisation_id=org.id, name="City Fund")
     db.session.add(funder)
@@ -52,12 +52,12 @@ def people_of_every_role(w):
         )
     )
     db.session.execute(funder_viewer.insert().values(funder_id=funder.id, user_id=funder_user.id))
-    make_entry(w["person"], w["worker"], "seen")
+    make_entry(w.person, w.worker, "seen")
     db.session.commit()
     return {
-        "worker": w["worker"],
-        "supervisor": w["supervisor"],
-        "admin": w["admin"],
+        "worker": w.worker,
+        "supervisor": w.supervisor,
+        "admin": w.admin,
         "funder": funder_user,
     }
 
@@ -74,7 +74,7 @@ def test_role_matrix(app, endpoint, rule_text, method, people_of_every_role, w):
     rule = next(
         r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == rule_text
     )
-    url = fill_rule(rule, w["org"].id, prefer={"person_id": w["person"].id})
+    url = fill_rule(rule, w.org.id, prefer={"person_id": w.person.id})
     public = getattr(view, "is_public", False)
     allowed = set(getattr(view, "allowed_roles", None) or ())
 

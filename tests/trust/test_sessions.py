@@ -13,8 +13,8 @@ from app import config as default_config
 from app.extensions import db
 from app.models import UserSession
 from app.models.clock import utcnow
-from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.web import csrf_from
 
 
@@ -34,30 +34,30 @@ def test_session_changes_at_sign_in(client, auth, w):
     with client.session_transaction() as s:
         s["planted"] = "by an attacker"
         s["_user_id"] = "a token the attacker chose"
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     after = _cookie(client)
     assert after and after != before
     with client.session_transaction() as s:
         assert "planted" not in s
-        [row] = _session_rows(w["worker"])
+        [row] = _session_rows(w.worker)
         first_token = row.token
         assert s["_user_id"] == first_token != "a token the attacker chose"
     client.post("/sign-out", data={"csrf_token": auth.csrf()})
-    auth.sign_in(w["worker"])
-    [second] = _session_rows(w["worker"])
+    auth.sign_in(w.worker)
+    [second] = _session_rows(w.worker)
     assert second.token != first_token  # every sign-in gets a new server-side session
 
 
 def test_old_cookie_is_refused_after_sign_out(app, client, auth, w):
-    auth.sign_in(w["worker"])
+    auth.sign_in(w.worker)
     stolen = _cookie(client)
     assert client.post("/sign-out", data={"csrf_token": auth.csrf()}).status_code == 303
-    assert _session_rows(w["worker"]) == []
+    assert _session_rows(w.worker) == []
     thief = app.test_client()
     thief.set_cookie("session", stolen)
     response = thief.get("/people")
     assert response.status_code == 302 and "/sign-in" in response.location
-    replay = thief.get(f"/people/{w['person'].id}", headers={"HX-Request": "true"})
+    replay = thief.get(f"/people/{w.person.id}", headers={"HX-Request": "true"})
     assert replay.status_code == 401
     assert "Ada L." not in replay.get_data(as_text=True)
 
@@ -70,19 +70,19 @@ def test_old_cookie_is_refused_after_sign_out(app, client, auth, w):
     ],
 )
 def test_sessions_time_out(app, client, auth, w, column, age):
-    auth.sign_in(w["worker"])
-    [row] = _session_rows(w["worker"])
+    auth.sign_in(w.worker)
+    [row] = _session_rows(w.worker)
     assert client.get("/people").status_code == 200
     limit = app.config[age]
     setattr(row, column, utcnow() - limit + timedelta(minutes=1))
     db.session.commit()
     assert client.get("/people").status_code == 200  # a minute inside the limit: still in
-    [row] = _session_rows(w["worker"])
+    [row] = _session_rows(w.worker)
     setattr(row, column, utcnow() - limit - timedelta(minutes=1))
     db.session.commit()
     response = client.get("/people")
     assert response.status_code == 302 and "/sign-in" in response.location
-    assert _session_rows(w["worker"]) == []
+    assert _session_rows(w.worker) == []
 
 
 def _fail(client, email, address="10.0.0.1"):
@@ -95,9 +95,9 @@ def _fail(client, email, address="10.0.0.1"):
 
 
 def test_eleventh_failure_for_one_account_gets_429_from_any_address(client, w):
-    statuses = [_fail(client, w["worker"].email, f"10.0.0.{i}").status_code for i in range(11)]
+    statuses = [_fail(client, w.worker.email, f"10.0.0.{i}").status_code for i in range(11)]
     assert statuses == [401] * 10 + [429]
-    assert _fail(client, w["colleague"].email, "10.0.1.1").status_code == 401  # others unaffected
+    assert _fail(client, w.colleague.email, "10.0.1.1").status_code == 401  # others unaffected
 
 
 def test_eleventh_failure_from_one_address_gets_429_for_any_account(client, w):
@@ -108,7 +108,7 @@ def test_eleventh_failure_from_one_address_gets_429_for_any_account(client, w):
 
 def test_successful_sign_ins_do_not_count_towards_the_limit(client, auth, w):
     for _ in range(12):
-        assert auth.sign_in(w["worker"]).status_code == 303
+        assert auth.sign_in(w.worker).status_code == 303
         client.post("/sign-out", data={"csrf_token": auth.csrf()})
 
 

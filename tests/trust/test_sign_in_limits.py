@@ -13,8 +13,8 @@ import pyotp
 import pytest
 import requests
 
-from tests.e2e.conftest import LiveServer
 from tests.fixtures.databases import fresh_database
+from tests.fixtures.live import LiveServer
 from tests.fixtures.web import csrf_from
 
 DEMO_PASSWORD = "stepladder-demo"
