@@ -152,4 +152,4 @@ def test_a_kind_added_to_the_registry_is_checked_counted_and_described(history, 
     counted = indicators.evaluate(row, scope, *q2())
     assert (counted.number, counted.note) == (42, "Counted by the new kind.")
     assert asked == [("steps_taken", scope, *q2())]
-    assert indicators.describe(row) == f"Steps taken · {history['funded'].name}"
+    assert indicators.describe(row) == f"Steps taken · {history.funded.name}"
