@@ -117,40 +117,44 @@ def accept(referral_id: int):
     return _after_decision(referral, f"Accepted: {person.display_name} is on the waiting list.")
 
 
+def _decide_with_form(referral_id: int, form: FlaskForm, kind: str, decide):
+    """A decision that asks for words first (decline, refer on): the form, then the decision.
+
+    `decide(referral, form)` records the decision and returns what to tell the user.
+    """
+    referral = _new_referral(referral_id)
+    if form.validate_on_submit():
+        try:
+            said = decide(referral, form)
+        except decisions.DecisionError as error:
+            return _already_decided(error)
+        return _after_decision(referral, said)
+    status = 422 if form.errors else 200
+    return render_template("referrals/decide.html", referral=referral, form=form, kind=kind), status
+
+
 @bp.route("/referrals/<int:referral_id>/decline", methods=["GET", "POST"])
 @allow(*OFFICE)
 def decline(referral_id: int):
     """Decline a referral, with the reason (the referrer hears only that it was declined)."""
-    referral = _new_referral(referral_id)
-    form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            decisions.decline(referral, form.reason.data)
-        except decisions.DecisionError as error:
-            return _already_decided(error)
-        return _after_decision(referral, f"Declined the referral of {referral.name}.")
-    status = 422 if form.errors else 200
-    return render_template(
-        "referrals/decide.html", referral=referral, form=form, kind="decline"
-    ), status
+
+    def decide(referral: Referral, form: DeclineForm) -> str:
+        decisions.decline(referral, form.reason.data)
+        return f"Declined the referral of {referral.name}."
+
+    return _decide_with_form(referral_id, DeclineForm(), "decline", decide)
 
 
 @bp.route("/referrals/<int:referral_id>/refer-on", methods=["GET", "POST"])
 @allow(*OFFICE)
 def refer_on(referral_id: int):
     """Refer on (signpost) to another service, saying where."""
-    referral = _new_referral(referral_id)
-    form = ReferOnForm()
-    if form.validate_on_submit():
-        try:
-            decisions.refer_on(referral, form.where.data)
-        except decisions.DecisionError as error:
-            return _already_decided(error)
-        return _after_decision(referral, f"Referred {referral.name} on to {form.where.data}.")
-    status = 422 if form.errors else 200
-    return render_template(
-        "referrals/decide.html", referral=referral, form=form, kind="refer_on"
-    ), status
+
+    def decide(referral: Referral, form: ReferOnForm) -> str:
+        decisions.refer_on(referral, form.where.data)
+        return f"Referred {referral.name} on to {form.where.data}."
+
+    return _decide_with_form(referral_id, ReferOnForm(), "refer_on", decide)
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
