@@ -6,11 +6,10 @@ shaped for an index (see docs/dashboard.md for the plans checked).
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select
-from sqlalchemy.orm import joinedload
 
 from app import local_time, params
 from app.entries import queries
@@ -25,15 +24,10 @@ RECENT_WINDOW = timedelta(hours=1)
 
 
 @dataclass
-class Filters:
+class Filters(queries.LogFilters):
     """What the supervisor narrowed the dashboard to; kept in the URL's query string."""
 
-    worker_id: int | None = None
     activity_id: int | None = None
-    outcome_id: int | None = None
-    first: date | None = None
-    last: date | None = None
-    problems: list[str] = field(default_factory=list)
 
     def entry_filters(self) -> dict:
         """The worker/activity/outcome part, in the keywords `queries._filters` takes."""
@@ -231,18 +225,4 @@ def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -
     if filters.first or filters.last:
         start, end = local_time.day_bounds(*chosen_range(filters, today))
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(*conditions)
-            .options(
-                joinedload(Entry.person),
-                joinedload(Entry.rung),
-                joinedload(Entry.activity),
-                joinedload(Entry.worker),
-                joinedload(Entry.outcome),
-            )
-            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
-            .limit(limit)
-        )
-    )
+    return queries.newest_entries(conditions, limit, also=(Entry.person,))
