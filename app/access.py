@@ -84,6 +84,15 @@ def scoped(model, row_id) -> object:
     return row
 
 
+def scoped_under(model, row_id, **owner) -> object:
+    """`scoped`, and part of the row it belongs to, e.g. `scoped_under(Rung, 7, outcome_id=3)`:
+    another outcome's rung is a 404, as another organisation's is."""
+    row = scoped(model, row_id)
+    if any(getattr(row, column) != value for column, value in owner.items()):
+        abort(404)
+    return row
+
+
 def can_see_person(user, person: Person) -> bool:
     """Office staff see their organisation; a worker sees their caseload (or all, if allowed)."""
     if person.organisation_id != user.organisation_id:

@@ -4,9 +4,9 @@ A rung is retired, never deleted: entries that reached it keep showing it, and i
 no longer offered as a button on a person's page.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from app.access import allow, scoped
+from app.access import allow, scoped, scoped_under
 from app.audit import record
 from app.extensions import db
 from app.models import Outcome, Rung
@@ -188,10 +188,7 @@ def _set_outcome_retired(outcome: Outcome, retired: bool):
 
 def _rung(outcome: Outcome, rung_id: int) -> Rung:
     """A rung of this outcome; 404 for another outcome's rung or another organisation's."""
-    rung = scoped(Rung, rung_id)
-    if rung.outcome_id != outcome.id:
-        abort(404)
-    return rung
+    return scoped_under(Rung, rung_id, outcome_id=outcome.id)
 
 
 @bp.post("/outcomes/<int:outcome_id>/rungs")
