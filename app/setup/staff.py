@@ -19,6 +19,7 @@ from app.setup.forms import (
     offered,
     options,
 )
+from app.setup.saving import saved
 
 
 def _staff_page(form: NewStaffForm, status: int = 200):
@@ -101,9 +102,7 @@ def _changed(user: User, what: str, said: str):
 
 def _saved(user: User, said: str):
     """Commit, and go back to the member of staff's page saying what happened."""
-    db.session.commit()
-    flash(said, "info")
-    return redirect(url_for(".staff_user", user_id=user.id), code=303)
+    return saved(said, url_for(".staff_user", user_id=user.id))
 
 
 def _caseload_form(user: User, formdata: bool = True) -> CaseloadForm:
