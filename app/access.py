@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 
 from app.extensions import db
 from app.models import Person, caseload
-from app.params import MAX_ID
+from app.params import MAX_ID, parse_id
 from app.roles import OFFICE, STAFF, sees_everyone, works_from_caseload  # noqa: F401 (views import the groups here)
 
 
@@ -74,6 +74,21 @@ def organisation_row(model, row_id: int | None, organisation_id: int):
         return None
     row = db.session.get(model, row_id)
     return row if row is not None and row.organisation_id == organisation_id else None
+
+
+def argument_row(args, name: str, model, organisation_id: int, what: str, problems: list):
+    """The organisation's row that the query argument `name` names (`?worker=3`), or None.
+
+    An argument left empty is None; one that names no row of the organisation is None too,
+    with "`what` was not found, so it is not applied." added to `problems`, so a filtered
+    page says why it shows more than was asked for."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    row = organisation_row(model, parse_id(raw), organisation_id)
+    if row is None:
+        problems.append(f"{what} was not found, so it is not applied.")
+    return row
 
 
 def scoped(model, row_id) -> object:

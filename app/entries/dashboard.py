@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, literal, select
 
 from app import local_time, params
+from app.access import argument_row
 from app.entries import queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
@@ -60,15 +61,8 @@ def parse_filters(args, organisation_id: int) -> Filters:
         "outcome": (Outcome, "outcome_id", "That outcome"),
     }
     for name, (model, attr, what) in choices.items():
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            continue
-        row_id = params.parse_id(raw)
-        row = db.session.get(model, row_id) if row_id else None
-        if row is None or row.organisation_id != organisation_id:
-            found.problems.append(f"{what} was not found, so it is not applied.")
-            continue
-        setattr(found, attr, row.id)
+        if row := argument_row(args, name, model, organisation_id, what, found.problems):
+            setattr(found, attr, row.id)
     for name, attr in (("from", "first"), ("to", "last")):
         try:
             setattr(found, attr, params.parse_date(args.get(name)))
