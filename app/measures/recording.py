@@ -55,6 +55,31 @@ class Completed:
     risks: list[str]
 
 
+def reading_row(
+    entry_id: uuid.UUID,
+    person: Person,
+    key: str,
+    answers: dict,
+    wording: dict,
+    result: Score,
+    risk: bool = False,
+) -> MeasureReading:
+    """The reading a measure entry holds: the answers, the words of any goals asked, their
+    score, and whether a risk answer was given."""
+    return MeasureReading(
+        entry_id=entry_id,
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        measure_key=key,
+        answers=answers,
+        wording=wording,
+        score=result.total,
+        raw=result.raw,
+        parts=result.parts,
+        risk=risk,
+    )
+
+
 def record(
     *,
     definition: Definition,
@@ -89,17 +114,9 @@ def record(
         amends_id=amends_id,
         reason=reason,
     )
-    reading = MeasureReading(
-        entry_id=entry_id,
-        organisation_id=person.organisation_id,
-        person_id=person.id,
-        measure_key=definition.key,
-        answers=answers,
-        wording={q.key: q.text for q in asked} if definition.has_goals else {},
-        score=result.total,
-        raw=result.raw,
-        parts=result.parts,
-        risk=bool(tripped),
+    wording = {q.key: q.text for q in asked} if definition.has_goals else {}
+    reading = reading_row(
+        entry_id, person, definition.key, answers, wording, result, risk=bool(tripped)
     )
     db.session.add(reading)
     if tripped:
