@@ -48,7 +48,8 @@ def _reading(person: Person, worker_id: int, key: str, answers: dict, when, word
             received_at=when + timedelta(seconds=2),
         )
     )
-    db.session.add(reading_row(entry_id, person, key, answers, wording or {}, result))
+    reading = reading_row(entry_id, person, answers, result, measure_key=key, wording=wording or {})
+    db.session.add(reading)
 
 
 def load(org, people: list[Person], funder: Funder, now, seed: int = 11) -> None:

@@ -56,27 +56,19 @@ class Completed:
 
 
 def reading_row(
-    entry_id: uuid.UUID,
-    person: Person,
-    key: str,
-    answers: dict,
-    wording: dict,
-    result: Score,
-    risk: bool = False,
+    entry_id: uuid.UUID, person: Person, answers: dict, result: Score, **more
 ) -> MeasureReading:
-    """The reading a measure entry holds: the answers, the words of any goals asked, their
-    score, and whether a risk answer was given."""
+    """The reading a measure entry holds: the answers and their score; `more` gives the rest
+    (the measure's key, the words of any goals asked, whether a risk answer was given)."""
     return MeasureReading(
         entry_id=entry_id,
         organisation_id=person.organisation_id,
         person_id=person.id,
-        measure_key=key,
         answers=answers,
-        wording=wording,
         score=result.total,
         raw=result.raw,
         parts=result.parts,
-        risk=risk,
+        **more,
     )
 
 
@@ -116,7 +108,13 @@ def record(
     )
     wording = {q.key: q.text for q in asked} if definition.has_goals else {}
     reading = reading_row(
-        entry_id, person, definition.key, answers, wording, result, risk=bool(tripped)
+        entry_id,
+        person,
+        answers,
+        result,
+        measure_key=definition.key,
+        wording=wording,
+        risk=bool(tripped),
     )
     db.session.add(reading)
     if tripped:
