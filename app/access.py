@@ -6,6 +6,7 @@ answers 404 for another organisation's ids, and people through `person_or_404`, 
 the worker's caseload check.
 """
 
+import uuid
 from collections.abc import Callable
 
 from flask import Flask, abort, current_app, request
@@ -89,6 +90,16 @@ def argument_row(args, name: str, model, organisation_id: int, what: str, proble
     if row is None:
         problems.append(f"{what} was not found, so it is not applied.")
     return row
+
+
+def just_saved(model, person: Person):
+    """The row (an entry, a reading) that `?saved=<uuid>` names, to confirm on the person's
+    page that it was saved; None unless it is this person's."""
+    try:
+        row = db.session.get(model, uuid.UUID(request.args.get("saved") or ""))
+    except ValueError:
+        return None
+    return row if row is not None and row.person_id == person.id else None
 
 
 def scoped(model, row_id) -> object:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
 from app import audit, local_time, params
-from app.access import STAFF, allow, person_or_404
+from app.access import STAFF, allow, just_saved, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
 from app.entries import positions, queries
@@ -147,14 +147,7 @@ def _default_activity(timeline: list[Entry], activities: list[Activity]) -> int 
 def person(person_id: int):
     """A person's page: their ladders with the next steps as big buttons, and their timeline."""
     person = person_or_404(person_id)
-    saved = None
-    if saved_id := request.args.get("saved"):
-        try:
-            saved = db.session.get(Entry, uuid.UUID(saved_id))
-        except ValueError:
-            saved = None
-        if saved is not None and saved.person_id != person.id:
-            saved = None
+    saved = just_saved(Entry, person)
     # The service worker fetches the caseload's pages ahead for offline use: that is a copy
     # sent to the worker's phone, not a person opening the page, and the trail says so.
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
