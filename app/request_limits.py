@@ -45,6 +45,20 @@ def too_large(_error):
     return render_template_string(PAGE, message=message, back=back), 413
 
 
+def uploaded_file(field: str, limit: int) -> tuple[str, bytes] | None:
+    """The file posted as `field`: its name and at most `limit` + 1 of its bytes; None when
+    no file was chosen. One byte past the limit lets the caller refuse an oversized file
+    without reading it all; the upload is closed at once (a large one is spooled to a
+    temporary file)."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        return None
+    try:
+        return upload.filename, upload.stream.read(limit + 1)
+    finally:
+        upload.close()
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
     app.before_request(limit_body)
