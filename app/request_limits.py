@@ -4,6 +4,8 @@ not signed in, and a clear message (not a bare error) when a body is too large."
 from flask import Flask, current_app, jsonify, render_template_string, request
 from flask_login import current_user
 
+from app.params import is_replay
+
 # The largest thing anyone uploads is a people import (5 MB, app/imports/reading.py) with
 # its form around it.
 MAX_BODY = 6 * 1024 * 1024
@@ -39,7 +41,7 @@ def _megabytes(size: int) -> str:
 def too_large(_error):
     """413 with a message a person can act on; JSON for the offline queue."""
     message = TOO_LARGE.format(size=f"over {_megabytes(_limit())}")
-    if request.headers.get("X-Stepladder-Replay"):
+    if is_replay():
         return jsonify(error=message), 413
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else "/"
     return render_template_string(PAGE, message=message, back=back), 413

@@ -23,6 +23,7 @@ from app.entries.recording import (
 from app.extensions import db
 from app.models import Activity, Entry, Person, activities_of
 from app.models.clock import utcnow
+from app.params import is_replay
 from app.roles import OFFICE, sees_everyone
 from app.visits import queries as visit_queries
 
@@ -164,7 +165,7 @@ def record(person_id: int):
     person = person_or_404(person_id)
     form = EntryForm()
     form.activity.choices = []
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         if not form.validate():
             raise EntryError(_first_error(form))

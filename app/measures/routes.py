@@ -15,6 +15,7 @@ from app.extensions import db
 from app.measures import bp, catalogue, due, recording
 from app.measures.safeguarding import may_read_concerns
 from app.models import Entry, MeasureReading, SafeguardingConcern
+from app.params import is_replay
 from app.roles import sees_everyone
 
 
@@ -122,7 +123,7 @@ def record(person_id: int, key: str):
     """Store a completed measure once: 201 new, 200 identical repeat, 409 same id other answers."""
     person = person_or_404(person_id)
     plan, definition = _switched_on(person, key)
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         entry_id = parse_uuid(request.form.get("id"))
         amends_id = None

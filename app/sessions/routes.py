@@ -14,7 +14,7 @@ from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
 from app.models import Activity, Entry, GroupSession, Person, User, activities_of, caseload
-from app.params import MAX_ID
+from app.params import MAX_ID, is_replay
 from app.roles import sees_everyone
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
@@ -265,7 +265,7 @@ def save_register(group_session_id: int):
     """Save the register: one entry per person marked, exactly once however often replayed."""
     session = _session_or_404(group_session_id)
     form = RegisterForm()
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         if not form.validate():
             raise EntryError(_first_error(form))
