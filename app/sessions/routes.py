@@ -9,7 +9,7 @@ from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 
 from app import audit, local_time
-from app.access import STAFF, allow, can_see_person, scoped
+from app.access import STAFF, allow, can_see_person, organisation_row, scoped
 from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
@@ -247,7 +247,7 @@ def add_person(group_session_id: int):
     form = AddPersonForm()
     if not form.validate():
         abort(400, "Choose who to add to the register.")
-    person = db.session.get(Person, form.person.data) if 0 < form.person.data <= MAX_ID else None
+    person = organisation_row(Person, form.person.data, current_user.organisation_id)
     if person is None or not can_see_person(current_user, person):
         abort(404)
     if session.register_id:
