@@ -6,6 +6,7 @@ answers 404 for another organisation's ids, and people through `person_or_404`, 
 the worker's caseload check.
 """
 
+import uuid
 from collections.abc import Callable
 
 from flask import Flask, abort, current_app, request
@@ -14,7 +15,7 @@ from sqlalchemy import exists, select
 
 from app.extensions import db
 from app.models import Person, caseload
-from app.params import MAX_ID
+from app.params import MAX_ID, parse_id
 from app.roles import OFFICE, STAFF, sees_everyone, works_from_caseload  # noqa: F401 (views import the groups here)
 
 
@@ -76,10 +77,44 @@ def organisation_row(model, row_id: int | None, organisation_id: int):
     return row if row is not None and row.organisation_id == organisation_id else None
 
 
+def argument_row(args, name: str, model, organisation_id: int, what: str, problems: list):
+    """The organisation's row that the query argument `name` names (`?worker=3`), or None.
+
+    An argument left empty is None; one that names no row of the organisation is None too,
+    with "`what` was not found, so it is not applied." added to `problems`, so a filtered
+    page says why it shows more than was asked for."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    row = organisation_row(model, parse_id(raw), organisation_id)
+    if row is None:
+        problems.append(f"{what} was not found, so it is not applied.")
+    return row
+
+
+def just_saved(model, person: Person):
+    """The row (an entry, a reading) that `?saved=<uuid>` names, to confirm on the person's
+    page that it was saved; None unless it is this person's."""
+    try:
+        row = db.session.get(model, uuid.UUID(request.args.get("saved") or ""))
+    except ValueError:
+        return None
+    return row if row is not None and row.person_id == person.id else None
+
+
 def scoped(model, row_id) -> object:
     """The row of `model` with this id in the signed-in user's organisation, or 404."""
     row = organisation_row(model, row_id, current_user.organisation_id)
     if row is None:
+        abort(404)
+    return row
+
+
+def scoped_under(model, row_id, **owner) -> object:
+    """`scoped`, and part of the row it belongs to, e.g. `scoped_under(Rung, 7, outcome_id=3)`:
+    another outcome's rung is a 404, as another organisation's is."""
+    row = scoped(model, row_id)
+    if any(getattr(row, column) != value for column, value in owner.items()):
         abort(404)
     return row
 

@@ -149,6 +149,16 @@ def _council(org: Organisation) -> Funder:
     )
 
 
+def _indicators(org: Organisation, rows: list[tuple]) -> list[Indicator]:
+    """A funder's indicators, in order, from (kind, label, parameters, target) rows."""
+    return [
+        Indicator(
+            organisation_id=org.id, kind=kind, label=label, params=params, target=target, position=n
+        )
+        for n, (kind, label, params, target) in enumerate(rows, start=1)
+    ]
+
+
 def _funders(
     org: Organisation,
     outcomes: list[Outcome],
@@ -174,32 +184,27 @@ def _funders(
         by_name[n] for n in ("Doorstep support", "Travel training", "Drop-in group")
     ]
     council.outcomes = [getting_out, by_name["Connecting with people"]]
-    council.indicators = [
-        Indicator(
-            organisation_id=org.id, kind=kind, label=label, params=params, target=target, position=n
-        )
-        for n, (kind, label, params, target) in enumerate(
-            [
-                ("people_supported", "People supported", {}, 60),
-                ("contacts", "Contacts delivered", {}, 1500),
-                (
-                    "climbed",
-                    "People who climbed at least one rung of Getting out and about",
-                    {"outcome_id": getting_out.id, "rungs": 1},
-                    30,
-                ),
-                ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 15),
-                (
-                    "average_climbed",
-                    "Average rungs climbed: Getting out and about",
-                    {"outcome_id": getting_out.id},
-                    None,
-                ),
-                ("setback", "People with a setback", {}, None),
-            ],
-            start=1,
-        )
-    ]
+    council.indicators = _indicators(
+        org,
+        [
+            ("people_supported", "People supported", {}, 60),
+            ("contacts", "Contacts delivered", {}, 1500),
+            (
+                "climbed",
+                "People who climbed at least one rung of Getting out and about",
+                {"outcome_id": getting_out.id, "rungs": 1},
+                30,
+            ),
+            ("reached_rung", "People who took the bus alone", {"rung_id": bus_alone.id}, 15),
+            (
+                "average_climbed",
+                "Average rungs climbed: Getting out and about",
+                {"outcome_id": getting_out.id},
+                None,
+            ),
+            ("setback", "People with a setback", {}, None),
+        ],
+    )
     lottery = Funder(
         organisation_id=org.id,
         name="Community Lottery Grant",
@@ -207,31 +212,14 @@ def _funders(
     )
     lottery.activities = [by_name["1:1 session"]]
     lottery.outcomes = [by_name["Work and learning"], by_name["Looking after myself"]]
-    lottery.indicators = [
-        Indicator(
-            organisation_id=org.id,
-            kind="people_supported",
-            label="People supported",
-            params={},
-            target=8,
-            position=1,
-        ),
-        Indicator(
-            organisation_id=org.id,
-            kind="new_people",
-            label="New people started",
-            params={},
-            position=2,
-        ),
-        Indicator(
-            organisation_id=org.id,
-            kind="contacts",
-            label="1:1 sessions delivered",
-            params={"activity_id": by_name["1:1 session"].id},
-            target=40,
-            position=3,
-        ),
-    ]
+    lottery.indicators = _indicators(
+        org,
+        [
+            ("people_supported", "People supported", {}, 8),
+            ("new_people", "New people started", {}, None),
+            ("contacts", "1:1 sessions delivered", {"activity_id": by_name["1:1 session"].id}, 40),
+        ],
+    )
     db.session.add_all([council, lottery])
     db.session.flush()
     db.session.execute(funder_viewer.insert().values(funder_id=council.id, user_id=viewer.id))

@@ -5,6 +5,8 @@ from flask import Flask, render_template, request
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.params import is_replay
+
 # What each error means to the person who met it; the handler adds the view's own message.
 TITLES = {
     400: "That request could not be read",
@@ -31,9 +33,7 @@ def _page(error: HTTPException):
     # A view's own message (abort(400, "...")) is worth more than the generic one.
     own = error.description if error.description != type(error).description else None
     explanation = own or EXPLANATIONS.get(code) or error.description
-    if request.headers.get("X-Stepladder-Replay") or request.accept_mimetypes.best == (
-        "application/json"
-    ):
+    if is_replay() or request.accept_mimetypes.best == "application/json":
         return {"error": explanation}, code, _headers(error)
     context = dict(code=code, title=TITLES.get(code, error.name), explanation=explanation)
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):

@@ -8,6 +8,7 @@ with a message that says why, so a mistyped link never turns into a server error
 import re
 from datetime import date
 
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 # The largest value of a 32-bit signed integer column (PostgreSQL's INTEGER); SQLite's is
@@ -19,6 +20,12 @@ FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _DATE = re.compile(r"([0-9]{4})-[0-9]{2}-[0-9]{2}")
+
+
+def is_replay() -> bool:
+    """True when the phone's outbox sent this request (X-Stepladder-Replay): a tap made
+    offline and sent later, answered in JSON, never with a page or a redirect."""
+    return bool(request.headers.get("X-Stepladder-Replay"))
 
 
 class ParamError(ValueError):

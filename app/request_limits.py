@@ -4,6 +4,8 @@ not signed in, and a clear message (not a bare error) when a body is too large."
 from flask import Flask, current_app, jsonify, render_template_string, request
 from flask_login import current_user
 
+from app.params import is_replay
+
 # The largest thing anyone uploads is a people import (5 MB, app/imports/reading.py) with
 # its form around it.
 MAX_BODY = 6 * 1024 * 1024
@@ -39,10 +41,24 @@ def _megabytes(size: int) -> str:
 def too_large(_error):
     """413 with a message a person can act on; JSON for the offline queue."""
     message = TOO_LARGE.format(size=f"over {_megabytes(_limit())}")
-    if request.headers.get("X-Stepladder-Replay"):
+    if is_replay():
         return jsonify(error=message), 413
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else "/"
     return render_template_string(PAGE, message=message, back=back), 413
+
+
+def uploaded_file(field: str, limit: int) -> tuple[str, bytes] | None:
+    """The file posted as `field`: its name and at most `limit` + 1 of its bytes; None when
+    no file was chosen. One byte past the limit lets the caller refuse an oversized file
+    without reading it all; the upload is closed at once (a large one is spooled to a
+    temporary file)."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        return None
+    try:
+        return upload.filename, upload.stream.read(limit + 1)
+    finally:
+        upload.close()
 
 
 def init_app(app: Flask) -> None:

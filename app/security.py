@@ -3,6 +3,7 @@
 from flask import Flask, abort, jsonify, request
 
 from app import static_files
+from app.params import is_replay
 
 # htmx is configured (meta htmx-config) to inject no inline styles or scripts, so the policy
 # needs neither 'unsafe-inline' nor 'unsafe-eval'.
@@ -51,7 +52,7 @@ def refuse_nul_characters():
     ]
     if any("\x00" in value for value in values):
         message = "The form held a character that is not allowed (NUL). Please type it again."
-        if request.headers.get("X-Stepladder-Replay"):
+        if is_replay():
             return jsonify(error=message), 422  # the offline queue reads the reason as JSON
         abort(422, message)
 

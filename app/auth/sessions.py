@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from app.extensions import db, login
 from app.models import User, UserSession
 from app.models.clock import utcnow
+from app.params import is_replay
 
 
 def start_session(user: User) -> str:
@@ -55,7 +56,7 @@ def wants_status_code() -> bool:
     """htmx, the service worker and API clients get a 401, never a redirect to sign-in."""
     return bool(
         request.headers.get("HX-Request")
-        or request.headers.get("X-Stepladder-Replay")
+        or is_replay()
         # The service worker fetching caseload pages ahead: a redirect (and its flash message
         # written into the cookie) would race the sign-in form's CSRF token on that phone.
         or request.headers.get("X-Stepladder-Prefetch")

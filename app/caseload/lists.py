@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, select
 
 from app import local_time, params
+from app.access import argument_row
 from app.entries import queries
 from app.extensions import db
 from app.models import Outcome, Person, Plan, User, caseload
@@ -55,20 +56,16 @@ def parse(args, organisation_id: int, office: bool) -> PeopleFilters:
             found.problems.append(f"“{raw[:20]}” is not a number of days, so it is not applied.")
         else:
             found.not_seen_days = days
-    if raw := (args.get("outcome") or "").strip():
-        outcome = db.session.get(Outcome, params.parse_id(raw) or 0)
-        if outcome is None or outcome.organisation_id != organisation_id:
-            found.problems.append("That ladder was not found, so it is not applied.")
-        else:
-            found.outcome_id = outcome.id
+    if outcome := argument_row(
+        args, "outcome", Outcome, organisation_id, "That ladder", found.problems
+    ):
+        found.outcome_id = outcome.id
     if not office:
         return found
-    if raw := (args.get("worker") or "").strip():
-        worker = db.session.get(User, params.parse_id(raw) or 0)
-        if worker is None or worker.organisation_id != organisation_id:
-            found.problems.append("That key worker was not found, so it is not applied.")
-        else:
-            found.key_worker_id = worker.id
+    if worker := argument_row(
+        args, "worker", User, organisation_id, "That key worker", found.problems
+    ):
+        found.key_worker_id = worker.id
     status = args.get("status") or "active"
     if status in STATUSES:
         found.status = status

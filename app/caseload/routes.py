@@ -7,7 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
 from app import audit, local_time, params
-from app.access import STAFF, allow, person_or_404
+from app.access import STAFF, allow, just_saved, person_or_404
 from app.caseload import lists
 from app.caseload.forms import EntryForm
 from app.entries import positions, queries
@@ -23,6 +23,7 @@ from app.entries.recording import (
 from app.extensions import db
 from app.models import Activity, Entry, Person, activities_of
 from app.models.clock import utcnow
+from app.params import is_replay
 from app.roles import OFFICE, sees_everyone
 from app.visits import queries as visit_queries
 
@@ -147,14 +148,7 @@ def _default_activity(timeline: list[Entry], activities: list[Activity]) -> int 
 def person(person_id: int):
     """A person's page: their ladders with the next steps as big buttons, and their timeline."""
     person = person_or_404(person_id)
-    saved = None
-    if saved_id := request.args.get("saved"):
-        try:
-            saved = db.session.get(Entry, uuid.UUID(saved_id))
-        except ValueError:
-            saved = None
-        if saved is not None and saved.person_id != person.id:
-            saved = None
+    saved = just_saved(Entry, person)
     # The service worker fetches the caseload's pages ahead for offline use: that is a copy
     # sent to the worker's phone, not a person opening the page, and the trail says so.
     prefetch = request.headers.get("X-Stepladder-Prefetch") == "1"
@@ -171,7 +165,7 @@ def record(person_id: int):
     person = person_or_404(person_id)
     form = EntryForm()
     form.activity.choices = []
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         if not form.validate():
             raise EntryError(_first_error(form))

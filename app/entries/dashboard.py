@@ -6,13 +6,13 @@ shaped for an index (see docs/overview.md for the plans checked).
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select
-from sqlalchemy.orm import joinedload
 
 from app import local_time, params
+from app.access import argument_row
 from app.entries import figures, queries
 from app.entries.queries import _filters, effective
 from app.extensions import db
@@ -25,15 +25,10 @@ RECENT_WINDOW = timedelta(hours=1)
 
 
 @dataclass
-class Filters:
+class Filters(queries.LogFilters):
     """What the supervisor narrowed the dashboard to; kept in the URL's query string."""
 
-    worker_id: int | None = None
     activity_id: int | None = None
-    outcome_id: int | None = None
-    first: date | None = None
-    last: date | None = None
-    problems: list[str] = field(default_factory=list)
 
     def entry_filters(self) -> dict:
         """The worker/activity/outcome part, in the keywords `queries._filters` takes."""
@@ -66,15 +61,8 @@ def parse_filters(args, organisation_id: int) -> Filters:
         "outcome": (Outcome, "outcome_id", "That outcome"),
     }
     for name, (model, attr, what) in choices.items():
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            continue
-        row_id = params.parse_id(raw)
-        row = db.session.get(model, row_id) if row_id else None
-        if row is None or row.organisation_id != organisation_id:
-            found.problems.append(f"{what} was not found, so it is not applied.")
-            continue
-        setattr(found, attr, row.id)
+        if row := argument_row(args, name, model, organisation_id, what, found.problems):
+            setattr(found, attr, row.id)
     for name, attr in (("from", "first"), ("to", "last")):
         try:
             setattr(found, attr, params.parse_date(args.get(name)))
@@ -258,18 +246,4 @@ def feed(organisation_id: int, filters: Filters, today: date, limit: int = 20) -
     if filters.first or filters.last:
         start, end = local_time.day_bounds(*chosen_range(filters, today))
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(*conditions)
-            .options(
-                joinedload(Entry.person),
-                joinedload(Entry.rung),
-                joinedload(Entry.activity),
-                joinedload(Entry.worker),
-                joinedload(Entry.outcome),
-            )
-            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
-            .limit(limit)
-        )
-    )
+    return queries.newest_entries(conditions, limit, also=(Entry.person,))

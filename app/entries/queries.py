@@ -5,8 +5,8 @@ entry (a void cancels its target; a correction replaces it). Everything that cou
 `effective()`, so no two screens can disagree about what happened.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
@@ -20,6 +20,21 @@ _amender = aliased(Entry)
 # An entry that reached the server this long after it happened was made offline and synced
 # later: every screen flags it the same way ("sent later from an offline phone").
 LATE_ARRIVAL = timedelta(minutes=15)
+
+
+@dataclass
+class LogFilters:
+    """What a page of the log is narrowed to (from the URL): the parts every such page has.
+
+    Dates are local days, both included; `problems` names each value that was not applied,
+    so the page says why it shows more than was asked for.
+    """
+
+    worker_id: int | None = None
+    outcome_id: int | None = None
+    first: date | None = None
+    last: date | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def arrived_late(entry: Entry) -> bool:
@@ -98,22 +113,27 @@ def caseload_people(
 # --- one person ---------------------------------------------------------------------------
 
 
-def person_entries(person_id: int, limit: int | None = None) -> list[Entry]:
-    """A person's whole log, newest first, voids and corrections included (the timeline)."""
+# What a line of the log shows beside the entry, loaded with it rather than one query a line.
+LINE_LOADS = (Entry.rung, Entry.activity, Entry.worker, Entry.outcome)
+
+
+def newest_entries(conditions: list, limit: int | None = None, also=()) -> list[Entry]:
+    """Entries meeting `conditions`, newest first by when they happened (then by arrival),
+    voids and corrections included, each with what its line shows and `also` loaded."""
     query = (
         select(Entry)
-        .where(Entry.person_id == person_id)
-        .options(
-            joinedload(Entry.rung),
-            joinedload(Entry.activity),
-            joinedload(Entry.worker),
-            joinedload(Entry.outcome),
-        )
+        .where(*conditions)
+        .options(*(joinedload(relation) for relation in (*LINE_LOADS, *also)))
         .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
     )
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query).unique())
+
+
+def person_entries(person_id: int, limit: int | None = None) -> list[Entry]:
+    """A person's whole log, newest first, voids and corrections included (the timeline)."""
+    return newest_entries([Entry.person_id == person_id], limit)
 
 
 @dataclass

@@ -4,13 +4,14 @@ Built on the primitives in `queries.py` so the timeline, the Overview and the ex
 on what counts (effective entries) and on what was voided or corrected.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import local_time, params
+from app.entries.queries import LogFilters, newest_entries
 from app.extensions import db
 from app.models import KINDS, Entry, Person
 
@@ -18,15 +19,10 @@ TIMELINE_LIMIT = 500
 
 
 @dataclass
-class TimelineFilters:
+class TimelineFilters(LogFilters):
     """A journey's timeline narrowed by kind, outcome, worker and dates (from the URL)."""
 
     kind: str | None = None
-    outcome_id: int | None = None
-    worker_id: int | None = None
-    first: date | None = None
-    last: date | None = None
-    problems: list[str] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args) -> "TimelineFilters":
@@ -68,21 +64,7 @@ def timeline(person: Person, filters: TimelineFilters) -> list[Entry]:
             filters.first or params.FIRST_DAY, filters.last or local_time.local_today()
         )
         conditions += [Entry.recorded_at >= start, Entry.recorded_at < end]
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(*conditions)
-            .options(
-                joinedload(Entry.rung),
-                joinedload(Entry.activity),
-                joinedload(Entry.worker),
-                joinedload(Entry.outcome),
-                joinedload(Entry.amends),
-            )
-            .order_by(Entry.recorded_at.desc(), Entry.received_at.desc())
-            .limit(TIMELINE_LIMIT)
-        )
-    )
+    return newest_entries(conditions, TIMELINE_LIMIT, also=(Entry.amends,))
 
 
 def worker_week(worker_id: int, today: date, days: int = 7) -> list[Entry]:

@@ -8,6 +8,7 @@ from app.access import allow
 from app.extensions import db
 from app.imports import pending, people
 from app.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_table
+from app.request_limits import uploaded_file
 
 bp = Blueprint("imports", __name__, url_prefix="/people/import")
 PREVIEW_ROWS = 10
@@ -26,15 +27,11 @@ def index():
 @allow("admin")
 def upload():
     """Read the file (nothing is stored yet), then go on to say which column is which."""
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
+        if (upload := uploaded_file("file", MAX_BYTES)) is None:
             raise ImportFileError("Choose a file to import.")
-        # Read one byte past the limit, so an oversized file is refused without reading it all.
-        try:
-            headers, rows = read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
-        finally:
-            upload.close()  # a large upload is spooled to a temporary file; free it now
+        filename, data = upload
+        headers, rows = read_table(filename, data)
     except ImportFileError as problem:
         return render_template(
             "imports/upload.html",
@@ -42,7 +39,7 @@ def upload():
             max_mb=MAX_BYTES // (1024 * 1024),
             max_rows=MAX_ROWS,
         ), 422
-    token = pending.save(upload.filename, headers, rows)
+    token = pending.save(filename, headers, rows)
     return redirect(url_for(".mapping", token=token), code=303)
 
 

@@ -104,6 +104,34 @@ def change(entry_id: uuid.UUID):
     return _page(entry, *_fresh_forms(entry))
 
 
+def _apply(entry: Entry, form, forms: tuple, action: str, details, done: str):
+    """Store a void or a correction of `entry` from `form` (one of the page's `forms`), then
+    go back saying `done`; on a problem, the page again with the problem on the form.
+
+    `details(form)` gives the new entry's own fields, or raises EntryError; the person, the
+    entry it amends and the reason are the same for both."""
+    try:
+        if not form.validate():
+            raise EntryError(next(iter(form.errors.values()))[0])
+        fields = details(form)
+        own_id = parse_uuid(form.id.data)
+        _check_open(entry, own_id)
+        change_entry = build_entry(
+            entry_id=own_id,
+            person=entry.person,
+            amends_id=entry.id,
+            reason=form.reason.data,
+            **fields,
+        )
+        _store_change(change_entry, action)
+    except EntryError as problem:
+        db.session.rollback()
+        form.form_errors.append(str(problem))
+        return _page(entry, *forms, status=422)
+    flash(done, "info")
+    return redirect(_back(entry), code=303)
+
+
 @bp.post("/entries/<uuid:entry_id>/void")
 @allow(*STAFF)
 def void(entry_id: uuid.UUID):
@@ -111,27 +139,12 @@ def void(entry_id: uuid.UUID):
     entry = changeable_entry(entry_id)
     form = VoidForm()
     _, correction = _fresh_forms(entry)
-    try:
-        if not form.validate():
-            raise EntryError(next(iter(form.errors.values()))[0])
-        own_id = parse_uuid(form.id.data)
-        _check_open(entry, own_id)
-        change_entry = build_entry(
-            entry_id=own_id,
-            person=entry.person,
-            worker=current_user,
-            kind="void",
-            recorded_at=utcnow(),
-            amends_id=entry.id,
-            reason=form.reason.data,
-        )
-        _store_change(change_entry, "void")
-    except EntryError as problem:
-        db.session.rollback()
-        form.form_errors.append(str(problem))
-        return _page(entry, form, correction, status=422)
-    flash("Entry removed. The timeline keeps it, struck through, with your reason.", "info")
-    return redirect(_back(entry), code=303)
+
+    def details(form: VoidForm) -> dict:
+        return dict(worker=current_user, kind="void", recorded_at=utcnow())
+
+    done = "Entry removed. The timeline keeps it, struck through, with your reason."
+    return _apply(entry, form, (form, correction), "void", details, done)
 
 
 @bp.post("/entries/<uuid:entry_id>/correct")
@@ -142,18 +155,13 @@ def correct(entry_id: uuid.UUID):
     entry = changeable_entry(entry_id)
     void_form, _ = _fresh_forms(entry)
     form = CorrectionForm()
-    try:
-        if not form.validate():
-            raise EntryError(next(iter(form.errors.values()))[0])
+
+    def details(form: CorrectionForm) -> dict:
         if form.kind.data == "step" and not form.rung.data:
             raise EntryError("Choose the step that was reached.")
         if form.kind.data == "setback" and not form.outcome.data:
             raise EntryError("Choose the outcome the setback was on.")
-        own_id = parse_uuid(form.id.data)
-        _check_open(entry, own_id)
-        change_entry = build_entry(
-            entry_id=own_id,
-            person=entry.person,
+        return dict(
             worker=entry.worker,
             kind=form.kind.data,
             recorded_at=entry.recorded_at,
@@ -162,13 +170,7 @@ def correct(entry_id: uuid.UUID):
             activity_id=form.activity.data or None,
             note=form.note.data or "",
             shareable=entry.shareable,
-            amends_id=entry.id,
-            reason=form.reason.data,
         )
-        _store_change(change_entry, "correct")
-    except EntryError as problem:
-        db.session.rollback()
-        form.form_errors.append(str(problem))
-        return _page(entry, void_form, form, status=422)
-    flash("Entry corrected. The timeline shows the old and the new, with your reason.", "info")
-    return redirect(_back(entry), code=303)
+
+    done = "Entry corrected. The timeline shows the old and the new, with your reason."
+    return _apply(entry, form, (void_form, form), "correct", details, done)

@@ -2,13 +2,14 @@
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import audit, ladder_templates
 from app.access import allow
 from app.extensions import db
 from app.ladder_sets.files import MAX_BYTES, LadderSetError, export, parse
+from app.request_limits import uploaded_file
 
 bp = Blueprint("ladder_sets", __name__, url_prefix="/ladders")
 
@@ -38,14 +39,10 @@ def download():
 @allow("admin")
 def upload():
     """Add another organisation's outcomes; outcomes we already have (by name) are left alone."""
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
+        if (upload := uploaded_file("file", MAX_BYTES)) is None:
             raise LadderSetError("Choose a template file to import.")
-        try:
-            template = parse(upload.stream.read(MAX_BYTES + 1))
-        finally:
-            upload.close()
+        template = parse(upload[1])
     except LadderSetError as problem:
         return render_template("ladder_sets/index.html", problem=str(problem)), 422
     created = ladder_templates.adopt(current_user.organisation, template)

@@ -19,21 +19,26 @@ from app.measures.scoring import RULES
 
 HERE = Path(__file__).parent / "definitions"
 
-_band = {
-    "type": "object",
-    "required": ["from", "to", "label"],
-    "properties": {
+
+def _closed(properties: dict, required: tuple[str, ...] = (), **more) -> dict:
+    """A JSON object with these properties and no others, the `required` ones always there."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    return schema | more
+
+
+_band = _closed(
+    {
         "from": {"type": "number"},
         "to": {"type": "number"},
         "label": {"type": "string", "minLength": 1},
     },
-    "additionalProperties": False,
-}
+    required=("from", "to", "label"),
+)
 
-SCHEMA = {
-    "type": "object",
-    "required": ["key", "name", "title", "scale", "items", "scoring", "source", "terms"],
-    "properties": {
+SCHEMA = _closed(
+    {
         "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,39}$"},
         "name": {"type": "string", "minLength": 1, "maxLength": 60},
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -41,44 +46,33 @@ SCHEMA = {
         "scale": {
             "type": "array",
             "minItems": 2,
-            "items": {
-                "type": "object",
-                "required": ["value", "label"],
-                "properties": {
-                    "value": {"type": "integer"},
-                    "label": {"type": "string", "minLength": 1},
-                },
-                "additionalProperties": False,
-            },
+            "items": _closed(
+                {"value": {"type": "integer"}, "label": {"type": "string", "minLength": 1}},
+                required=("value", "label"),
+            ),
         },
         "items": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["key", "text"],
-                "properties": {
+            "items": _closed(
+                {
                     "key": {"type": "string", "pattern": "^[A-Za-z0-9_]{1,40}$"},
                     "text": {"type": "string", "minLength": 1},
                     "reversed": {"type": "boolean"},
                     "higher_is_better": {"type": "boolean"},
                     "bands": {"type": "array", "items": _band},
                 },
-                "additionalProperties": False,
-            },
+                required=("key", "text"),
+            ),
         },
-        "goals": {
-            "type": "object",
-            "required": ["from", "max"],
-            "properties": {
+        "goals": _closed(
+            {
                 "from": {"const": "plan_own_words"},
                 "max": {"type": "integer", "minimum": 1, "maximum": 10},
             },
-            "additionalProperties": False,
-        },
-        "scoring": {
-            "type": "object",
-            "required": ["rule"],
-            "properties": {
+            required=("from", "max"),
+        ),
+        "scoring": _closed(
+            {
                 "rule": {"type": "string"},
                 "min_answered": {"type": "integer", "minimum": 1},
                 "table": {"type": "object", "additionalProperties": {"type": "number"}},
@@ -93,67 +87,56 @@ SCHEMA = {
                     },
                 },
             },
-            "additionalProperties": False,
-        },
+            required=("rule",),
+        ),
         "higher_is_better": {"type": "boolean"},
         "bands": {"type": "array", "items": _band},
-        "caseness": {
-            "type": "object",
-            "required": ["at_least"],
-            "properties": {"at_least": {"type": "number"}},
-            "additionalProperties": False,
-        },
+        "caseness": _closed({"at_least": {"type": "number"}}, required=("at_least",)),
         # A threshold the authors give, or Jacobson & Truax's from what the source gives:
         # the standard error of measurement, or the SD and reliability it comes from.
-        "reliable_change": {
-            "type": "object",
-            "required": ["source"],
-            "properties": {
+        "reliable_change": _closed(
+            {
                 "threshold": {"type": "number", "exclusiveMinimum": 0},
                 "sem": {"type": "number", "exclusiveMinimum": 0},
                 "sd": {"type": "number", "exclusiveMinimum": 0},
                 "reliability": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
                 "source": {"type": "string", "minLength": 1},
             },
+            required=("source",),
             # Exactly one way, and an SD only with its reliability.
-            "oneOf": [
+            oneOf=[
                 {"required": ["threshold"]},
                 {"required": ["sem"]},
                 {"required": ["sd", "reliability"]},
             ],
-            "dependentRequired": {"sd": ["reliability"], "reliability": ["sd"]},
-            "additionalProperties": False,
-        },
+            dependentRequired={"sd": ["reliability"], "reliability": ["sd"]},
+        ),
         "risk_items": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["item", "above", "prompt"],
-                "properties": {
+            "items": _closed(
+                {
                     "item": {"type": "string"},
                     "above": {"type": "number"},
                     "prompt": {"type": "string", "minLength": 1},
                 },
-                "additionalProperties": False,
-            },
+                required=("item", "above", "prompt"),
+            ),
         },
         "source": {"type": "string", "minLength": 1},
         "terms": {"type": "string", "minLength": 1},
         "registration": {"type": "string"},
         "attribution": {"type": "string"},
         "verification": {"type": "string"},
-        "due": {
-            "type": "object",
-            "properties": {
+        "due": _closed(
+            {
                 "baseline": {"type": "boolean"},
                 "every_weeks": {"type": ["integer", "null"], "minimum": 1, "maximum": 104},
                 "at_discharge": {"type": "boolean"},
-            },
-            "additionalProperties": False,
-        },
+            }
+        ),
     },
-    "additionalProperties": False,
-}
+    required=("key", "name", "title", "scale", "items", "scoring", "source", "terms"),
+)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.measures.definitions import shipped
-from app.measures.recording import questions
+from app.measures.recording import questions, reading_row
 from app.measures.scoring import score
-from app.models import Entry, Funder, MeasurePlan, MeasureReading, Person
+from app.models import Entry, Funder, MeasurePlan, Person
 
 GOALS = [
     "Get the bus into town on my own",
@@ -48,19 +48,8 @@ def _reading(person: Person, worker_id: int, key: str, answers: dict, when, word
             received_at=when + timedelta(seconds=2),
         )
     )
-    db.session.add(
-        MeasureReading(
-            entry_id=entry_id,
-            organisation_id=person.organisation_id,
-            person_id=person.id,
-            measure_key=key,
-            answers=answers,
-            wording=wording or {},
-            score=result.total,
-            raw=result.raw,
-            parts=result.parts,
-        )
-    )
+    reading = reading_row(entry_id, person, answers, result, measure_key=key, wording=wording or {})
+    db.session.add(reading)
 
 
 def load(org, people: list[Person], funder: Funder, now, seed: int = 11) -> None:

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from app.setup.forms import CheckboxesField
+from app.form_fields import RouteCheckedCheckboxes
 
 
 class PlanForm(FlaskForm):
@@ -18,8 +18,8 @@ class PlanForm(FlaskForm):
     )
     at_discharge = BooleanField("Due at discharge", default=True)
     show_bands = BooleanField("Show the person their band when they finish")
-    outcomes = CheckboxesField("Outcomes it serves")
-    funders = CheckboxesField("Funders it reports to")
+    outcomes = RouteCheckedCheckboxes("Outcomes it serves")
+    funders = RouteCheckedCheckboxes("Funders it reports to")
     accept_terms = BooleanField("We have read its terms and done any registration they ask for")
 
 
@@ -30,7 +30,7 @@ class SafeguardingForm(FlaskForm):
         "Safeguarding procedure (shown to the worker at once after a risk answer)",
         [Length(max=4000)],
     )
-    readers = CheckboxesField("Staff who may read safeguarding concerns")
+    readers = RouteCheckedCheckboxes("Staff who may read safeguarding concerns")
 
 
 class ImportForm(FlaskForm):

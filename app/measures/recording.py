@@ -55,6 +55,23 @@ class Completed:
     risks: list[str]
 
 
+def reading_row(
+    entry_id: uuid.UUID, person: Person, answers: dict, result: Score, **more
+) -> MeasureReading:
+    """The reading a measure entry holds: the answers and their score; `more` gives the rest
+    (the measure's key, the words of any goals asked, whether a risk answer was given)."""
+    return MeasureReading(
+        entry_id=entry_id,
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        answers=answers,
+        score=result.total,
+        raw=result.raw,
+        parts=result.parts,
+        **more,
+    )
+
+
 def record(
     *,
     definition: Definition,
@@ -89,16 +106,14 @@ def record(
         amends_id=amends_id,
         reason=reason,
     )
-    reading = MeasureReading(
-        entry_id=entry_id,
-        organisation_id=person.organisation_id,
-        person_id=person.id,
+    wording = {q.key: q.text for q in asked} if definition.has_goals else {}
+    reading = reading_row(
+        entry_id,
+        person,
+        answers,
+        result,
         measure_key=definition.key,
-        answers=answers,
-        wording={q.key: q.text for q in asked} if definition.has_goals else {},
-        score=result.total,
-        raw=result.raw,
-        parts=result.parts,
+        wording=wording,
         risk=bool(tripped),
     )
     db.session.add(reading)

@@ -8,13 +8,14 @@ from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 
 from app import audit
-from app.access import STAFF, allow, person_or_404
+from app.access import STAFF, allow, just_saved, person_or_404
 from app.entries.queries import effective
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
 from app.measures import bp, catalogue, due, recording
 from app.measures.safeguarding import may_read_concerns
 from app.models import Entry, MeasureReading, SafeguardingConcern
+from app.params import is_replay
 from app.roles import sees_everyone
 
 
@@ -37,14 +38,7 @@ def person_measures(person_id: int):
     person = person_or_404(person_id)
     org_id = person.organisation_id
     plans = catalogue.plans(org_id)
-    saved = None
-    if saved_id := request.args.get("saved"):
-        try:
-            saved = db.session.get(MeasureReading, uuid.UUID(saved_id))
-        except ValueError:
-            saved = None
-        if saved is not None and saved.person_id != person.id:
-            saved = None
+    saved = just_saved(MeasureReading, person)
     audit.record("measures.view", f"person:{person.id}")
     concerns = db.session.scalar(
         select(db.func.count())
@@ -129,7 +123,7 @@ def record(person_id: int, key: str):
     """Store a completed measure once: 201 new, 200 identical repeat, 409 same id other answers."""
     person = person_or_404(person_id)
     plan, definition = _switched_on(person, key)
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         entry_id = parse_uuid(request.form.get("id"))
         amends_id = None

@@ -20,6 +20,7 @@ from app.models import (
     SafeguardingPermission,
     User,
 )
+from app.setup.saving import saved
 
 MAX_FILE = 200_000
 
@@ -158,9 +159,7 @@ def save_plan(key: str):
         )
     )
     record("setup.change", f"measure:{key}", "switched on")
-    db.session.commit()
-    flash(f"{definition.name} is switched on.", "info")
-    return redirect(url_for(".setup"), code=303)
+    return saved(f"{definition.name} is switched on.", url_for(".setup"))
 
 
 @bp.post("/setup/measures/safeguarding")
@@ -188,9 +187,7 @@ def save_safeguarding():
     for user_id in sorted(chosen):
         db.session.add(SafeguardingPermission(user_id=int(user_id), organisation_id=org_id))
     record("setup.change", f"organisation:{org_id}", "safeguarding")
-    db.session.commit()
-    flash("Saved the safeguarding procedure and who may read concerns.", "info")
-    return redirect(url_for(".setup"), code=303)
+    return saved("Saved the safeguarding procedure and who may read concerns.", url_for(".setup"))
 
 
 @bp.post("/setup/measures/import")
@@ -236,6 +233,6 @@ def import_definition():
         )
     )
     record("setup.change", f"measure:{definition.key}", "imported")
-    db.session.commit()
-    flash(f"Imported {definition.name}. Switch it on below when you are ready.", "info")
-    return redirect(url_for(".setup"), code=303)
+    return saved(
+        f"Imported {definition.name}. Switch it on below when you are ready.", url_for(".setup")
+    )

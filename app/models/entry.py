@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import organisation_column
 
 if TYPE_CHECKING:
     from app.models.ladder import Activity, Outcome, Rung
@@ -65,7 +66,7 @@ class Entry(db.Model):
 
     # Made on the phone when the entry is made; the primary key makes replays idempotent.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int] = organisation_column(index=False)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     worker_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(String(10))

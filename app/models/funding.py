@@ -2,37 +2,23 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import link_table, organisation_column
 from app.models.ladder import Activity, Outcome
 
-funder_activity = Table(
-    "funder_activity",
-    db.metadata,
-    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
-    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
-)
-funder_outcome = Table(
-    "funder_outcome",
-    db.metadata,
-    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
-    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
-)
+funder_activity = link_table("funder_activity", funder_id="funder", activity_id="activity")
+funder_outcome = link_table("funder_outcome", funder_id="funder", outcome_id="outcome")
 # Funder viewers see only the aggregate reports of the funders they are attached to.
-funder_viewer = Table(
-    "funder_viewer",
-    db.metadata,
-    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
-)
+funder_viewer = link_table("funder_viewer", funder_id="funder", user_id="user")
 
 
 class Funder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None]
@@ -54,7 +40,7 @@ class Indicator(db.Model):
     """What a funder counts: a kind (people supported, rungs climbed, ...) with parameters."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
@@ -75,7 +61,7 @@ class IndicatorChange(db.Model):
     and what it was called and aimed at before stays readable."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     indicator_id: Mapped[int] = mapped_column(
         ForeignKey("indicator.id", ondelete="CASCADE"), index=True
     )

@@ -4,11 +4,12 @@ import uuid
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Table, Uuid
+from sqlalchemy import ForeignKey, Index, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import link_table, organisation_column
 
 if TYPE_CHECKING:
     from app.models.ladder import Activity
@@ -16,19 +17,13 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 # The people on a session's register: its regular members and anyone added by search.
-group_session_member = Table(
-    "group_session_member",
-    db.metadata,
-    Column("session_id", ForeignKey("group_session.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True),
+group_session_member = link_table(
+    "group_session_member", session_id="group_session", person_id="person", indexed=("person_id",)
 )
 
 # The staff who ran the session.
-group_session_facilitator = Table(
-    "group_session_facilitator",
-    db.metadata,
-    Column("session_id", ForeignKey("group_session.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+group_session_facilitator = link_table(
+    "group_session_facilitator", session_id="group_session", user_id="user", indexed=("user_id",)
 )
 
 
@@ -36,7 +31,7 @@ class GroupSession(db.Model):
     __table_args__ = (Index("ix_group_session_org_held", "organisation_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int] = organisation_column(index=False)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"))
     held_on: Mapped[date]  # the service's local day
     starts_at: Mapped[time | None]

@@ -2,24 +2,20 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, select
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import link_table, organisation_column
 
 # Which activities serve which outcomes.
-activity_outcome = Table(
-    "activity_outcome",
-    db.metadata,
-    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
-    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
-)
+activity_outcome = link_table("activity_outcome", activity_id="activity", outcome_id="outcome")
 
 
 class Activity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     name: Mapped[str] = mapped_column(String(120))
     # The template activity this one was made from, kept when it is renamed, so outcomes
     # adopted from the template later still link to it.
@@ -49,7 +45,7 @@ def activities_of(
 
 class Outcome(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -72,7 +68,7 @@ class Rung(db.Model):
     """One small step on an outcome's ladder. Retired rungs keep their history."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"), index=True)
     text: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)

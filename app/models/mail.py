@@ -2,16 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import organisation_column
 
 
 class OutboxEmail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     purpose: Mapped[str] = mapped_column(String(30))  # referral, invitation, password_reset
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))

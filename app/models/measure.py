@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import link_table, organisation_column
 
 if TYPE_CHECKING:
     from app.models.funding import Funder
@@ -16,18 +17,10 @@ if TYPE_CHECKING:
     from app.models.person import Person
     from app.models.user import User
 
-measure_plan_outcome = Table(
-    "measure_plan_outcome",
-    db.metadata,
-    Column("plan_id", ForeignKey("measure_plan.id", ondelete="CASCADE"), primary_key=True),
-    Column("outcome_id", ForeignKey("outcome.id", ondelete="CASCADE"), primary_key=True),
+measure_plan_outcome = link_table(
+    "measure_plan_outcome", plan_id="measure_plan", outcome_id="outcome"
 )
-measure_plan_funder = Table(
-    "measure_plan_funder",
-    db.metadata,
-    Column("plan_id", ForeignKey("measure_plan.id", ondelete="CASCADE"), primary_key=True),
-    Column("funder_id", ForeignKey("funder.id", ondelete="CASCADE"), primary_key=True),
-)
+measure_plan_funder = link_table("measure_plan_funder", plan_id="measure_plan", funder_id="funder")
 
 
 class MeasurePlan(db.Model):
@@ -36,7 +29,7 @@ class MeasurePlan(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "measure_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     measure_key: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     baseline: Mapped[bool] = mapped_column(default=True)  # due when someone starts
@@ -56,7 +49,7 @@ class OrganisationMeasure(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     key: Mapped[str] = mapped_column(String(40))
     body: Mapped[dict] = mapped_column(JSON)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -76,7 +69,7 @@ class MeasureReading(db.Model):
     entry_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int] = organisation_column(index=False)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     measure_key: Mapped[str] = mapped_column(String(40))
     answers: Mapped[dict] = mapped_column(JSON)  # item key → value on the scale, as answered
@@ -99,7 +92,7 @@ class SafeguardingConcern(db.Model):
     """A restricted note: only staff with the safeguarding permission read its words."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     entry_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("entry.id"))
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -116,4 +109,4 @@ class SafeguardingPermission(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()

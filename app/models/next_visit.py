@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import organisation_column
 
 if TYPE_CHECKING:
     from app.models.ladder import Activity
@@ -23,7 +24,7 @@ class NextVisit(db.Model):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int] = organisation_column(index=False)
     worker_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     due_on: Mapped[date]  # the service's local day
     at: Mapped[time | None]

@@ -3,11 +3,12 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import link_table, organisation_column
 
 if TYPE_CHECKING:
     from app.models.ladder import Outcome
@@ -15,19 +16,14 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 # A worker's caseload: the people they are a key worker for.
-caseload = Table(
-    "caseload",
-    db.metadata,
-    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
+caseload = link_table("caseload", person_id="person", user_id="user", indexed=("user_id",))
 
 
 class Person(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     display_name: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str] = mapped_column(String(40))
     # active, waiting (accepted from a referral, not yet contacted) or closed.

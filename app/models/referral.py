@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import organisation_column
 from app.models.person import Person
 
 # Where a referral came from (funders count referrals by source).
@@ -39,7 +40,7 @@ class Referral(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     # Given back to the referrer as the only acknowledgement; random, so not guessable.
     reference: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))

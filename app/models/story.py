@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
+from app.models.columns import organisation_column
 
 if TYPE_CHECKING:
     from app.models.entry import Entry
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 class Story(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = organisation_column()
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("entry.id"), unique=True)
     wording: Mapped[str] = mapped_column(Text)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -32,6 +32,28 @@ NEW = [
 # (name, days ago referred, key worker index or None): the first is past the 28-day target.
 WAITING = [("Dario F.", 41, 0), ("Hana K.", 12, 1), ("Ilse M.", 6, None), ("Josh P.", 2, None)]
 SOURCES = ["gp", "cmht", "social_prescribing", "self", "other"]
+# Decided without joining: (name, source, days ago referred, decision, its note, referrer,
+# days ago decided).
+DECIDED = [
+    (
+        "Quentin L.",
+        "gp",
+        20,
+        "declined",
+        "Needs a specialist eating-disorder service; GP advised.",
+        "Dr Okafor",
+        18,
+    ),
+    (
+        "Ruth S.",
+        "social_prescribing",
+        15,
+        "referred_on",
+        "Citizens Advice (debt advice)",
+        "Asha Link",
+        14,
+    ),
+]
 
 
 def load(org: Organisation, rng: random.Random) -> None:
@@ -117,26 +139,17 @@ def load(org: Organisation, rng: random.Random) -> None:
             decided_by_id=supervisor.id,
             decided_at=now - timedelta(days=days - 1),
         )
-    referral(
-        "Quentin L.",
-        "gp",
-        now - timedelta(days=20),
-        status="declined",
-        decision_note="Needs a specialist eating-disorder service; GP advised.",
-        referrer_name="Dr Okafor",
-        decided_by_id=supervisor.id,
-        decided_at=now - timedelta(days=18),
-    )
-    referral(
-        "Ruth S.",
-        "social_prescribing",
-        now - timedelta(days=15),
-        status="referred_on",
-        decision_note="Citizens Advice (debt advice)",
-        referrer_name="Asha Link",
-        decided_by_id=supervisor.id,
-        decided_at=now - timedelta(days=14),
-    )
+    for name, source, days, status, note, referrer, decided_days in DECIDED:
+        referral(
+            name,
+            source,
+            now - timedelta(days=days),
+            status=status,
+            decision_note=note,
+            referrer_name=referrer,
+            decided_by_id=supervisor.id,
+            decided_at=now - timedelta(days=decided_days),
+        )
     for i, (name, source, who, where, role, reason) in enumerate(NEW):
         referral(
             name,

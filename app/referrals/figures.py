@@ -34,37 +34,27 @@ def _bounds(period) -> tuple[datetime, datetime]:
     return day_bounds(period.first, period.last)
 
 
-def received_by_source(org: Organisation, period) -> dict[str, int]:
-    """Referrals received in the period, by source (every source listed, 0 included)."""
+def _referrals_by(org: Organisation, period, column, when) -> dict:
+    """The organisation's referrals whose `when` falls in the period, counted by `column`."""
     start, end = _bounds(period)
-    counts = dict(
+    return dict(
         db.session.execute(
-            select(Referral.source, func.count())
-            .where(
-                Referral.organisation_id == org.id,
-                Referral.received_at >= start,
-                Referral.received_at < end,
-            )
-            .group_by(Referral.source)
+            select(column, func.count())
+            .where(Referral.organisation_id == org.id, when >= start, when < end)
+            .group_by(column)
         ).all()
     )
+
+
+def received_by_source(org: Organisation, period) -> dict[str, int]:
+    """Referrals received in the period, by source (every source listed, 0 included)."""
+    counts = _referrals_by(org, period, Referral.source, Referral.received_at)
     return {label: counts.get(key, 0) for key, label in SOURCES.items()}
 
 
 def decisions(org: Organisation, period) -> dict[str, int]:
     """Referrals accepted, declined and referred on in the period (by the day decided)."""
-    start, end = _bounds(period)
-    counts = dict(
-        db.session.execute(
-            select(Referral.status, func.count())
-            .where(
-                Referral.organisation_id == org.id,
-                Referral.decided_at >= start,
-                Referral.decided_at < end,
-            )
-            .group_by(Referral.status)
-        ).all()
-    )
+    counts = _referrals_by(org, period, Referral.status, Referral.decided_at)
     return {s: counts.get(s, 0) for s in ("accepted", "declined", "referred_on")}
 
 

@@ -117,40 +117,34 @@ def accept(referral_id: int):
     return _after_decision(referral, f"Accepted: {person.display_name} is on the waiting list.")
 
 
-@bp.route("/referrals/<int:referral_id>/decline", methods=["GET", "POST"])
-@allow(*OFFICE)
-def decline(referral_id: int):
-    """Decline a referral, with the reason (the referrer hears only that it was declined)."""
-    referral = _new_referral(referral_id)
-    form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            decisions.decline(referral, form.reason.data)
-        except decisions.DecisionError as error:
-            return _already_decided(error)
-        return _after_decision(referral, f"Declined the referral of {referral.name}.")
-    status = 422 if form.errors else 200
-    return render_template(
-        "referrals/decide.html", referral=referral, form=form, kind="decline"
-    ), status
+# The decisions that ask for words first, by the `kind` referrals/decide.html shows: the form,
+# its field with the words (the reason; where to), the decision, and what the user is told.
+WORDED_DECISIONS = {
+    "decline": (DeclineForm, "reason", decisions.decline, "Declined the referral of {name}."),
+    "refer_on": (ReferOnForm, "where", decisions.refer_on, "Referred {name} on to {words}."),
+}
 
 
-@bp.route("/referrals/<int:referral_id>/refer-on", methods=["GET", "POST"])
+@bp.route("/referrals/<int:referral_id>/decline", methods=["GET", "POST"], endpoint="decline")
+@bp.route("/referrals/<int:referral_id>/refer-on", methods=["GET", "POST"], endpoint="refer_on")
 @allow(*OFFICE)
-def refer_on(referral_id: int):
-    """Refer on (signpost) to another service, saying where."""
+def decide_with_words(referral_id: int):
+    """Decline a referral with the reason (the referrer hears only that it was declined), or
+    refer on (signpost) to another service, saying where."""
+    # The endpoint says which: the two URLs are one view, and their names stay as they were.
+    kind = request.endpoint.rpartition(".")[2]
+    form_class, field, decide, said = WORDED_DECISIONS[kind]
     referral = _new_referral(referral_id)
-    form = ReferOnForm()
+    form = form_class()
     if form.validate_on_submit():
+        words = form[field].data
         try:
-            decisions.refer_on(referral, form.where.data)
+            decide(referral, words)
         except decisions.DecisionError as error:
             return _already_decided(error)
-        return _after_decision(referral, f"Referred {referral.name} on to {form.where.data}.")
+        return _after_decision(referral, said.format(name=referral.name, words=words))
     status = 422 if form.errors else 200
-    return render_template(
-        "referrals/decide.html", referral=referral, form=form, kind="refer_on"
-    ), status
+    return render_template("referrals/decide.html", referral=referral, form=form, kind=kind), status
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])

@@ -8,10 +8,8 @@ from wtforms import (
     DecimalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -24,13 +22,7 @@ from wtforms.validators import (
 )
 
 from app.entries.indicators import KINDS
-
-
-class CheckboxesField(SelectMultipleField):
-    """A list of checkboxes: easier on a phone and with a screen reader than a multi-select."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from app.form_fields import CheckboxesField
 
 
 def finite(form, field) -> None:

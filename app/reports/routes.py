@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, charts
-from app.access import allow, organisation_row, scoped
+from app.access import allow, organisation_row, scoped, scoped_under
 from app.entries import indicators
 from app.extensions import db
 from app.local_time import local_today
@@ -252,15 +252,7 @@ def edit_funder(funder_id: int):
         _save_funder(form, funder)
         flash(f"Saved {funder.name}.", "info")
         return redirect(url_for(".edit_funder", funder_id=funder.id), code=303)
-    status = 422 if form.errors else 200
-    return render_template(
-        "reports/funder.html",
-        form=form,
-        funder=funder,
-        indicator_form=_indicator_form(),
-        edit_forms=edit_forms(funder),
-        describe=indicators.describe,
-    ), status
+    return _funder_page(funder, 422 if form.errors else 200, form=form)
 
 
 def _indicator_params(form: IndicatorForm, funder: Funder | None = None) -> dict:
@@ -339,14 +331,30 @@ def add_indicator(funder_id: int):
             f"{getattr(form, n).label.text}: {e[0]}" for n, e in form.errors.items()
         )
     flash(f"The indicator was not added. {problem}", "error")
+    return _funder_page(funder, 422, indicator_form=form)
+
+
+def _funder_page(
+    funder: Funder,
+    status: int,
+    form: FunderForm | None = None,
+    indicator_form: IndicatorForm | None = None,
+    edit_form: tuple[int, IndicatorEditForm] | None = None,
+):
+    """A funder's page: its details, the new indicator and one edit form per indicator. A
+    form given (one submitted, with its errors; an edit form with its indicator's id) takes
+    the place of the fresh one."""
+    forms = edit_forms(funder)
+    if edit_form is not None:
+        forms[edit_form[0]] = edit_form[1]
     return render_template(
         "reports/funder.html",
-        form=_funder_form(funder),
+        form=form if form is not None else _funder_form(funder),
         funder=funder,
-        indicator_form=form,
-        edit_forms=edit_forms(funder),
+        indicator_form=indicator_form if indicator_form is not None else _indicator_form(),
+        edit_forms=forms,
         describe=indicators.describe,
-    ), 422
+    ), status
 
 
 def edit_forms(funder: Funder) -> dict:
@@ -365,25 +373,14 @@ def edit_forms(funder: Funder) -> dict:
 def edit_indicator(funder_id: int, indicator_id: int):
     """Change an indicator's name or target, keeping what it was as its history."""
     funder = funder_or_404(funder_id)
-    indicator = scoped(Indicator, indicator_id)
-    if indicator.funder_id != funder.id:
-        abort(404)
+    indicator = scoped_under(Indicator, indicator_id, funder_id=funder.id)
     form = IndicatorEditForm(prefix=f"indicator-{indicator.id}")
     if not form.validate():
         problem = "; ".join(
             f"{getattr(form, n).label.text}: {e[0]}" for n, e in form.errors.items()
         )
         flash(f"The indicator was not changed. {problem}", "error")
-        forms = edit_forms(funder)
-        forms[indicator.id] = form
-        return render_template(
-            "reports/funder.html",
-            form=_funder_form(funder),
-            funder=funder,
-            indicator_form=_indicator_form(),
-            edit_forms=forms,
-            describe=indicators.describe,
-        ), 422
+        return _funder_page(funder, 422, edit_form=(indicator.id, form))
     label = form.label.data.strip()
     target = float(form.target.data) if form.target.data is not None else None
     if (label, target) != (indicator.label, indicator.target):
@@ -410,9 +407,7 @@ def edit_indicator(funder_id: int, indicator_id: int):
 def delete_indicator(funder_id: int, indicator_id: int):
     """Remove an indicator from a funder (the entries it counted are untouched)."""
     funder = funder_or_404(funder_id)
-    indicator = scoped(Indicator, indicator_id)
-    if indicator.funder_id != funder.id:
-        abort(404)
+    indicator = scoped_under(Indicator, indicator_id, funder_id=funder.id)
     db.session.delete(indicator)
     db.session.commit()
     flash(f"Removed the indicator “{indicator.label}”.", "info")

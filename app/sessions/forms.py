@@ -7,20 +7,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     TimeField,
-    widgets,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.entries.modes import MAX_MINUTES
-
-
-class CheckboxesField(SelectMultipleField):
-    """A list of check boxes (people, facilitators) rather than a multiple select."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from app.form_fields import CheckboxesField
 
 
 class NewSessionForm(FlaskForm):

@@ -9,12 +9,12 @@ from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 
 from app import audit, local_time
-from app.access import STAFF, allow, can_see_person, scoped
+from app.access import STAFF, allow, can_see_person, organisation_row, scoped
 from app.entries import queries
 from app.entries.recording import Conflict, EntryError, parse_recorded_at, parse_uuid
 from app.extensions import db
 from app.models import Activity, Entry, GroupSession, Person, User, activities_of, caseload
-from app.params import MAX_ID
+from app.params import MAX_ID, is_replay
 from app.roles import sees_everyone
 from app.sessions import register
 from app.sessions.forms import AddPersonForm, NewSessionForm, RegisterForm
@@ -247,7 +247,7 @@ def add_person(group_session_id: int):
     form = AddPersonForm()
     if not form.validate():
         abort(400, "Choose who to add to the register.")
-    person = db.session.get(Person, form.person.data) if 0 < form.person.data <= MAX_ID else None
+    person = organisation_row(Person, form.person.data, current_user.organisation_id)
     if person is None or not can_see_person(current_user, person):
         abort(404)
     if session.register_id:
@@ -265,7 +265,7 @@ def save_register(group_session_id: int):
     """Save the register: one entry per person marked, exactly once however often replayed."""
     session = _session_or_404(group_session_id)
     form = RegisterForm()
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         if not form.validate():
             raise EntryError(_first_error(form))

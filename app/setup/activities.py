@@ -12,6 +12,7 @@ from app.models import Activity
 from app.setup import bp, queries
 from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, strip
 from app.setup.ordering import move, next_position, set_retired
+from app.setup.saving import saved
 
 
 def starter_form() -> StarterActivitiesForm:
@@ -79,9 +80,7 @@ def add_activity():
     db.session.add(activity)
     db.session.flush()
     record("setup.create", f"activity:{activity.id}", activity.name)
-    db.session.commit()
-    flash(f"Added “{activity.name}”.", "info")
-    return redirect(url_for(".activities"), code=303)
+    return saved(f"Added “{activity.name}”.", url_for(".activities"))
 
 
 @bp.post("/activities/starter")
@@ -122,9 +121,7 @@ def adopt_starter_activities():
         db.session.add(activity)
     detail = "activities from the template: " + ", ".join(names)
     record("setup.create", f"organisation:{org.id}", detail)
-    db.session.commit()
-    flash(f"Added {len(names)} activities.", "info")
-    return redirect(url_for(".activities"), code=303)
+    return saved(f"Added {len(names)} activities.", url_for(".activities"))
 
 
 @bp.post("/activities/<int:activity_id>/rename")
@@ -140,9 +137,7 @@ def rename_activity(activity_id: int):
     detail = f"renamed from “{activity.name}” to “{form.name.data}”"
     record("setup.change", f"activity:{activity.id}", detail)
     activity.name = form.name.data
-    db.session.commit()
-    flash(f"Renamed to “{activity.name}”.", "info")
-    return redirect(url_for(".activities"), code=303)
+    return saved(f"Renamed to “{activity.name}”.", url_for(".activities"))
 
 
 @bp.post("/activities/<int:activity_id>/move")

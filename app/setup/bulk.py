@@ -4,7 +4,7 @@ Adds and never removes: a person keeps the outcomes and key workers they already
 nothing: if the form names anyone or anything outside the organisation, nothing changes.
 """
 
-from flask import flash, redirect, request, url_for
+from flask import flash, request, url_for
 from sqlalchemy import insert, select
 
 from app.access import allow
@@ -14,6 +14,7 @@ from app.models import Person, Plan, caseload
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
 from app.setup.people import choices, people_page
+from app.setup.saving import saved
 
 
 def _ids(name: str) -> list[int]:
@@ -74,6 +75,4 @@ def give_to_people():
     detail = f"gave {len(set(outcome_ids))} outcomes and {len(set(worker_ids))} key workers"
     for person in people:
         record("setup.change", f"person:{person.id}", detail)
-    db.session.commit()
-    flash(f"Gave {len(people)} people their outcomes and key workers.", "info")
-    return redirect(url_for(".people"), code=303)
+    return saved(f"Gave {len(people)} people their outcomes and key workers.", url_for(".people"))

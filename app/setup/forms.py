@@ -10,13 +10,12 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from app.form_fields import RouteCheckedCheckboxes
 from app.models.user import ROLE_LABELS
 
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -39,17 +38,6 @@ def offered(field) -> set:
 
 def required(what: str) -> DataRequired:
     return DataRequired(message=f"Give the {what}.")
-
-
-class CheckboxesField(SelectMultipleField):
-    """A list of checkboxes; the route checks the chosen ids itself, with a clear message."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validate_choice", False)
-        super().__init__(*args, **kwargs)
 
 
 class ButtonForm(FlaskForm):
@@ -76,11 +64,11 @@ class RungForm(FlaskForm):
 
 
 class LibraryForm(FlaskForm):
-    outcomes = CheckboxesField("Outcomes from the ready-made template")
+    outcomes = RouteCheckedCheckboxes("Outcomes from the ready-made template")
 
 
 class LinksForm(FlaskForm):
-    links = CheckboxesField("Which activities serve which outcomes")
+    links = RouteCheckedCheckboxes("Which activities serve which outcomes")
 
 
 class StarterActivitiesForm(FlaskForm):
@@ -102,8 +90,8 @@ class PersonForm(FlaskForm):
     closed_on = DateField("Closed on (if closed)", [Optional()])
     consent_date = DateField("Consent given on", [Optional()])
     consent_stories = BooleanField("Agreed that anonymised stories about them may be shared")
-    key_workers = CheckboxesField("Key workers", coerce=int)
-    outcomes = CheckboxesField("Outcomes they are working on", coerce=int)
+    key_workers = RouteCheckedCheckboxes("Key workers", coerce=int)
+    outcomes = RouteCheckedCheckboxes("Outcomes they are working on", coerce=int)
 
 
 class NewStaffForm(FlaskForm):
@@ -129,7 +117,7 @@ class StaffForm(FlaskForm):
 
 
 class CaseloadForm(FlaskForm):
-    people = CheckboxesField("People on their caseload", coerce=int)
+    people = RouteCheckedCheckboxes("People on their caseload", coerce=int)
 
 
 class SettingsForm(FlaskForm):

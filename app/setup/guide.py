@@ -13,10 +13,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from app.access import allow
 from app.audit import record
-from app.extensions import db
 from app.models import Activity, Funder, Outcome, Person, User
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
+from app.setup.saving import saved
 
 
 @dataclass
@@ -95,6 +95,6 @@ def finish():
     org = queries.organisation()
     org.setup_done = True
     record("setup.change", f"organisation:{org.id}", "finished the guided set-up")
-    db.session.commit()
-    flash("Set-up finished. You can change any of it from here at any time.", "info")
-    return redirect(url_for(".index"), code=303)
+    return saved(
+        "Set-up finished. You can change any of it from here at any time.", url_for(".index")
+    )

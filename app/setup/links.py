@@ -1,6 +1,6 @@
 """Which activities serve which outcomes: one table of checkboxes, saved at once."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from sqlalchemy import delete, insert
 
 from app.access import allow
@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import activity_outcome
 from app.setup import bp, queries
 from app.setup.forms import LinksForm
+from app.setup.saving import saved
 
 
 def _pair(activity_id: int, outcome_id: int) -> str:
@@ -71,7 +72,4 @@ def save_links():
         f"organisation:{queries.organisation().id}",
         f"{len(chosen)} activity–outcome links",
     )
-    db.session.commit()
-    db.session.expire_all()
-    flash("Saved which activities serve which outcomes.", "info")
-    return redirect(url_for(".links"), code=303)
+    return saved("Saved which activities serve which outcomes.", url_for(".links"))

@@ -3,10 +3,8 @@ and retiring or restoring one of them."""
 
 from collections.abc import Sequence
 
-from flask import flash, redirect
-
 from app.audit import record
-from app.extensions import db
+from app.setup.saving import saved
 
 
 def next_position(rows: Sequence) -> int:
@@ -40,6 +38,4 @@ def set_retired(row, retired: bool, target: str, label: str, back: str):
     """Retire or restore an activity, outcome or rung: audit it, save, say so, go back."""
     row.retired = retired
     record("setup.change", target, "retired" if retired else "restored")
-    db.session.commit()
-    flash(f"{'Retired' if retired else 'Restored'} “{label}”.", "info")
-    return redirect(back, code=303)
+    return saved(f"{'Retired' if retired else 'Restored'} “{label}”.", back)

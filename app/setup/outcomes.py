@@ -4,9 +4,9 @@ A rung is retired, never deleted: entries that reached it keep showing it, and i
 no longer offered as a button on a person's page.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
-from app.access import allow, scoped
+from app.access import allow, scoped, scoped_under
 from app.audit import record
 from app.extensions import db
 from app.models import Outcome, Rung
@@ -21,6 +21,7 @@ from app.setup.forms import (
 )
 from app.setup.library import adopt_outcomes, available_outcomes
 from app.setup.ordering import move, next_position, set_retired
+from app.setup.saving import saved
 
 
 def _library_form(formdata=True) -> LibraryForm:
@@ -78,9 +79,10 @@ def add_outcome():
     db.session.add(outcome)
     db.session.flush()
     record("setup.create", f"outcome:{outcome.id}", outcome.name)
-    db.session.commit()
-    flash(f"Added “{outcome.name}”. Now add the steps of its ladder.", "info")
-    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+    return saved(
+        f"Added “{outcome.name}”. Now add the steps of its ladder.",
+        url_for(".outcome", outcome_id=outcome.id),
+    )
 
 
 @bp.post("/outcomes/library")
@@ -107,9 +109,7 @@ def adopt_library_outcomes():
         f"organisation:{org.id}",
         "outcomes from the ready-made template: " + ", ".join(names),
     )
-    db.session.commit()
-    flash(f"Added {len(created)} outcomes with their ladders.", "info")
-    return redirect(url_for(".outcomes"), code=303)
+    return saved(f"Added {len(created)} outcomes with their ladders.", url_for(".outcomes"))
 
 
 def _outcome_page(
@@ -152,9 +152,7 @@ def edit_outcome(outcome_id: int):
     record("setup.change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated")
     outcome.name = form.name.data
     outcome.description = form.description.data or ""
-    db.session.commit()
-    flash("Saved.", "info")
-    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+    return saved("Saved.", url_for(".outcome", outcome_id=outcome.id))
 
 
 @bp.post("/outcomes/<int:outcome_id>/move")
@@ -193,10 +191,7 @@ def _set_outcome_retired(outcome: Outcome, retired: bool):
 
 def _rung(outcome: Outcome, rung_id: int) -> Rung:
     """A rung of this outcome; 404 for another outcome's rung or another organisation's."""
-    rung = scoped(Rung, rung_id)
-    if rung.outcome_id != outcome.id:
-        abort(404)
-    return rung
+    return scoped_under(Rung, rung_id, outcome_id=outcome.id)
 
 
 @bp.post("/outcomes/<int:outcome_id>/rungs")
@@ -216,9 +211,7 @@ def add_rung(outcome_id: int):
     db.session.add(rung)
     db.session.flush()
     record("setup.create", f"rung:{rung.id}", f"{outcome.name}: {rung.text}")
-    db.session.commit()
-    flash(f"Added “{rung.text}”.", "info")
-    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+    return saved(f"Added “{rung.text}”.", url_for(".outcome", outcome_id=outcome.id))
 
 
 @bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/rename")
@@ -232,9 +225,7 @@ def rename_rung(outcome_id: int, rung_id: int):
         return _outcome_page(outcome, 422, editing=(rung.id, form))
     record("setup.change", f"rung:{rung.id}", f"reworded from “{rung.text}” to “{form.text.data}”")
     rung.text = form.text.data
-    db.session.commit()
-    flash("Saved.", "info")
-    return redirect(url_for(".outcome", outcome_id=outcome.id), code=303)
+    return saved("Saved.", url_for(".outcome", outcome_id=outcome.id))
 
 
 @bp.post("/outcomes/<int:outcome_id>/rungs/<int:rung_id>/move")

@@ -226,19 +226,7 @@ def people_page(search: str = "", status: int = 200):
 @allow("admin")
 def add_person():
     """Add a person: their record, consent, key workers and the outcomes they work on."""
-    org = queries.organisation()
-    form = person_form(org, None)
-    if request.method == "GET":
-        return _form_page(form, None)
-    if not _check(form, None):
-        return _form_page(form, None, 422)
-    person = Person(organisation_id=org.id, display_name="", reference="")
-    db.session.add(person)
-    _apply(form, person, org)
-    if not _save(form, person, "setup.create"):
-        return _form_page(form, None, 422)
-    flash(f"Added {person.display_name}.", "info")
-    return redirect(url_for(".people"), code=303)
+    return _person_page(queries.organisation(), None)
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
@@ -246,14 +234,24 @@ def add_person():
 def edit_person(person_id: int):
     """Change a person's record, key workers or outcomes."""
     person = scoped(Person, person_id)
-    org = queries.organisation()
+    return _person_page(queries.organisation(), person)
+
+
+def _person_page(org, person: Person | None):
+    """A person's form (a new one's when `person` is None), then, once sent and sound, saved."""
     form = person_form(org, person)
     if request.method == "GET":
         return _form_page(form, person)
     if not _check(form, person):
         return _form_page(form, person, 422)
+    new = person is None
+    if new:
+        person = Person(organisation_id=org.id, display_name="", reference="")
+        db.session.add(person)
+    person_id = person.id
     _apply(form, person, org)
-    if not _save(form, person, "setup.change"):
-        return _form_page(form, db.session.get(Person, person_id), 422)
-    flash(f"Saved {person.display_name}.", "info")
+    if not _save(form, person, "setup.create" if new else "setup.change"):
+        # Nothing was saved: the page shows the person as they are stored (a new one, not yet).
+        return _form_page(form, None if new else db.session.get(Person, person_id), 422)
+    flash(f"{'Added' if new else 'Saved'} {person.display_name}.", "info")
     return redirect(url_for(".people"), code=303)

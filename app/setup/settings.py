@@ -1,12 +1,12 @@
 """The organisation's own settings: its name, "not seen" threshold, fields and visibility."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 
 from app.access import allow
 from app.audit import record
-from app.extensions import db
 from app.setup import bp, queries
 from app.setup.forms import SettingsForm
+from app.setup.saving import saved
 
 
 def option_lists(text: str, fields: list[str]) -> tuple[dict, list[str]]:
@@ -74,9 +74,7 @@ def settings():
         org.demographic_options = lists
         org.workers_see_everyone = form.workers_see_everyone.data
         record("setup.change", f"organisation:{org.id}", "settings")
-        db.session.commit()
-        flash("Saved the organisation's settings.", "info")
-        return redirect(url_for(".settings"), code=303)
+        return saved("Saved the organisation's settings.", url_for(".settings"))
     form.demographic_fields.data = ", ".join(org.demographic_field_list)
     form.demographic_options.data = options_text(
         org.demographic_options or {}, org.demographic_field_list

@@ -19,6 +19,7 @@ from app.setup.forms import (
     offered,
     options,
 )
+from app.setup.saving import saved
 
 
 def _staff_page(form: NewStaffForm, status: int = 200):
@@ -93,6 +94,17 @@ def _user_page(
     ), status
 
 
+def _changed(user: User, what: str, said: str):
+    """Audit a change to a member of staff (`what`), then save it as `_saved` does."""
+    record("setup.change", f"user:{user.id}", what)
+    return _saved(user, said)
+
+
+def _saved(user: User, said: str):
+    """Commit, and go back to the member of staff's page saying what happened."""
+    return saved(said, url_for(".staff_user", user_id=user.id))
+
+
 def _caseload_form(user: User, formdata: bool = True) -> CaseloadForm:
     """The organisation's active people as checkboxes, ticked where `user` is a key worker."""
     form = CaseloadForm() if formdata else CaseloadForm(formdata=None)
@@ -129,9 +141,7 @@ def edit_staff(user_id: int):
         record("setup.change", f"user:{user.id}", f"role {user.role} → {form.role.data}")
     user.name = form.name.data
     user.role = form.role.data
-    db.session.commit()
-    flash(f"Saved {user.name}: {ROLE_LABELS[user.role].lower()}.", "info")
-    return redirect(url_for(".staff_user", user_id=user.id), code=303)
+    return _saved(user, f"Saved {user.name}: {ROLE_LABELS[user.role].lower()}.")
 
 
 @bp.post("/staff/<int:user_id>/caseload")
@@ -155,11 +165,7 @@ def save_caseload(user_id: int):
         db.session.execute(
             caseload.insert(), [{"user_id": user.id, "person_id": p} for p in sorted(added)]
         )
-    record("setup.change", f"user:{user.id}", f"caseload of {len(chosen)} people")
-    db.session.commit()
-    db.session.expire_all()
-    flash(f"Saved {user.name}'s caseload.", "info")
-    return redirect(url_for(".staff_user", user_id=user.id), code=303)
+    return _changed(user, f"caseload of {len(chosen)} people", f"Saved {user.name}'s caseload.")
 
 
 @bp.post("/staff/<int:user_id>/deactivate")
@@ -173,10 +179,7 @@ def deactivate_staff(user_id: int):
     user.active = False
     # Their open sessions end at once: the cookie on their phone stops working.
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    record("setup.change", f"user:{user.id}", "deactivated")
-    db.session.commit()
-    flash(f"{user.name} can no longer sign in.", "info")
-    return redirect(url_for(".staff_user", user_id=user.id), code=303)
+    return _changed(user, "deactivated", f"{user.name} can no longer sign in.")
 
 
 @bp.post("/staff/<int:user_id>/reactivate")
@@ -185,7 +188,4 @@ def reactivate_staff(user_id: int):
     """Let a deactivated member of staff sign in again."""
     user = scoped(User, user_id)
     user.active = True
-    record("setup.change", f"user:{user.id}", "reactivated")
-    db.session.commit()
-    flash(f"{user.name} can sign in again.", "info")
-    return redirect(url_for(".staff_user", user_id=user.id), code=303)
+    return _changed(user, "reactivated", f"{user.name} can sign in again.")

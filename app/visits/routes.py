@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 
 from app import audit
@@ -11,6 +11,7 @@ from app.entries.recording import EntryError, parse_recorded_at
 from app.extensions import db
 from app.local_time import local_today, to_local
 from app.models import Activity, NextVisit
+from app.params import is_replay
 from app.visits.forms import NextVisitForm
 
 bp = Blueprint("visits", __name__)
@@ -27,7 +28,7 @@ def set_next_visit(person_id: int):
     form = NextVisitForm()
     form.activity.choices = []
     form.activity.validate_choice = False
-    replay = bool(request.headers.get("X-Stepladder-Replay"))
+    replay = is_replay()
     try:
         if not form.validate():
             raise EntryError("That next visit could not be read: choose a day, or a date and time.")
