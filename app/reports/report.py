@@ -29,10 +29,6 @@ from app.tables import Breakdown
 
 STORIES = 10
 
-# Indicator kinds whose value is a mean or a rate that their own evaluator withholds when too
-# few people stand behind it (app/measures/indicators.py): shown as they are, never as counts.
-ALREADY_WITHHELD = {"measure_change", "measure_follow_up"}
-
 # Which figure each kind of indicator shows, so that an indicator and a table cell counting
 # the same thing are one Figure (hidden together, never shown in one place and hidden in
 # another): kind -> the parameter that narrows it.
@@ -188,13 +184,14 @@ def _indicator_row(ind, scope: Scope, bounds: dict, problems, memo, pool: Pool, 
 def _shown(ind, value: indicators.Value, pool: Pool, when: str) -> Figure:
     """The indicator's value as a funder may see it (the same Figure as a table cell that
     counts the same thing)."""
+    if "figure" in value.extra:
+        # A measure's indicator: the measures section's own Figure, protected with the figures
+        # beside it there (app/measures/indicators.py), so the two cannot disagree.
+        return value.extra["figure"]
     if value.number is None:
         return Figure(None)
     if ind.kind == "average_climbed":
         return disclosure.average(value.number, value.extra.get("people", 0))
-    if ind.kind in ALREADY_WITHHELD:
-        # A mean or a rate, never a count: its evaluator withholds it below 5 people.
-        return Figure(value.number)
     params = ind.params or {}
     if ind.kind in SHARED:
         name, param = SHARED[ind.kind]
