@@ -235,3 +235,22 @@ def test_a_reliably_improved_count_hidden_in_the_section_is_hidden_in_the_indica
     assert data["Indicator", "Reliably improved on SWEMWBS"] is None
     assert data["Measure: SWEMWBS", "Reliably improved"] is None
     assert data["Indicator", "SWEMWBS follow-up rate"] == 100
+
+
+def test_a_rate_with_nothing_due_this_period_still_shows_the_previous_periods(client, auth, w):
+    """In 2025-Q3 no follow-up fell due (all six fell due on 5 June), so this period has no
+    follow-up rate; the previous period's 100 % is still shown beside it, in the section
+    and in the indicator on it alike."""
+    funder, _ = _setup(w)
+    auth.sign_in(w["admin"])
+    rate = "SWEMWBS follow-up rate"
+    assert _add_indicator(client, auth, funder, "measure_follow_up", rate).status_code == 303
+    text = client.get(f"/reports/{funder.id}/report.csv?period=2025-Q3").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    section = {r["Item"]: r for r in rows if r["Section"] == "Measure: SWEMWBS"}
+    indicator = next(r for r in rows if r["Section"] == "Indicator" and r["Item"] == rate)
+    assert section["People whose follow-up fell due"]["This period"] == "0"
+    assert section["People whose follow-up fell due"]["Previous period"] == "6"
+    assert section["Follow-up rate (%)"]["This period"] == ""
+    assert section["Follow-up rate (%)"]["Previous period"] == "100"
+    assert (indicator["This period"], indicator["Previous period"]) == ("", "100")
