@@ -203,6 +203,14 @@ def _funders(
                 None,
             ),
             ("setback", "People with a setback", {}, None),
+            # On the measure the council asks for (app/measures/demo.py switches it on).
+            (
+                "measure_improved",
+                "People reliably improved on SWEMWBS",
+                {"measure": "swemwbs"},
+                None,
+            ),
+            ("measure_follow_up", "SWEMWBS follow-up rate (%)", {"measure": "swemwbs"}, None),
         ],
     )
     lottery = Funder(

@@ -18,6 +18,12 @@ The rules
    (a person seen for two activities is in both activities' people, once in the total) are
    lines whose cells reach at least the total, each cell at most the total (`overlapping`),
    and are protected as adding up whenever, this time, they do.
+   When a hidden figure can still be worked out and nothing shown is left beside it to hide,
+   as when the total itself is "fewer than 5" (a total of 1 to 4 with four cells each "fewer
+   than 5" makes every cell exactly 1), it is the words on the cells that give it away:
+   every cell of its line (the one with most "fewer than 5"s), zeros too, is then
+   "withheld", a word that says nothing of the value (0 or more), and the note says why;
+   failing that, a total is withheld. It is the one case where a 0 is not shown.
 3. **Averages and rates** over fewer than 5 people are withheld with the reason, never
    written as a count ("fewer than 5" is not an average). A rate is a count over a count: it
    is hidden when its count or its base is hidden, or when the people it leaves out number
@@ -43,6 +49,10 @@ REASONS = {
 }
 RATE_WITHHELD = f"a rate over fewer than {SMALL} people is withheld"
 RATE_HIDDEN = "hidden because, with the number it is a share of, it would give a small count away"
+TABLE_WITHHELD = (
+    f"withheld with the rest of its table: with fewer than {SMALL} people in all, the cells "
+    "beside it would give someone away"
+)
 
 
 @dataclass
@@ -141,12 +151,18 @@ def overlapping(cells: list[Figure], total: Figure | None) -> Line:
     return Line(cells, total, exact=False)
 
 
+# The least value an officer can read into each word (rule 1: 0 is shown, so "fewer than 5"
+# is at least 1; rule 2: "withheld" says nothing).
+_LEAST = {FEWER: 1, HIDDEN: SMALL, WITHHELD: 0}
+
+
 class _Model:
     """The hidden figures as unknowns and the lines as linear constraints over them: each
     constraint is (coefficients by unknown, constant, exact), meaning Σ a·x = constant (or ≥
     it). An unknown's range starts from its word; "hidden" has no upper bound for an officer,
     and `cap` (more than every true value together) stands in for one, which only narrows
-    what the officer could think possible, so errs on the side of hiding."""
+    what the officer could think possible, so errs on the side of hiding. "Withheld" says
+    nothing of the value: from 0 to `cap`."""
 
     def __init__(self, lines: list[Line]):
         self.unknowns: list[Figure] = []
@@ -175,7 +191,7 @@ class _Model:
             if not line.exact:
                 for cell in line.cells:
                     self._add([(term(line.total), 1), (term(cell), -1)], exact=False)
-        self.lo = [1 if f.hidden == FEWER else SMALL for f in self.unknowns]
+        self.lo = [_LEAST.get(f.hidden, SMALL) for f in self.unknowns]
         self.hi = [SMALL - 1 if f.hidden == FEWER else cap for f in self.unknowns]
 
     def _add(self, parts, exact: bool) -> None:
@@ -266,19 +282,37 @@ class _Model:
                 free[j] = free[j] or found != true
 
 
-def _to_hide(lines: list[Line]) -> Figure | None:
-    """The next figure rule 2 hides: beside the first hidden figure that can be worked out,
-    the smallest non-zero cell shown, else the smallest total shown; None when all are safe."""
+def _to_hide(lines: list[Line]) -> list[Figure]:
+    """What rule 2 hides next, beside the first hidden figure that can be worked out: the
+    smallest non-zero cell shown, else the smallest total shown (marked "hidden"). Only when
+    no figure that can be worked out has either beside it: every cell of one of their lines,
+    else one of their totals (marked "withheld"). [] when all are safe."""
     model = _Model(lines)
+    stuck = []
     for i in model.pinned():
         beside = model.lines_of[i] or lines
         cells = [c for line in beside for c in line.cells if not c.hidden and c.value]
         if cells:
-            return min(cells, key=lambda c: c.value)
+            return [_mark(min(cells, key=lambda c: c.value), HIDDEN)]
         totals = [line.total for line in beside if not line.total.hidden and line.total.value]
         if totals:
-            return min(totals, key=lambda t: t.value)
-    return None
+            return [_mark(min(totals, key=lambda t: t.value), HIDDEN)]
+        stuck.append(beside)
+    # The words that pin a figure down are the "fewer than 5"s (at least 1 each) of a line:
+    # the line with most of them goes first, all its cells at once.
+    open_lines = [
+        line for beside in stuck for line in beside if any(c.hidden != WITHHELD for c in line.cells)
+    ]
+    if open_lines:
+        line = max(open_lines, key=lambda line: sum(c.hidden == FEWER for c in line.cells))
+        return [_mark(c, WITHHELD, TABLE_WITHHELD) for c in line.cells if c.hidden != WITHHELD]
+    totals = [line.total for beside in stuck for line in beside if line.total.hidden != WITHHELD]
+    return [_mark(totals[0], WITHHELD, TABLE_WITHHELD)] if totals else []
+
+
+def _mark(figure: Figure, word: str, why: str = "") -> Figure:
+    figure.hidden, figure.why = word, why
+    return figure
 
 
 def protect(lines: list) -> None:
@@ -293,5 +327,6 @@ def protect(lines: list) -> None:
         # be right, so the line is protected as one that adds up.
         if not line.exact and sum(c.value or 0 for c in line.cells) == line.total.value:
             line.exact = True
-    while (figure := _to_hide(found)) is not None:
-        figure.hidden = HIDDEN
+    # Each round hides or withholds at least one figure more, so this ends.
+    while _to_hide(found):
+        pass

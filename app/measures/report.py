@@ -19,9 +19,15 @@ class Section:
 
     @property
     def rows(self) -> list[tuple[str, Figure, Figure]]:
-        """(figure, this period, previous period), as a funder may see them."""
-        earlier = dict(figures(self.before))
-        return [(label, f, earlier.get(label, Figure(None))) for label, f in figures(self.now)]
+        """(figure, this period, previous period), as a funder may see them: every figure
+        either period has (a follow-up rate with nothing due this period still shows the
+        previous period's, as the indicator on it does)."""
+        now, earlier = dict(figures(self.now)), dict(figures(self.before))
+        labels = [*now, *(label for label in earlier if label not in now)]
+        return [
+            (label, now.get(label, Figure(None)), earlier.get(label, Figure(None)))
+            for label in labels
+        ]
 
 
 def sections(funder, now: tuple, before: tuple) -> list[Section]:

@@ -173,6 +173,10 @@ def _indicator_row(ind, scope: Scope, bounds: dict, problems, memo, pool: Pool, 
 def _shown(ind, value: indicators.Value, pool: Pool, when: str) -> Figure:
     """The indicator's value as a funder may see it (the same Figure as a table cell that
     counts the same thing)."""
+    if "figure" in value.extra:
+        # A measure's indicator: the measures section's own Figure, protected with the figures
+        # beside it there (app/measures/indicators.py), so the two cannot disagree.
+        return value.extra["figure"]
     if value.number is None:
         return Figure(None)
     kind = indicators.KINDS[ind.kind]  # a kind no longer known has no number

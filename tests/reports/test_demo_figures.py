@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app import local_time
-from app.disclosure import FEWER, HIDDEN, Figure
-from app.entries import scoped
+from app.disclosure import FEWER, HIDDEN, WITHHELD, Figure
+from app.entries import kinds, scoped
 from app.extensions import db
+from app.measures.definitions import shipped
 from app.models import Activity, Funder, Indicator, User
 from app.reports import periods, report
 from tests.fixtures.disclosure import possible_values
@@ -35,10 +36,10 @@ def exported(client, first, last) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 
 
-def by_hand(rows: list[dict], **match) -> tuple[int, int, int]:
+def by_hand(rows: list[dict], not_contacts=("note", "dna"), **match) -> tuple[int, int, int]:
     """Steps, contacts and people worked out from the export's rows, independently of the
     app: entries not voided or corrected; a contact is one person on one local day, seen
-    (a note alone is not a contact, and neither is a did-not-attend)."""
+    (a note alone is not a contact, and neither is a did-not-attend: `not_contacts`)."""
     live = [
         r
         for r in rows
@@ -50,7 +51,7 @@ def by_hand(rows: list[dict], **match) -> tuple[int, int, int]:
         when = datetime.fromisoformat(row["recorded_at"].replace("Z", "+00:00"))
         return when.astimezone(zone).date()
 
-    visits = {(r["person_reference"], day(r)) for r in live if r["kind"] not in ("note", "dna")}
+    visits = {(r["person_reference"], day(r)) for r in live if r["kind"] not in not_contacts}
     steps = sum(r["kind"] == "step" for r in live)
     return steps, len(visits), len({r["person_reference"] for r in live})
 
@@ -122,6 +123,50 @@ def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client,
     assert scoped.whole(scope, *local_time.day_bounds(first, today)).steps == whole[0]
 
 
+def test_every_surface_moves_with_the_counting_layers_one_definition(
+    client, auth, demo, monkeypatch
+):
+    """They agree because they call the same code, not because copies happen to match: with
+    the layer's one table of what each kind counts as changed (for this test, a note made a
+    contact), My week, the dashboard and the report all count the notes' days as contacts
+    together, matching the export worked out by hand under the same rule; a surface counting
+    on its own would be left behind."""
+    monkeypatch.setitem(kinds.KIND_COUNTS, "note", frozenset({kinds.CONTACT}))
+    org_id = demo.organisation_id
+    activities = list(
+        db.session.scalars(select(Activity).where(Activity.organisation_id == org_id))
+    )
+    funder = Funder(organisation_id=org_id, name="Whole Service", activities=activities)
+    db.session.add(funder)
+    db.session.flush()
+    db.session.add(
+        Indicator(
+            organisation_id=org_id, funder_id=funder.id, kind="contacts", label="Contacts",
+            position=1,
+        )
+    )  # fmt: skip
+    db.session.commit()
+    today = local_time.local_today()
+    first, week = today - timedelta(days=90), today - timedelta(days=6)
+    auth.sign_in("worker@example.org", DEMO_PASSWORD)
+    html = client.get("/week").get_data(as_text=True)
+    my_week = int(re.search(r"<strong>(\d+)</strong> contacts", html).group(1))
+    client.post("/sign-out", data={"csrf_token": auth.csrf("/week")})
+    auth.sign_in("supervisor@example.org", DEMO_PASSWORD)
+    rows = exported(client, first, today)
+    with_notes = ("dna",)
+    range_args = {"from": first.isoformat(), "to": today.isoformat()}
+    on_dashboard = dashboard_totals(client, **range_args)[1]
+    built = report.build(db.session.get(Funder, funder.id), periods.custom(first, today))
+    in_report = next(row.value.number for row in built.indicators if row.label == "Contacts")
+    assert on_dashboard == by_hand(rows, not_contacts=with_notes)[1]
+    assert in_report == by_hand([r for r in rows if r["activity"]], not_contacts=with_notes)[1]
+    this_week = exported(client, week, today)
+    assert my_week == by_hand(this_week, not_contacts=with_notes, worker=demo.name)[1]
+    # The change showed: some day had a note and nothing else.
+    assert on_dashboard > by_hand(rows)[1]
+
+
 def offered_periods(client, funder_id: int) -> list[str]:
     html = client.get(f"/reports/{funder_id}").get_data(as_text=True)
     return [c for c in re.findall(r'<option value="([^"]+)"', html) if c != "custom"]
@@ -133,33 +178,38 @@ def number_or_blank(text: str):
     return float(text) if "." in text else int(text)
 
 
+def word(row: list, column: int) -> str:
+    """The word a hidden figure stands under, read from the row's note as an officer would."""
+    if row[column] not in ("", None):
+        return ""
+    which = "This period" if column == 3 else "Previous period"
+    assert f"{which}:" in row[6], row
+    said = row[6].split(f"{which}: ")[1]
+    for known in (FEWER, WITHHELD, HIDDEN):
+        if said.startswith(known):
+            return known
+    raise AssertionError(f"a hidden figure with no known word: {row}")
+
+
 def assert_nothing_recoverable(rows: list[list[str]]) -> int:
-    """Each demographic column beside its period's people supported: every hidden cell could
-    be at least two numbers, worked out from what the file shows. Returns the hidden cells
-    checked beside a total that is shown."""
+    """Each demographic column beside its period's people supported, shown or under its word
+    (a total of "fewer than 5" is 1 to 4, which bounds the cells too): every hidden cell
+    could be at least two numbers, worked out from what the file shows. Returns the hidden
+    cells checked."""
     checked = 0
     supported = next((r for r in rows if r[0] == "Indicator" and r[1] == "People supported"), None)
     if supported is None:
         return checked
     for column in (3, 4):
-        total = number_or_blank(supported[column])
-        if total is None:
-            continue
+        total = Figure(number_or_blank(supported[column]), word(supported, column))
         tables = {}
         for r in rows:
             if r[0].startswith("People supported by "):
                 tables.setdefault(r[0], []).append(r)
         for table in tables.values():
-            which = "This period" if column == 3 else "Previous period"
-            cells = []
-            for r in table:
-                word = ""
-                if r[column] == "":  # hidden: the note says which way
-                    assert f"{which}:" in r[6], r
-                    word = FEWER if f"{which}: fewer than" in r[6] else HIDDEN
-                cells.append(Figure(number_or_blank(r[column]), word))
-            for options in possible_values(cells, Figure(total)).values():
-                assert len(options) >= 2
+            cells = [Figure(number_or_blank(r[column]), word(r, column)) for r in table]
+            for options in possible_values(cells, total).values():
+                assert len(options) >= 2, (total, cells)
                 checked += 1
     return checked
 
@@ -184,6 +234,28 @@ RATE_BASES = {
     " at latest (%)": lambda item: item.split(": ")[0] + ": people with a pair",
 }
 
+# A rate among the indicators, by what it counts (the Measure column: the kind's words, then
+# the measure's key) -> the measures section's row the same rate is on.
+INDICATOR_RATES = {"Follow-up rate on a measure (%)": "Follow-up rate (%)"}
+
+
+def is_rate(row: list) -> bool:
+    """Whether a row's figures are percentages: its item or what it counts says "(%)" (an
+    indicator's label is the funder's own words, so the Measure column decides too)."""
+    return "(%)" in row[1] or "(%)" in row[2]
+
+
+def section_row(rows: list[list], rate_row: list) -> list | None:
+    """The row a rate is on in its section: itself, or for an indicator the measures section's
+    row of the same rate, which the indicator must agree with; None when the section has no
+    such row (a rate with nothing to show in either period)."""
+    if rate_row[0] != "Indicator":
+        return rate_row
+    kind, _, key = rate_row[2].partition(" · ")
+    assert kind in INDICATOR_RATES, f"no section known for the rate indicator {rate_row}"
+    section, item = f"Measure: {shipped()[key].name}", INDICATOR_RATES[kind]
+    return next((r for r in rows if r[0] == section and r[1] == item), None)
+
 
 def rate_base(rows: list[list], rate_row: list) -> list | None:
     """The row of the count a rate is a share of; None for the did-not-attend rate, whose base
@@ -199,19 +271,27 @@ def rate_base(rows: list[list], rate_row: list) -> list | None:
 
 
 def assert_no_rate_gives_a_count_away(rows: list[list]) -> int:
-    """Every percentage shown, beside the count it is a share of, gives neither the people it
-    counts nor the people it leaves out as 1-4; a rate whose base is not shown (did not attend)
-    is shown only beside its own count, shown and not 1-4. Returns the rates checked."""
+    """Every percentage shown, the indicators' among them, sits beside the count it is a share
+    of, shown: from the two, neither the people it counts nor the people it leaves out can be
+    worked out as 1-4; and a base that could be hidden is never left to be worked out from a
+    rate and its count. An indicator's rate is the measures section's, hidden where it is
+    hidden. A rate whose base is not shown (did not attend) is shown only beside its own
+    count, shown and not 1-4. Returns the rates checked."""
     checked = 0
     for r in rows:
-        if r[0] in ("Report", "Story") or not r[1].endswith("(%)") or r[0] == "Indicator":
+        if r[0] in ("Report", "Story") or not is_rate(r):
+            continue
+        own = section_row(rows, r)
+        if own is None:
+            assert r[3] in ("", None) and r[4] in ("", None), ("a rate with no section row", r)
             continue
         for column in (3, 4):
+            assert r[column] == own[column], ("an indicator and its section differ", r, own)
             share = r[column]
             if share in ("", None):
                 continue
             share = float(share)
-            base = rate_base(rows, r)
+            base = rate_base(rows, own)
             if base is None:
                 count = next(x for x in rows if x[0] == r[0] and x[1] == "Did not attend")[column]
                 assert count not in ("", None) and not 0 < float(count) < 5, (r, count)
@@ -225,6 +305,20 @@ def assert_no_rate_gives_a_count_away(rows: list[list]) -> int:
     return checked
 
 
+def assert_no_note_quotes_a_small_count(rows: list[list]) -> int:
+    """A note that counts people ("6 of 8 people", "Across 19 people") never says 1-4 of
+    them. Returns the numbers of people checked."""
+    checked = 0
+    for r in rows:
+        if r[0] == "Story":
+            continue
+        for found in re.finditer(r"\b(\d+)(?: of (\d+))? (?:people|person)\b", r[6] or ""):
+            for number in filter(None, found.groups()):
+                assert not 0 < int(number) < 5, r
+                checked += 1
+    return checked
+
+
 def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, auth, demo):
     auth.sign_in("funder@example.org", DEMO_PASSWORD)
     listing = client.get("/reports/").get_data(as_text=True)
@@ -232,7 +326,7 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
     council = db.session.scalar(select(Funder).where(Funder.name.like("City Council%")))
     codes = offered_periods(client, council.id)
     assert len(codes) >= 3
-    checked = rates = 0
+    checked = rates = indicator_rates = notes = 0
     for code in codes:
         assert periods.parse(code).last >= council.starts_on
         body = client.get(f"/reports/{council.id}/report.csv?period={code}").get_data(as_text=True)
@@ -246,6 +340,10 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
                     assert not 0 < value < 5, (code, r)
         checked += assert_nothing_recoverable(rows)
         rates += assert_no_rate_gives_a_count_away(rows)
+        indicator_rates += sum(
+            r[0] == "Indicator" and is_rate(r) and r[col] != "" for r in rows for col in (3, 4)
+        )
+        notes += assert_no_note_quotes_a_small_count(rows)
         book = load_workbook(
             io.BytesIO(client.get(f"/reports/{council.id}/report.xlsx?period={code}").data)
         )
@@ -261,3 +359,5 @@ def test_the_funder_viewer_downloads_give_nobody_away_for_any_period(client, aut
                     assert not 0 < value < 5, (code, r)
     assert checked > 0  # hidden cells beside a shown total were there to be checked
     assert rates > 0  # and percentages shown beside their counts
+    assert indicator_rates > 0  # the follow-up rate indicator among them, matched to its base
+    assert notes > 0  # and notes that count people

@@ -1,7 +1,7 @@
 """Disclosure control: no count of 1–4 is shown, and no hidden value can be worked out by
 subtraction from what is shown — across rows, columns, totals and the previous period."""
 
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import disclosure
@@ -13,17 +13,17 @@ SETTINGS = settings(max_examples=400, deadline=None, derandomize=True)
 
 
 def assert_safe(lines: list[tuple[list[Figure], Figure]]) -> None:
-    """No figure shown is 1–4, and in each line with a total shown every hidden cell could
-    take at least two values (its true value among them)."""
+    """No figure shown is 1–4, and in each line every hidden cell could take at least two
+    values (its true value among them), given the cells shown and the total, shown or hidden
+    by its word (a total of "fewer than 5" is 1 to 4: it bounds the cells too)."""
     for cells, total in lines:
         for figure in [*cells, total]:
             assert figure.shown is None or not 0 < figure.shown < 5
-        if total.hidden:
-            continue
         for i, options in possible_values(cells, total).items():
             assert cells[i].value in options
             assert len(options) >= 2, (
-                f"cell {i} of {[c.value for c in cells]} (total {total.value}) is recoverable"
+                f"cell {i} of {[c.value for c in cells]} (total {total.value}) is recoverable "
+                f"from {[c.text for c in cells]}, total {total.text}"
             )
 
 
@@ -103,9 +103,8 @@ def test_no_hidden_cell_is_recoverable_from_rows_columns_or_totals(values):
 )
 def test_no_hidden_cell_of_a_two_way_table_is_recoverable_from_rows_and_columns_together(values):
     """Row and column margins together: a cell each line alone leaves open may still be
-    pinned down by solving the rows and columns at once. (A table of fewer than 5 people in
-    all is left out: its words alone, every cell "fewer than 5" so at least 1, can pin it.)"""
-    assume(sum(map(sum, values)) >= 5)
+    pinned down by solving the rows and columns at once. Tables of fewer than 5 people in all
+    are among them: there the words alone ("fewer than 5", so at least 1) could pin a cell."""
     table = table_figures(values)
     protect(two_way_lines(*table))
     assert_table_safe(*table)
@@ -138,6 +137,37 @@ def test_no_hidden_cell_is_recoverable_from_either_period_of_a_breakdown(pairs):
     ]
     protect(lines)
     assert_safe(lines)
+
+
+@SETTINGS
+@given(st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=6))
+def test_no_hidden_cell_is_recoverable_beside_a_total_of_fewer_than_five(values):
+    """Small breakdowns, most of them of fewer than 5 people in all, so that the total is
+    itself "fewer than 5": a hidden cell must not be pinned down by the total's 1-4 and the
+    at-least-1 of the words beside it, line by line or in a two-line table with its previous
+    period."""
+    earlier = [*values[1:], 0]  # the previous period: the same bands, other people
+    line, before = [count(v) for v in values], [count(v) for v in earlier]
+    lines = [(line, count(sum(values))), (before, count(sum(earlier)))]
+    protect(lines)
+    assert_safe(lines)
+
+
+def test_four_people_in_four_bands_under_a_total_of_fewer_than_five_withhold_the_table():
+    """Four bands of 1 under a total of 4: shown as "fewer than 5" four times beside a total of
+    "fewer than 5", each band is at least 1 and together at most 4, so each is exactly 1. The
+    whole table is withheld instead, its 0 too, with the reason; the total stays "fewer than
+    5". Three bands of 1 (each could be 2) are safe as they are."""
+    bands = [count(1), count(1), count(1), count(1), count(0)]
+    total = count(4)
+    protect([(bands, total)])
+    assert [b.text for b in bands] == [WITHHELD] * 5
+    assert all(b.shown is None and "fewer than 5 people in all" in b.reason for b in bands)
+    assert total.text == FEWER
+    assert_safe([(bands, total)])
+    bands, total = [count(1), count(1), count(1), count(0)], count(3)
+    protect([(bands, total)])
+    assert [b.text for b in bands] == [FEWER, FEWER, FEWER, "0"]
 
 
 def test_one_hidden_band_beside_an_exact_total_hides_a_second_band():

@@ -176,6 +176,30 @@ def test_a_small_previous_period_column_is_protected_on_its_own(client, auth, w)
     assert band_cells(rows) == {"18-25": ("5", ""), "65+": ("5", "")}
 
 
+def test_a_previous_period_of_fewer_than_five_in_as_many_bands_is_withheld(client, auth, w):
+    """The previous quarter: 4 people, one in each of the four age bands. Its total is "fewer
+    than 5" (1 to 4), and four bands each "fewer than 5" (at least 1) would make every band
+    exactly 1: the whole previous column of the table is withheld instead, with the reason.
+    This quarter's 5 and 5 (and the two 0s) beside its total of 10 give nobody away."""
+    bands = ["18-25", "26-40", "41-64", "65+"]
+    funder = small_world(w, ["26-40"] * 5 + ["65+"] * 5, bands)
+    auth.sign_in(w.supervisor)
+    rows = csv_rows(client, funder.id, "2025-Q2")
+    headline = next(r for r in rows if r[0] == "Indicator" and r[1] == "People supported")
+    assert (headline[3], headline[4]) == ("10", "")
+    assert "Previous period: fewer than 5 people" in headline[6]
+    assert band_cells(rows) == {"18-25": ("0", ""), "26-40": ("5", ""), "41-64": ("0", ""),
+                                "65+": ("5", "")}  # fmt: skip
+    notes = {r[1]: r[6] for r in rows if r[0] == "People supported by age band"}
+    for band in bands:
+        assert notes[band] == (
+            "Previous period: withheld with the rest of its table: with fewer than 5 people "
+            "in all, the cells beside it would give someone away"
+        )
+    html = client.get(f"/reports/{funder.id}?period=2025-Q2").get_data(as_text=True)
+    assert html.count(">withheld</span>") >= len(bands)
+
+
 def test_one_hidden_activity_beside_the_total_contacts_and_people_hides_a_second(client, auth, w):
     """9 people seen once each in 2025-Q2: 6 in Travel training, 3 in Drop-in (both funded),
     so 9 contacts and 9 people supported, both shown. Travel training's 6 contacts and 6
