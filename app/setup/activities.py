@@ -1,6 +1,6 @@
 """Activities, what the service does: start from the template, add, rename, reorder, retire."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Activity
 from app.setup import bp, queries
 from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, strip
-from app.setup.ordering import move, next_position, set_retired
+from app.setup.ordering import moved, next_position, set_retired
 from app.setup.saving import saved
 
 
@@ -144,10 +144,7 @@ def rename_activity(activity_id: int):
 @allow("admin")
 def move_activity(activity_id: int):
     """Move an activity one place up or down in the worker's list of chips."""
-    activity = scoped(Activity, activity_id)
-    if move(queries.activities(), activity, request.form.get("direction", "")):
-        db.session.commit()
-    return redirect(url_for(".activities"), code=303)
+    return moved(queries.activities(), scoped(Activity, activity_id), url_for(".activities"))
 
 
 @bp.post("/activities/<int:activity_id>/retire")
