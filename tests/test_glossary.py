@@ -13,9 +13,11 @@ def test_the_glossary_names_an_offline_entry_as_the_screens_tag_it(client, auth,
     page = client.get("/help/words").get_data(as_text=True)
     assert "Sent later from an offline phone" in page
     assert "arrived late" not in page.lower()
-    # Every screen that flags such an entry uses the words the glossary explains.
-    for name in ("macros/entries.html", "overview/index.html", "week/index.html"):
-        assert TAG in (TEMPLATES / name).read_text(), name
+    # Every screen that flags such an entry does it with the one macro that holds the words
+    # the glossary explains.
+    assert TAG in (TEMPLATES / "macros/entries.html").read_text()
+    for name in ("overview/index.html", "week/index.html", "journey/person.html"):
+        assert "late_tag(e" in (TEMPLATES / name).read_text(), name
 
 
 def test_the_glossary_says_the_current_rung_is_where_someone_stands_now(client, auth, w):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.access import organisation_row
 from app.entries import distance_travelled, scoped
 from app.entries.scoped import Scope
 from app.extensions import db
@@ -164,25 +165,23 @@ def check(indicator: Indicator, scope: Scope) -> str:
             return (
                 "This indicator is missing a setting; an admin can fix it in the funder's set-up."
             )
+    org = scope.organisation_id
     if outcome_id := params.get("outcome_id"):
-        outcome = db.session.get(Outcome, outcome_id)
-        if outcome is None or outcome.organisation_id != scope.organisation_id:
+        if (outcome := organisation_row(Outcome, outcome_id, org)) is None:
             return "The outcome this indicator counts no longer exists."
         if outcome.retired:
             return f"The outcome “{outcome.name}” has been retired: there is nothing to count."
         if scope.outcome_ids is not None and outcome.id not in scope.outcome_ids:
             return f"“{outcome.name}” is not one of this funder's outcomes: nothing is counted."
     if rung_id := params.get("rung_id"):
-        rung = db.session.get(Rung, rung_id)
-        if rung is None or rung.organisation_id != scope.organisation_id:
+        if (rung := organisation_row(Rung, rung_id, org)) is None:
             return "The rung this indicator counts no longer exists."
         if rung.retired or rung.outcome.retired:
             return f"The rung “{rung.text}” has been retired from its ladder: it cannot be counted."
         if scope.outcome_ids is not None and rung.outcome_id not in scope.outcome_ids:
             return f"“{rung.outcome.name}” is not among this funder's outcomes: nothing is counted."
     if activity_id := params.get("activity_id"):
-        activity = db.session.get(Activity, activity_id)
-        if activity is None or activity.organisation_id != scope.organisation_id:
+        if (activity := organisation_row(Activity, activity_id, org)) is None:
             return "The activity this indicator counts no longer exists."
         if scope.activity_ids is not None and activity.id not in scope.activity_ids:
             return f"“{activity.name}” is not one of this funder's activities: nothing is counted."

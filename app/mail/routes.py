@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.access import allow
 from app.extensions import db
+from app.form_fields import stale_page
 from app.mail import bp, outbox
 from app.models import OutboxEmail
 
@@ -40,10 +41,8 @@ def index():
 @allow("admin")
 def send_again():
     """Put this organisation's unsent email back in line and try to send it now."""
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        flash("The page was out of date. Please try again.", "error")
-        return redirect(url_for("mail.index"))
+    if not FlaskForm().validate_on_submit():
+        return stale_page(url_for("mail.index"))
     if not outbox.configured():
         flash("Email is not set up, so nothing can be sent from here. Send it by hand.", "error")
         return redirect(url_for("mail.index"))

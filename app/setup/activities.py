@@ -1,8 +1,7 @@
 """Activities, what the service does: start from the template, add, rename, reorder, retire."""
 
-from flask import flash, redirect, render_template, request, url_for
-from wtforms import BooleanField, StringField
-from wtforms.validators import Length
+from flask import flash, redirect, render_template, url_for
+from wtforms import BooleanField
 
 from app import ladder_templates
 from app.access import allow, scoped
@@ -10,8 +9,8 @@ from app.audit import record
 from app.extensions import db
 from app.models import Activity
 from app.setup import bp, queries
-from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, strip
-from app.setup.ordering import move, next_position, set_retired
+from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, add_text_field
+from app.setup.ordering import moved, next_position, set_retired
 from app.setup.saving import saved
 
 
@@ -23,16 +22,7 @@ def starter_form() -> StarterActivitiesForm:
 
     for i, spec in enumerate(ladder_templates.load()["activities"]):
         setattr(Form, f"keep_{i}", BooleanField(f"Keep “{spec['name']}”", default=True))
-        setattr(
-            Form,
-            f"name_{i}",
-            StringField(
-                f"Name for “{spec['name']}”",
-                [Length(max=120)],
-                filters=[strip],
-                default=spec["name"],
-            ),
-        )
+        add_text_field(Form, f"name_{i}", f"Name for “{spec['name']}”", 120, default=spec["name"])
     Form.size = len(ladder_templates.load()["activities"])
     return Form()
 
@@ -144,10 +134,7 @@ def rename_activity(activity_id: int):
 @allow("admin")
 def move_activity(activity_id: int):
     """Move an activity one place up or down in the worker's list of chips."""
-    activity = scoped(Activity, activity_id)
-    if move(queries.activities(), activity, request.form.get("direction", "")):
-        db.session.commit()
-    return redirect(url_for(".activities"), code=303)
+    return moved(queries.activities(), scoped(Activity, activity_id), url_for(".activities"))
 
 
 @bp.post("/activities/<int:activity_id>/retire")

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from app.access import allow
 from app.audit import record
 from app.extensions import db
+from app.form_fields import STALE_PAGE
 from app.models import Person, Plan, caseload
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
@@ -32,7 +33,7 @@ def give_to_people():
     offered = choices()
     problem = None
     if not form.validate():
-        problem = "The page was out of date. Please try again."
+        problem = STALE_PAGE
     elif not people_ids:
         problem = "Tick the people to give outcomes or a key worker to."
     elif not outcome_ids and not worker_ids:

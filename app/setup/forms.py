@@ -26,6 +26,13 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def add_text_field(form_class, name: str, label: str, max_length: int, **kwargs) -> None:
+    """Give a form class built for one request (one field per template activity, per
+    outcome) an optional text field, trimmed, of at most `max_length` characters."""
+    field = StringField(label, [Length(max=max_length)], filters=[strip], **kwargs)
+    setattr(form_class, name, field)
+
+
 def options(pairs) -> list[SelectChoice]:
     """Choices for a select, radio or checkbox field from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -9,10 +9,11 @@ and nothing is entered twice.
 
 from dataclasses import dataclass
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
 from app.access import allow
 from app.audit import record
+from app.form_fields import stale_page
 from app.models import Activity, Funder, Outcome, Person, User
 from app.setup import bp, queries
 from app.setup.forms import ButtonForm
@@ -88,10 +89,8 @@ def index():
 @allow("admin")
 def finish():
     """Finish the guided set-up: from now on /setup/ is an overview."""
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        flash("The page was out of date. Please try again.", "error")
-        return redirect(url_for(".index"))
+    if not ButtonForm().validate_on_submit():
+        return stale_page(url_for(".index"))
     org = queries.organisation()
     org.setup_done = True
     record("setup.change", f"organisation:{org.id}", "finished the guided set-up")

@@ -3,7 +3,10 @@ and retiring or restoring one of them."""
 
 from collections.abc import Sequence
 
+from flask import redirect, request
+
 from app.audit import record
+from app.extensions import db
 from app.setup.saving import saved
 
 
@@ -32,6 +35,14 @@ def move(rows: Sequence, row, direction: str) -> bool:
     neighbour = peers[other]
     row.position, neighbour.position = neighbour.position, row.position
     return True
+
+
+def moved(rows: Sequence, row, back: str):
+    """Move `row` one place the way the form posted (see `move`), save if it moved, and go
+    back to `back` (a 303, so a reload does not move it again)."""
+    if move(rows, row, request.form.get("direction", "")):
+        db.session.commit()
+    return redirect(back, code=303)
 
 
 def set_retired(row, retired: bool, target: str, label: str, back: str):

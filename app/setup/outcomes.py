@@ -20,7 +20,7 @@ from app.setup.forms import (
     options,
 )
 from app.setup.library import adopt_outcomes, available_outcomes
-from app.setup.ordering import move, next_position, set_retired
+from app.setup.ordering import move, moved, next_position, set_retired
 from app.setup.saving import saved
 
 
@@ -159,10 +159,7 @@ def edit_outcome(outcome_id: int):
 @allow("admin")
 def move_outcome(outcome_id: int):
     """Move an outcome one place up or down (the order of ladders on a person's page)."""
-    outcome = scoped(Outcome, outcome_id)
-    if move(queries.outcomes(), outcome, request.form.get("direction", "")):
-        db.session.commit()
-    return redirect(url_for(".outcomes"), code=303)
+    return moved(queries.outcomes(), scoped(Outcome, outcome_id), url_for(".outcomes"))
 
 
 @bp.post("/outcomes/<int:outcome_id>/retire")

@@ -3,9 +3,9 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from app.access import allow, scoped
 from app.audit import record
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.local_time import local_today
 from app.models import Organisation, Outcome, Person, Plan, User
 from app.setup import bp, queries
-from app.setup.forms import ButtonForm, PersonForm, offered, options, strip
+from app.setup.forms import ButtonForm, PersonForm, add_text_field, offered, options, strip
 
 
 def demographic_key(index: int) -> str:
@@ -67,15 +67,8 @@ def person_form(org: Organisation, person: Person | None) -> PersonForm:
         )
         setattr(Form, demographic_key(i), field)
     for outcome in outcomes:
-        setattr(
-            Form,
-            f"words_{outcome.id}",
-            StringField(
-                f"“{outcome.name}” in their own words (optional)",
-                [Length(max=500)],
-                filters=[strip],
-            ),
-        )
+        words = f"“{outcome.name}” in their own words (optional)"
+        add_text_field(Form, f"words_{outcome.id}", words, 500)
     data = {}
     if person is not None:
         data = dict(
