@@ -70,6 +70,9 @@ def _race(app, w, clients: int, action: str, entry_id=None, **fields) -> list[tu
         auth = Auth(client)
         auth.sign_in(w.worker)
         signed_in.append((client, auth.csrf(f"/people/{w.person.id}")))
+    # The threads read the person's id: load it here, since each request refreshes the
+    # test's session and that session serves one thread at a time.
+    db.session.refresh(w.person)
     barrier = threading.Barrier(clients)
     answers = []
 
