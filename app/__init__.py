@@ -1,6 +1,7 @@
 """Stepladder: record a person's small steps in two taps; reports that populate themselves."""
 
 import os
+import secrets
 
 from flask import Flask
 from sqlalchemy import event
@@ -24,10 +25,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Refused at start-up, not when the first invitation goes out with a broken link.
     app.config["BASE_URL"] = links.origin(app.config.get("BASE_URL", ""))
     # Only what is needed is written: a secret key when none is given, and the folder of the
-    # default SQLite database (an app built for a test, or with everything set, writes nothing).
+    # default SQLite database. An app built for a test writes nothing: without a key it gets
+    # one of its own for its lifetime (a test run must not leave a key in the working tree).
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = default_config.kept_secret_key(app.instance_path)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{app.instance_path}"):
+        app.config["SECRET_KEY"] = (
+            secrets.token_hex(32)
+            if app.testing
+            else default_config.kept_secret_key(app.instance_path)
+        )
+    default_database = app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        f"sqlite:///{app.instance_path}"
+    )
+    if default_database and not app.testing:
         os.makedirs(app.instance_path, exist_ok=True)
 
     if proxies := app.config["TRUSTED_PROXIES"]:

@@ -11,7 +11,7 @@ from app.extensions import db, limiter
 from tests.fixtures.clock import at_midday
 from tests.fixtures.databases import empty_all_tables, fresh_database
 from tests.fixtures.factories import World, world
-from tests.fixtures.web import FAST_HASH, Auth, RequestClient
+from tests.fixtures.web import Auth, RequestClient, app_config
 
 # Every Hypothesis test is deterministic: the same examples in every run, on every machine,
 # and no example database carrying failures from one run into the next. Set
@@ -25,27 +25,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def database_url(tmp_path_factory):
     """A database migrated once per test session (SQLite, or PostgreSQL when configured)."""
     with fresh_database(tmp_path_factory.mktemp("db")) as url:
-        app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+        app = create_app(app_config(url))
         with app.app_context():
             upgrade()
             db.engine.dispose()
         yield url
 
 
-def _config(url: str, instance) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "PASSWORD_HASH": FAST_HASH,
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-
-
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url):
     """The app on the migrated database, emptied before each test, at midday today."""
-    app = create_app(_config(database_url, tmp_path))
+    app = create_app(app_config(database_url))
     app.test_client_class = RequestClient
     with at_midday(app.config["TIMEZONE"]), app.app_context():
         empty_all_tables(db.engine)

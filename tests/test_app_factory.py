@@ -1,5 +1,6 @@
 """create_app writes only what it needs: a secret key when none is given, and the folder of
-the default SQLite database; an app built with everything set writes nothing."""
+the default SQLite database; an app built with everything set, or built for a test, writes
+nothing."""
 
 from app import create_app
 
@@ -36,3 +37,14 @@ def test_the_default_database_gets_its_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("STEPLADDER_DATABASE_URL", raising=False)
     create_app({"SECRET_KEY": "given"})
     assert instance.is_dir()
+
+
+def test_an_app_built_for_a_test_writes_nothing(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("STEPLADDER_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("STEPLADDER_SECRET_KEY", raising=False)
+    monkeypatch.delenv("STEPLADDER_DATABASE_URL", raising=False)
+    first = create_app({"TESTING": True}).config["SECRET_KEY"]
+    second = create_app({"TESTING": True}).config["SECRET_KEY"]
+    assert len(first) == 64 and first != second  # a key of its own, kept nowhere
+    assert not instance.exists()

@@ -91,7 +91,6 @@ def _record(client, person, token, action, **fields):
 
 
 def _entries(person):
-    db.session.rollback()
     return list(db.session.scalars(select(Entry).where(Entry.person_id == person.id)))
 
 

@@ -135,7 +135,6 @@ def test_a_register_saves_one_entry_per_person_with_the_session(client, w, group
         None,
     )
     assert attended.id == entry_id(register_id, w.person.id) != missed.id
-    db.session.expire_all()
     session = db.session.get(GroupSession, group.id)
     assert (session.register_id, session.anonymous_attendees) == (register_id, 3)
 
@@ -180,7 +179,6 @@ def test_a_bad_register_saves_nothing_and_says_why(client, w, group, token, fiel
     assert response.status_code == 422
     assert message in response.get_json()["error"]
     assert _entries(group.id) == []
-    db.session.expire_all()
     assert db.session.get(GroupSession, group.id).register_id is None
 
 
@@ -232,7 +230,6 @@ def test_another_organisations_person_cannot_join_a_register(client, w, group, t
         f"/sessions/{group.id}/people", data={"csrf_token": token, "person": w.other_person.id}
     )
     assert response.status_code == 404
-    db.session.expire_all()
     assert w.other_person.id not in {p.id for p in db.session.get(GroupSession, group.id).members}
 
 
@@ -277,6 +274,10 @@ def test_concurrent_posts_of_one_register_store_each_entry_once(app, w, group):
         auth = Auth(client)
         auth.sign_in(w.worker)
         clients.append((client, auth.csrf(f"/sessions/{group.id}")))
+    # The threads read these rows' ids: load them here, since each request refreshes the
+    # test's session and that session serves one thread at a time.
+    for row in (group, w.person, w.person2):
+        db.session.refresh(row)
     barrier = threading.Barrier(len(clients))
     statuses = []
 

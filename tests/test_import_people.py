@@ -279,7 +279,6 @@ def test_expired_pending_imports_are_removed_when_any_import_is_opened(client, a
     db.session.add(stale)
     db.session.commit()
     assert client.get(location).status_code == 200
-    db.session.expire_all()
     assert db.session.get(PendingImport, "stale") is None
 
 

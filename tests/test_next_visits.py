@@ -20,7 +20,6 @@ def _set(client, token, person, **data):
 
 
 def _visit(person) -> NextVisit | None:
-    db.session.expire_all()
     return db.session.scalar(select(NextVisit).where(NextVisit.person_id == person.id))
 
 

@@ -25,7 +25,6 @@ def _statements(client, method: str, path: str, **kwargs) -> int:
     with count_statements() as seen:
         response = getattr(client, method)(path, **kwargs)
     assert response.status_code < 400, response.status_code
-    db.session.rollback()
     return len(seen)
 
 
@@ -102,7 +101,6 @@ def test_a_recorded_entry_and_its_audit_row_are_one_commit(client, auth, w):
         )
     assert response.status_code == 201
     assert seen.commits == 1
-    db.session.rollback()
     assert db.session.get(Entry, entry_id) is not None
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.detail == f"entry:{entry_id}")
@@ -117,7 +115,6 @@ def test_a_repeated_entry_is_audited_as_a_repeat(client, auth, w):
     replay = {"X-Stepladder-Replay": "1"}
     assert client.post(f"{path}/entries", data=data, headers=replay).status_code == 201
     assert client.post(f"{path}/entries", data=data, headers=replay).status_code == 200
-    db.session.rollback()
     actions = db.session.scalars(
         select(AuditEvent.action)
         .where(AuditEvent.detail == f"entry:{data['id']}")

@@ -178,9 +178,7 @@ def test_the_keep_activity_box_is_drawn_again_as_it_now_stands(tap, w):
     keep = {"activity": w.activity.id, "keep_activity": "y", "keep_activity_drawn": ""}
     html = tap("seen", **keep).get_data(as_text=True)
     assert 'id="keep_activity_drawn" name="keep_activity_drawn" value="1"' in html
-    db.session.expire_all()
     assert db.session.get(type(w.worker), w.worker.id).carries_activity
     html = tap("seen", activity=w.activity.id, keep_activity_drawn="1").get_data(as_text=True)
     assert 'id="keep_activity_drawn" name="keep_activity_drawn" value=""' in html
-    db.session.expire_all()
     assert not db.session.get(type(w.worker), w.worker.id).carries_activity

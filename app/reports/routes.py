@@ -191,17 +191,17 @@ def _save_funder(form: FunderForm, funder: Funder) -> None:
     funder.description = (form.description.data or "").strip()
     funder.starts_on, funder.ends_on = form.starts_on.data, form.ends_on.data
     funder.target_basis = form.target_basis.data
-    funder.activities = [
-        db.session.get(Activity, i) for i in form.activities.data if i in offered["activities"]
-    ]
-    funder.outcomes = [
-        db.session.get(Outcome, i) for i in form.outcomes.data if i in offered["outcomes"]
-    ]
+    # An id sent twice (a hand-made post) is one choice, not a second row for the same pair.
+    chosen = {
+        name: [i for i in dict.fromkeys(getattr(form, name).data) if i in offered[name]]
+        for name in offered
+    }
+    funder.activities = [db.session.get(Activity, i) for i in chosen["activities"]]
+    funder.outcomes = [db.session.get(Outcome, i) for i in chosen["outcomes"]]
     db.session.flush()
     db.session.execute(funder_viewer.delete().where(funder_viewer.c.funder_id == funder.id))
-    for user_id in form.viewers.data:
-        if user_id in offered["viewers"]:
-            db.session.execute(funder_viewer.insert().values(funder_id=funder.id, user_id=user_id))
+    for user_id in chosen["viewers"]:
+        db.session.execute(funder_viewer.insert().values(funder_id=funder.id, user_id=user_id))
     db.session.commit()
 
 

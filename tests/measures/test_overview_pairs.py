@@ -110,7 +110,6 @@ def overview(app, client, auth, w):
         removed_by_a_supervisor(
             app, w, ids["Fin", "2025-04-12T10:00"], "Recorded for the wrong person"
         )
-    db.session.rollback()
     reader = app.test_client()
     Auth(reader).sign_in(w.supervisor)
     page = reader.get("/overview/").get_data(as_text=True)
@@ -147,7 +146,6 @@ def test_overview_pairs_statements_do_not_grow_with_readings(client, auth, w):
         client.get("/overview/")
         with count_statements() as seen:
             page = client.get("/overview/").get_data(as_text=True)
-        db.session.rollback()
         assert '<caption id="pairs-swemwbs">' in page
         return len(seen)
 

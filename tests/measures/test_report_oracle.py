@@ -153,7 +153,6 @@ def oracle(app, client, auth, w):
         removed_by_a_supervisor(
             app, w, ids["Eve", "2025-06-01T10:00"], "Recorded for the wrong person"
         )
-    db.session.rollback()
     # The report is read now, by a supervisor signed in now.
     reader = app.test_client()
     Auth(reader).sign_in(w.supervisor)

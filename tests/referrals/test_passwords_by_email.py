@@ -207,7 +207,6 @@ def test_an_expired_invitation_is_refused_clearly_and_opens_no_account(app, clie
         data={"csrf_token": drawn_before, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
     assert refused.status_code == 404
-    db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == unknown_password
     assert (
         db.session.scalar(select(AccountToken.used_at).where(AccountToken.user_id == user.id))

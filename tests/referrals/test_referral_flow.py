@@ -82,7 +82,6 @@ def test_accepting_puts_the_person_on_the_waiting_list_and_tells_the_referrer_on
     token = csrf_from(page)
     response = client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
     assert response.status_code == 303
-    db.session.expire_all()
     person = db.session.get(Person, referral.person_id)
     assert person.status == "waiting" and person.display_name == "Dee Q."
     messages = smtp.inbox.wait_for(1)
@@ -106,7 +105,6 @@ def test_the_first_contact_ends_the_wait(client, auth, w, smtp):
     auth.sign_in(w.supervisor)
     token = auth.csrf("/referrals")
     client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": token})
-    db.session.expire_all()
     person_id = db.session.get(Referral, referral.id).person_id
     client.post(
         f"/referrals/waiting/{person_id}/key-worker",
@@ -121,7 +119,6 @@ def test_the_first_contact_ends_the_wait(client, auth, w, smtp):
         data={"csrf_token": token, "action": "seen", "id": str(uuid.uuid4())},
     )
     assert response.status_code in (201, 303)
-    db.session.expire_all()
     assert db.session.get(Person, person_id).status == "active"
 
 
@@ -169,7 +166,6 @@ def test_a_did_not_attend_or_a_note_does_not_end_the_wait(client, auth, w, waiti
     auth.sign_in(w.worker)
     _record(client, auth, waiting_person, action="dna")
     _record(client, auth, waiting_person, action="note", note="Left a card through the door")
-    db.session.expire_all()
     assert db.session.get(Person, waiting_person.id).status == "waiting"
     assert _wait_as_reported(w) == ([], 1)
     client.post("/sign-out", data={"csrf_token": auth.csrf("/people")})
@@ -182,7 +178,6 @@ def test_a_real_contact_after_a_note_ends_the_wait(client, auth, w, waiting_pers
     auth.sign_in(w.worker)
     _record(client, auth, waiting_person, action="note", note="Phoned the GP surgery")
     _record(client, auth, waiting_person, action="seen")
-    db.session.expire_all()
     assert db.session.get(Person, waiting_person.id).status == "active"
     assert _wait_as_reported(w) == ([0], 0)
 
@@ -206,7 +201,6 @@ def test_attending_a_group_session_ends_the_wait_and_not_attending_does_not(clie
         },
     )
     assert response.status_code in (201, 303), response.get_data(as_text=True)
-    db.session.expire_all()
     assert db.session.get(Person, came.id).status == "active"
     assert db.session.get(Person, missed.id).status == "waiting"
 
@@ -222,7 +216,6 @@ def test_declining_keeps_the_reason_but_tells_the_referrer_only_the_outcome(clie
         f"/referrals/{referral.id}/decline",
         data={"csrf_token": token, "reason": "Needs a crisis team today"},
     )
-    db.session.expire_all()
     assert db.session.get(Referral, referral.id).decision_note == "Needs a crisis team today"
     [message] = smtp.inbox.wait_for(1)
     assert "not able to accept" in body(message)
@@ -240,7 +233,6 @@ def test_referring_on_says_where(client, auth, w, smtp):
     )
     [message] = smtp.inbox.wait_for(1)
     assert "Mind in Town" in body(message)
-    db.session.expire_all()
     assert db.session.get(Referral, referral.id).status == "referred_on"
 
 
@@ -255,7 +247,6 @@ def test_a_duplicate_is_flagged_and_only_merged_when_a_human_chooses(client, aut
         f"/referrals/{referral.id}/accept",
         data={"csrf_token": token, "existing": str(w.person.id)},
     )
-    db.session.expire_all()
     assert db.session.get(Referral, referral.id).person_id == w.person.id
     assert count(Person) == 3
 
@@ -281,7 +272,6 @@ def test_a_failed_send_is_kept_shown_and_retried(client, auth, w, smtp, app):
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # no mail server there
     auth.sign_in(w.supervisor)
     client.post(f"/referrals/{referral.id}/accept", data={"csrf_token": auth.csrf("/referrals")})
-    db.session.expire_all()
     row = db.session.scalar(select(OutboxEmail))
     assert row.sent_at is None and row.attempts == 1 and row.last_error
     app.config["SMTP_URL"] = smtp.url  # the mail server is back
@@ -291,7 +281,6 @@ def test_a_failed_send_is_kept_shown_and_retried(client, auth, w, smtp, app):
     assert "1 failed" in page and "Last error" in page
     client.post("/email/send", data={"csrf_token": csrf_from(page)})
     assert [m["To"] for m in smtp.inbox.wait_for(1)] == ["gp@example.org"]
-    db.session.expire_all()
     assert db.session.scalar(select(OutboxEmail)).sent_at is not None
 
 
@@ -313,7 +302,6 @@ def test_discharge_records_the_reason_and_leaves_the_caseload(client, auth, w):
     token = auth.csrf(url)
     assert client.post(url, data={"csrf_token": token}).status_code == 422
     client.post(url, data={"csrf_token": token, "reason": "moved_away", "summary": "To Leeds"})
-    db.session.expire_all()
     person = db.session.get(Person, w.person.id)
     assert (person.status, person.discharge_reason, person.discharge_summary) == (
         "closed",
@@ -412,7 +400,6 @@ def test_erasing_a_person_erases_their_referral_but_keeps_it_counted(client, aut
         data={"csrf_token": token, "confirm_reference": "RS-1"},
     )
     assert response.status_code == 303
-    db.session.expire_all()
     erased = db.session.get(Referral, referral.id)
     assert (erased.name, erased.contact, erased.reason, erased.referrer_email) == (
         "Erased person",

@@ -136,7 +136,6 @@ def test_another_organisations_ids_are_not_found(admin, w, method, rule):
         # The organisation's own outcome with another organisation's rung: still not found.
         mixed = dict(foreign, outcome_id=w.outcome.id)
         assert _request(admin.client, admin.token, method, _fill(rule, mixed)).status_code == 404
-    db.session.rollback()
     assert _snapshot(w) == before
 
 
@@ -157,7 +156,6 @@ def test_workers_and_supervisors_are_refused_every_set_up_route(client, auth, w,
         response = _request(client, token, method, _fill(rule, own))
         refused[(method, rule)] = response.status_code
     assert set(refused.values()) == {403}, refused
-    db.session.rollback()
     assert db.session.get(Activity, w.activity.id).name == "Doorstep support"
     assert not db.session.get(Rung, own["rung_id"]).retired
     assert db.session.get(User, w.worker.id).active

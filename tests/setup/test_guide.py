@@ -159,7 +159,6 @@ def test_guided_set_up_walks_a_new_organisation_to_a_worker_recording_a_step(app
         },
     )
     assert response.status_code == 303
-    db.session.rollback()
     entry = db.session.get(Entry, entry_id)
     assert (entry.kind, entry.rung_id, entry.activity_id, entry.worker_id) == (
         "step",

@@ -88,7 +88,6 @@ def _enrol(client, auth) -> str:
 def test_two_factor_is_asked_for_at_sign_in_once_enabled(app, client, auth, w):
     auth.sign_in(w.supervisor)
     key = _enrol(client, auth)
-    db.session.expire_all()
     assert db.session.get(User, w.supervisor.id).totp_secret == key
     laptop = app.test_client()
     response = Auth(laptop).sign_in(w.supervisor)
@@ -104,7 +103,6 @@ def test_two_factor_is_asked_for_at_sign_in_once_enabled(app, client, auth, w):
         "/sign-in/code", data={"csrf_token": token, "code": pyotp.TOTP(key).now()}
     )
     assert replayed.status_code == 401
-    db.session.expire_all()
     supervisor = db.session.get(User, w.supervisor.id)
     supervisor.totp_last_step = step - 2  # as if the enrolment was a minute ago
     db.session.commit()

@@ -94,7 +94,6 @@ def test_a_right_code_clears_the_build_up_of_wrong_ones(app, w):
     supervisor.totp_last_step = None  # the enrolment's code may be used again in this test
     db.session.commit()
     assert _code(laptop, pyotp.TOTP(key).now()).status_code == 303
-    db.session.expire_all()
     left = db.session.scalar(
         db.select(db.func.count()).where(Attempt.key == f"user:{supervisor.id}")
     )

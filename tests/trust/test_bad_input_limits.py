@@ -395,7 +395,6 @@ def _reset(client, auth, user, **extra):
 
 
 def _hash_of(user) -> str:
-    db.session.expire_all()
     return db.session.get(User, user.id).password_hash
 
 
@@ -419,13 +418,11 @@ def test_turning_off_a_colleague_s_two_factor_needs_your_own_password(client, au
     auth.sign_in(w.admin)
     refused = _reset(client, auth, supervisor, turn_off_two_factor="y")
     assert refused.status_code == 422
-    db.session.expire_all()
     assert db.session.get(User, supervisor.id).totp_secret == "JBSWY3DPEHPK3PXP"
     done = _reset(
         client, auth, supervisor, turn_off_two_factor="y", your_password="correct horse battery"
     )
     assert done.status_code == 303
-    db.session.expire_all()
     assert db.session.get(User, supervisor.id).totp_secret is None
 
 

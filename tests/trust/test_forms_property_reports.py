@@ -41,7 +41,6 @@ def post(client, auth, user, path: str, data: dict, token_from: str = "/reports/
     if not hasattr(client, "token"):
         client.token = auth.csrf(token_from)
     response = client.post(path, data={"csrf_token": client.token, **data})
-    db.session.rollback()
     return response
 
 

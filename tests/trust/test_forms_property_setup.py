@@ -41,7 +41,6 @@ def post(client, auth, user, path: str, data: dict):
     if not hasattr(client, "token"):
         client.token = auth.csrf("/setup/")
     response = client.post(path, data={"csrf_token": client.token, **data})
-    db.session.rollback()
     return response
 
 
@@ -481,7 +480,6 @@ def test_finish_guide_with_any_token(client, auth, app, token):
         token = auth.csrf("/setup/")
     before = counts()
     response = client.post("/setup/finish", data={"csrf_token": token})
-    db.session.rollback()
     done = db.session.get(Organisation, org.id).setup_done
     if real:
         assert response.status_code == 303 and done

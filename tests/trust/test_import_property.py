@@ -119,7 +119,6 @@ def upload(client, data: bytes, filename: str):
         data={"csrf_token": client.token, "file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
     )
-    db.session.rollback()
     return response
 
 
@@ -151,7 +150,6 @@ def test_people_import_with_anything(client, auth, w, table, fmt, filename):
         )
     }
     response = client.post(location, data={"csrf_token": client.token, "confirm": "yes", **mapping})
-    db.session.rollback()
     event(f"import answered {response.status_code}")
     assert response.status_code in (303, 422), response.status_code
     kept = [row for row in table if any(cell.strip() for cell in row)]
@@ -272,7 +270,6 @@ def test_outcome_set_import_with_anything(client, auth, w, document):
         },
         content_type="multipart/form-data",
     )
-    db.session.rollback()
     after = all_row_counts()
     event(f"template answered {response.status_code}")
     assert response.status_code in (303, 422), response.status_code

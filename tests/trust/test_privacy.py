@@ -66,7 +66,6 @@ def test_erasure_removes_identifying_data_and_keeps_report_totals(client, auth, 
         data={"csrf_token": token, "confirm_reference": "RS-1"},
     )
     assert response.status_code == 303
-    db.session.expire_all()
     person = db.session.get(Person, w.person.id)
     assert person.display_name == "Erased person" and person.reference.startswith("ERASED-")
     assert person.demographics == {} and person.erased_at is not None
@@ -101,7 +100,6 @@ def test_withdrawing_story_consent_unshares_notes(client, auth, w):
         data={"csrf_token": token, "records": "y", "consent_date": "2024-03-01"},
     )
     assert response.status_code == 303
-    db.session.expire_all()
     assert db.session.get(Person, person.id).consent_scope == "records"
     assert db.session.scalars(
         db.select(Entry.shareable).where(Entry.person_id == person.id)
@@ -134,11 +132,9 @@ def test_retention_flags_long_closed_people_and_anonymises_them_in_bulk(client, 
         "/privacy/retention", data={"csrf_token": token, "people": [old.id, recent.id]}
     )
     assert refused.status_code == 422
-    db.session.expire_all()
     assert db.session.get(Person, old.id).erased_at is None  # all or nothing
     done = client.post("/privacy/retention", data={"csrf_token": token, "people": [old.id]})
     assert done.status_code == 303
-    db.session.expire_all()
     assert db.session.get(Person, old.id).display_name == "Erased person"
     assert db.session.get(Person, recent.id).display_name == "Just Closed"
     assert "Nobody is due for review." in client.get("/privacy/retention").get_data(as_text=True)
@@ -183,7 +179,6 @@ def test_erasure_leaves_no_name_or_reference_in_the_trail_or_pending_imports(cli
         data={"csrf_token": auth.csrf(f"/people/{person.id}/privacy"), "confirm_reference": "RS-1"},
     )
     assert erased.status_code == 303
-    db.session.expire_all()
     trail = [(e.target, e.detail) for e in audit_events()]
     assert (f"person:{person.id}", "") in trail
     assert not [row for row in trail if any("Ada" in t or "RS-1" in t for t in row)]

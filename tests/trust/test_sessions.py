@@ -24,7 +24,6 @@ def _cookie(client) -> str | None:
 
 
 def _session_rows(user) -> list[UserSession]:
-    db.session.expire_all()
     return list(db.session.scalars(db.select(UserSession).where(UserSession.user_id == user.id)))
 
 

@@ -107,7 +107,6 @@ def test_a_funder_sees_nothing_of_a_note_until_its_wording_is_approved(app, clie
     assert wording in seen
     for leaked in ("Ada", "Acacia", "07700", "RS-2", "LS6"):
         assert leaked not in seen
-    db.session.expire_all()
     assert db.session.get(Entry, story["entry"].id).note == NOTE  # the note is unchanged
     [approved] = db.session.scalars(db.select(Story))
     assert approved.approved_by_id == w.worker.id
