@@ -15,6 +15,7 @@ from app.extensions import db
 from app.local_time import local_today, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
+from app.measures.overview_readings import OrganisationReadings
 from app.models import Entry, MeasurePlan, MeasureReading, Person, Plan
 
 # Due for this long before it counts as overdue (and shows on the attention list).
@@ -134,12 +135,17 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
     return found
 
 
-def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, list[Due]]]:
-    """Active people with a measure overdue, longest overdue first (the attention list)."""
+def overdue_people(
+    organisation_id: int, limit: int = 50, readings: OrganisationReadings | None = None
+) -> list[tuple[Person, list[Due]]]:
+    """Active people with a measure overdue, longest overdue first (the attention list); from
+    `readings` when the page has read them (app/measures/overview_readings.py)."""
     # Plain columns for everyone (what `due_for` reads), people as rows only for those shown:
     # the attention list looks at every active person of the organisation.
     today = local_today()
-    plans = catalogue.plans(organisation_id)
+    if readings is None:
+        readings = OrganisationReadings.read(organisation_id, today)
+    plans = readings.plans
     if not plans:
         return []
     people = db.session.execute(
@@ -147,7 +153,7 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
             Person.organisation_id == organisation_id, Person.status == "active"
         )
     ).all()
-    latest = latest_readings(organisation_id)
+    latest = readings.latest()
     working_on = outcomes_of(plans, [p.id for p in people])
     rows = []
     for person in people:
