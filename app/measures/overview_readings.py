@@ -25,7 +25,7 @@ from app.entries.queries import effective
 from app.extensions import db
 from app.measures import catalogue
 from app.measures.definitions import Definition
-from app.measures.reporting import Reading
+from app.measures.reporting import Reading, Summary, summarise
 from app.models import Entry, MeasurePlan, MeasureReading
 
 
@@ -43,6 +43,8 @@ class Track:
 
 Tracks = dict[str, dict[int, Track]]  # measure key → person id → their track
 
+_ALL_TIME = (datetime.min, datetime.max)
+
 
 @dataclass(frozen=True)
 class OrganisationReadings:
@@ -50,8 +52,12 @@ class OrganisationReadings:
     each of them, read once for a page and passed to whatever draws from them."""
 
     organisation_id: int
+    today: date
     plans: list[tuple[MeasurePlan, Definition]]
     tracks: Tracks = field(default_factory=dict)
+    # measure key → the entry ids of today's readings, in order: with the history version
+    # they name the readings the figures are worked from.
+    today_ids: dict[str, tuple] = field(default_factory=dict)
 
     @classmethod
     def read(cls, organisation_id: int, today: date | None = None) -> "OrganisationReadings":
@@ -60,7 +66,7 @@ class OrganisationReadings:
         today = today or local_time.local_today()
         plans = catalogue.plans(organisation_id)
         if not plans:
-            return cls(organisation_id, plans)
+            return cls(organisation_id, today, plans)
         keys = tuple(definition.key for _plan, definition in plans)
         # Only measures reported item by item read their parts (app/measures/reporting.py).
         itemised = tuple(d.key for _plan, d in plans if d.scoring["rule"] == "items")
@@ -84,7 +90,16 @@ class OrganisationReadings:
             todays.kind == "measure",
         )
         live = _rows(organisation_id, keys, itemised, MeasureReading.entry_id.in_(today_ids))
-        return cls(organisation_id, plans, _added(history, _tracks(live)))
+        ids: dict[str, list] = {}
+        for row in live:
+            ids.setdefault(row[1], []).append(row[3])
+        return cls(
+            organisation_id,
+            today,
+            plans,
+            _added(history, _tracks(live)),
+            {key: tuple(sorted(found)) for key, found in ids.items()},
+        )
 
     def first_and_latest(self, key: str) -> list[Reading]:
         """Each person's first and latest reading of one measure (one if they have only one),
@@ -95,6 +110,32 @@ class OrganisationReadings:
             if track.count > 1:
                 found.append(track.latest)
         return found
+
+    def summaries(self) -> list[Summary]:
+        """The paired summary of each measure switched on, first reading to latest so far, in
+        name order. Kept in the history cache beside the tracks, under the readings they were
+        worked from (the history version, and today's readings by entry id), so an Overview
+        drawn again with no new reading does not work them out again."""
+        if not self.plans:
+            return []
+        what = (
+            "measure summaries",
+            tuple(
+                (definition.key, repr(definition), self.today_ids.get(definition.key, ()))
+                for _plan, definition in self.plans
+            ),
+        )
+        found = figures.cached_history(
+            self.organisation_id, self.today, what, self._summaries, None
+        )
+        # None: nothing before today, so nothing was kept (and there is little to work out).
+        return self._summaries() if found is None else found
+
+    def _summaries(self) -> list[Summary]:
+        return [
+            summarise(definition, self.first_and_latest(definition.key), *_ALL_TIME)
+            for _plan, definition in self.plans
+        ]
 
     def counts(self, key: str) -> dict[int, int]:
         """person id → how many effective readings of one measure they have."""

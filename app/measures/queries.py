@@ -121,10 +121,4 @@ def overview_summaries(organisation_id: int, readings: OrganisationReadings | No
     read them."""
     if readings is None:
         readings = OrganisationReadings.read(organisation_id)
-    return [
-        summarise(definition, readings.first_and_latest(definition.key), *_ALL_TIME)
-        for _plan, definition in readings.plans
-    ]
-
-
-_ALL_TIME = (datetime.min, datetime.max)
+    return readings.summaries()

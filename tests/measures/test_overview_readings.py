@@ -8,7 +8,7 @@ import re
 import time_machine
 
 from app.extensions import db
-from app.measures import due
+from app.measures import due, overview_readings
 from app.measures.overview_readings import OrganisationReadings
 from tests.fixtures.dashboard import local_noon
 from tests.fixtures.factories import make_entry, make_person
@@ -127,3 +127,23 @@ def test_overview_statements_do_not_grow_with_measures_switched_on(client, auth,
         make_reading(w.person2, w.worker, key, 6.0)
     db.session.commit()
     assert statements() == one
+
+
+def test_figures_are_worked_again_only_when_a_reading_arrives(client, auth, w, monkeypatch):
+    switch_on(w.org, "swemwbs")
+    make_reading(w.person, w.worker, "swemwbs", 18.0, days_ago=30)
+    db.session.commit()
+    worked = []
+    real = overview_readings.summarise
+    monkeypatch.setattr(
+        overview_readings, "summarise", lambda *args: worked.append(1) or real(*args)
+    )
+    auth.sign_in(w.supervisor)
+    pairs(client)
+    pairs(client)
+    assert len(worked) == 1
+    make_reading(w.person2, w.worker, "swemwbs", 20.0)
+    db.session.commit()
+    assert pairs(client)["People with a baseline"] == "2"
+    pairs(client)
+    assert len(worked) == 2
