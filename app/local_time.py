@@ -27,8 +27,13 @@ def local_today() -> date:
     return datetime.now(local_zone()).date()
 
 
-def to_local(when: datetime) -> datetime:
-    return when.replace(tzinfo=ZoneInfo("UTC")).astimezone(local_zone())
+def to_local(when: datetime, zone: ZoneInfo | None = None) -> datetime:
+    """`when` (naive UTC) in the local zone; `zone` when the caller has looked it up already
+    for many times at once."""
+    return when.replace(tzinfo=_UTC).astimezone(zone or local_zone())
+
+
+_UTC = ZoneInfo("UTC")
 
 
 def local_days_since(when: datetime, today: date) -> int:

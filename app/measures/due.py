@@ -7,14 +7,17 @@ only for the people whose plan has one of them (a measure for everyone names non
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from app.entries.queries import effective
 from app.extensions import db
-from app.local_time import local_today, to_local
+from app.local_time import local_today, local_zone, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
+from app.measures.overview_readings import OrganisationReadings
 from app.models import Entry, MeasurePlan, MeasureReading, Person, Plan
 
 # Due for this long before it counts as overdue (and shows on the attention list).
@@ -71,6 +74,64 @@ def _discharge_due(last_day: date | None, closed_on: date) -> bool:
     return last_day is None or last_day < closed_on - GRACE
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One plan's due rule, read off the plan once for many people: the attention list asks it
+    of every active person of the organisation."""
+
+    definition: Definition
+    measure_key: str
+    outcome_ids: frozenset[int]  # the outcomes it serves; none for a measure for everyone
+    baseline: bool
+    switched_on_at: datetime
+    every_weeks: int | None
+    at_discharge: bool
+    zone: ZoneInfo
+
+    @classmethod
+    def of(cls, plan: MeasurePlan, definition: Definition) -> "Rule":
+        return cls(
+            definition,
+            plan.measure_key,
+            frozenset(o.id for o in plan.outcomes),
+            plan.baseline,
+            plan.switched_on_at,
+            plan.every_weeks,
+            plan.at_discharge,
+            local_zone(),
+        )
+
+    @cached_property
+    def switched_on(self) -> date:
+        """The local day the measure was switched on."""
+        return to_local(self.switched_on_at, self.zone).date()
+
+    def due(
+        self, person, last: datetime | None, today: date, working_on: set[int] = frozenset()
+    ) -> Due | None:
+        """What is due of this measure for one person today (`working_on`: their plan's
+        outcomes), or None."""
+        if self.outcome_ids and self.outcome_ids.isdisjoint(working_on):
+            return None  # as `serves`
+        definition = self.definition
+        if last is None:
+            if not self.baseline:
+                return None
+            start = max(to_local(person.created_at, self.zone).date(), self.switched_on)
+            return Due(definition, "baseline", start, today > start + GRACE)
+        last_day = to_local(last, self.zone).date()
+        if person.status == "closed" and self.at_discharge and person.closed_on:
+            if _discharge_due(last_day, person.closed_on):
+                overdue = today > person.closed_on + GRACE
+                return Due(definition, "discharge", person.closed_on, overdue)
+            return None
+        if self.every_weeks:
+            due_on = last_day + timedelta(weeks=self.every_weeks)
+            if today >= due_on:
+                return Due(definition, "review", due_on, today > due_on + GRACE)
+        return None
+
+
 def due_for(
     person: Person,
     plan: MeasurePlan,
@@ -81,40 +142,19 @@ def due_for(
 ) -> Due | None:
     """What is due of one measure for one person today (`working_on`: their plan's outcomes),
     or None."""
-    if not serves(plan, working_on):
-        return None
-    if last is None:
-        if not plan.baseline:
-            return None
-        start = max(to_local(person.created_at).date(), to_local(plan.switched_on_at).date())
-        return Due(definition, "baseline", start, today > start + GRACE)
-    last_day = to_local(last).date()
-    if person.status == "closed" and plan.at_discharge and person.closed_on:
-        if _discharge_due(last_day, person.closed_on):
-            return Due(definition, "discharge", person.closed_on, today > person.closed_on + GRACE)
-        return None
-    if plan.every_weeks:
-        due_on = last_day + timedelta(weeks=plan.every_weeks)
-        if today >= due_on:
-            return Due(definition, "review", due_on, today > due_on + GRACE)
-    return None
+    return Rule.of(plan, definition).due(person, last, today, working_on)
 
 
-def _dues(person, plans, latest: dict, working_on: dict, today: date) -> list[Due]:
+_NONE: frozenset[int] = frozenset()
+
+
+def _dues(person, rules: list[Rule], latest: dict, working_on: dict, today: date) -> list[Due]:
     """What is due for one person, from readings and plan outcomes already read for many."""
+    own = working_on.get(person.id, _NONE)
     return [
         due
-        for plan, definition in plans
-        if (
-            due := due_for(
-                person,
-                plan,
-                definition,
-                latest.get((person.id, plan.measure_key)),
-                today,
-                working_on.get(person.id, set()),
-            )
-        )
+        for rule in rules
+        if (due := rule.due(person, latest.get((person.id, rule.measure_key)), today, own))
     ]
 
 
@@ -126,20 +166,26 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
         return {}
     latest = latest_readings(organisation_id, [p.id for p in people])
     working_on = outcomes_of(plans, [p.id for p in people])
+    rules = [Rule.of(plan, definition) for plan, definition in plans]
     found = {}
     for person in people:
-        dues = _dues(person, plans, latest, working_on, today)
+        dues = _dues(person, rules, latest, working_on, today)
         if dues:
             found[person.id] = sorted(dues, key=lambda d: (not d.overdue, d.due_on))
     return found
 
 
-def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, list[Due]]]:
-    """Active people with a measure overdue, longest overdue first (the attention list)."""
+def overdue_people(
+    organisation_id: int, limit: int = 50, readings: OrganisationReadings | None = None
+) -> list[tuple[Person, list[Due]]]:
+    """Active people with a measure overdue, longest overdue first (the attention list); from
+    `readings` when the page has read them (app/measures/overview_readings.py)."""
     # Plain columns for everyone (what `due_for` reads), people as rows only for those shown:
     # the attention list looks at every active person of the organisation.
     today = local_today()
-    plans = catalogue.plans(organisation_id)
+    if readings is None:
+        readings = OrganisationReadings.read(organisation_id, today)
+    plans = readings.plans
     if not plans:
         return []
     people = db.session.execute(
@@ -147,11 +193,12 @@ def overdue_people(organisation_id: int, limit: int = 50) -> list[tuple[Person, 
             Person.organisation_id == organisation_id, Person.status == "active"
         )
     ).all()
-    latest = latest_readings(organisation_id)
+    latest = readings.latest()
     working_on = outcomes_of(plans, [p.id for p in people])
+    rules = [Rule.of(plan, definition) for plan, definition in plans]
     rows = []
     for person in people:
-        overdue = [due for due in _dues(person, plans, latest, working_on, today) if due.overdue]
+        overdue = [due for due in _dues(person, rules, latest, working_on, today) if due.overdue]
         if overdue:
             rows.append((person.id, sorted(overdue, key=lambda d: d.due_on)))
     rows.sort(key=lambda row: row[1][0].due_on)

@@ -9,12 +9,13 @@ person supported only under another funder's activities, or by none, is not coun
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from app.entries.queries import effective
 from app.entries.scoped import Scope
 from app.extensions import db
 from app.measures import catalogue
+from app.measures.overview_readings import OrganisationReadings
 from app.measures.reporting import FollowUp, Reading, summarise
 from app.models import Entry, MeasurePlan, MeasureReading, Person
 from app.models.clock import utcnow
@@ -99,65 +100,25 @@ def recent_risks(organisation_id: int, days: int = 14, limit: int = 20):
     ]
 
 
-def follow_up_rates(organisation_id: int) -> list[tuple[str, int, int]]:
+def follow_up_rates(
+    organisation_id: int, readings: OrganisationReadings | None = None
+) -> list[tuple[str, int, int]]:
     """(measure name, people with a baseline, people with a follow-up) for each measure on,
-    over every effective reading so far; one grouped query per measure."""
+    over every effective reading so far; from `readings` when the page has read them."""
+    if readings is None:
+        readings = OrganisationReadings.read(organisation_id)
     found = []
-    for _plan, definition in catalogue.plans(organisation_id):
-        per_person = db.session.execute(
-            select(MeasureReading.person_id, func.count())
-            .join(Entry, Entry.id == MeasureReading.entry_id)
-            .where(
-                MeasureReading.organisation_id == organisation_id,
-                MeasureReading.measure_key == definition.key,
-                effective(),
-            )
-            .group_by(MeasureReading.person_id)
-        ).all()
-        found.append((definition.name, len(per_person), sum(1 for _, n in per_person if n > 1)))
+    for _plan, definition in readings.plans:
+        counts = readings.counts(definition.key).values()
+        found.append((definition.name, len(counts), sum(1 for n in counts if n > 1)))
     return found
 
 
-def first_and_latest(organisation_id: int, key: str) -> list[Reading]:
-    """Each person's first and latest effective reading of one measure (one if they have only
-    one), in one query: what the paired figures read, without every reading in between."""
-    order = (Entry.recorded_at, Entry.id)
-    ranked = (
-        select(
-            MeasureReading.person_id,
-            Entry.recorded_at,
-            MeasureReading.score,
-            MeasureReading.parts,
-            func.row_number()
-            .over(partition_by=MeasureReading.person_id, order_by=order)
-            .label("from_first"),
-            func.row_number()
-            .over(partition_by=MeasureReading.person_id, order_by=[c.desc() for c in order])
-            .label("from_latest"),
-        )
-        .join(Entry, Entry.id == MeasureReading.entry_id)
-        .where(
-            MeasureReading.organisation_id == organisation_id,
-            MeasureReading.measure_key == key,
-            effective(),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.person_id, ranked.c.recorded_at, ranked.c.score, ranked.c.parts).where(
-            or_(ranked.c.from_first == 1, ranked.c.from_latest == 1)
-        )
-    )
-    return [Reading(pid, at, score, parts or {}) for pid, at, score, parts in rows]
-
-
-def overview_summaries(organisation_id: int):
+def overview_summaries(organisation_id: int, readings: OrganisationReadings | None = None):
     """The paired summary of each measure switched on over everyone in the organisation, first
-    reading to latest so far (the supervisor's Overview), in name order."""
-    return [
-        summarise(definition, first_and_latest(organisation_id, definition.key), *_ALL_TIME)
-        for _plan, definition in catalogue.plans(organisation_id)
-    ]
-
-
-_ALL_TIME = (datetime.min, datetime.max)
+    reading to latest so far (the supervisor's Overview), in name order; from `readings`
+    (each person's first and latest, app/measures/overview_readings.py) when the page has
+    read them."""
+    if readings is None:
+        readings = OrganisationReadings.read(organisation_id)
+    return readings.summaries()

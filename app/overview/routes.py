@@ -20,6 +20,7 @@ from app.extensions import db
 from app.measures import due as measure_due
 from app.measures import queries as measure_queries
 from app.measures import reporting as measure_reporting
+from app.measures.overview_readings import OrganisationReadings
 from app.models import Activity, Outcome, User
 from app.models.clock import utcnow
 from app.replica import replica_reads
@@ -115,7 +116,8 @@ def index():
         if target == "live":
             context = _live_context(org, filters, today, version)
         else:
-            context = _attention_context(org, today, attention_version)
+            readings = OrganisationReadings.read(org.id, today)
+            context = _attention_context(org, today, attention_version, readings)
         return (
             render_block("overview/index.html", target, **context),
             200,
@@ -123,23 +125,26 @@ def index():
         )
     org = current_user.organisation
     context = _live_context(org, filters, today, version)
-    context.update(_attention_context(org, today, attention_version))
+    # The measures switched on and their readings, read once for the attention list's overdue
+    # measures and follow-up rates and for the paired figures below.
+    readings = OrganisationReadings.read(org.id, today)
+    context.update(_attention_context(org, today, attention_version, readings))
     # Drawn with the page, not on its polls: first and latest readings move in weeks.
     context.update(
-        measure_pairs=measure_queries.overview_summaries(org.id),
+        measure_pairs=measure_queries.overview_summaries(org.id, readings),
         staff_rows=measure_reporting.staff_rows,
     )
     return render_template("overview/index.html", **context, **_choices(org.id))
 
 
-def _attention_context(org, today, version: str) -> dict:
-    """The attention list: not seen for N days, latest entry a setback, idle workers, and
-    overdue visits."""
+def _attention_context(org, today, version: str, readings: OrganisationReadings) -> dict:
+    """The attention list: not seen for N days, latest entry a setback, idle workers, overdue
+    visits, and overdue measures with each measure's follow-up rate (from `readings`)."""
     return dict(
         attention=dashboard.attention(org, today),
         overdue_visits=visit_queries.overdue(org.id, today),
-        measures_overdue=measure_due.overdue_people(org.id),
-        measure_rates=measure_queries.follow_up_rates(org.id),
+        measures_overdue=measure_due.overdue_people(org.id, readings=readings),
+        measure_rates=measure_queries.follow_up_rates(org.id, readings),
         attention_version=version,
         attention_poll_ms=ATTENTION_POLL_SECONDS * 1000,
         now=utcnow(),

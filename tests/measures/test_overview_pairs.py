@@ -134,7 +134,7 @@ def test_overview_counts_reliable_change_at_the_sources_threshold(overview):
 
 
 def test_overview_pairs_statements_do_not_grow_with_readings(client, auth, w):
-    """One windowed query per measure, however many people and readings there are."""
+    """The readings are read once, however many people and readings there are."""
     switch_on(w.org, "swemwbs")
     switch_on(w.org, "phq9")
     make_reading(w.person, w.worker, "swemwbs", 18.59, 40)
