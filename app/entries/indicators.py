@@ -65,7 +65,7 @@ def _people_supported(indicator, scope, start, end, memo) -> Value:
 
 
 def _new_people(indicator, scope, start, end, memo) -> Value:
-    return Value(scoped.new_people(scope, start, end))
+    return Value(scoped.new_people(scope, start, end, memo))
 
 
 def _contacts(indicator, scope, start, end, memo) -> Value:

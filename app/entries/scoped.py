@@ -98,8 +98,10 @@ def people_ids(scope: Scope, start: datetime, end: datetime):
     return select(distinct(Entry.person_id)).where(*scope.conditions(), *within(start, end))
 
 
-def new_people(scope: Scope, start: datetime, end: datetime) -> int:
+def new_people(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
     """People whose first ever effective entry (within the scope) falls in [start, end)."""
+    if memo is not None:
+        return _new_among(scope, start, whole(scope, start, end, memo).people)
     # Per person, through the (person_id, recorded_at) index: someone supported in the period
     # is new when nothing of theirs in the scope comes before it. Grouping the whole log to
     # find first entries reads every entry the organisation ever made.
@@ -116,6 +118,33 @@ def new_people(scope: Scope, start: datetime, end: datetime) -> int:
         .correlate(supported)
     )
     return db.session.scalar(select(func.count()).select_from(supported).where(~earlier.exists()))
+
+
+def _new_among(scope: Scope, start: datetime, supported: set) -> int:
+    """How many of `supported` (the period log's people) have no effective entry in the
+    scope before `start`: the same look back per person as `new_people`, asked of the
+    organisation's people in one statement, so the period is not read again to find them."""
+
+    def earlier(person_id):
+        return (
+            select(Entry.id)
+            .where(Entry.person_id == person_id, Entry.recorded_at < start, *scope.conditions())
+            .correlate_except(Entry)
+            .exists()
+        )
+
+    query = select(Person.id, earlier(Person.id)).where(
+        Person.organisation_id == scope.organisation_id
+    )
+    before = {person_id: seen for person_id, seen in db.session.execute(query)}
+    missing = [person_id for person_id in supported if person_id not in before]
+    for chunk in range(0, len(missing), 500):
+        # Someone recorded under the organisation but not one of its people.
+        part = select(Person.id, earlier(Person.id)).where(
+            Person.id.in_(missing[chunk : chunk + 500])
+        )
+        before.update(db.session.execute(part).all())
+    return sum(1 for person_id in supported if not before[person_id])
 
 
 def contacts(
@@ -169,8 +198,31 @@ def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) ->
     return db.session.scalar(query)
 
 
-def supported_demographics(scope: Scope, start: datetime, end: datetime) -> list[dict]:
+def supported_demographics(
+    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+) -> list[dict]:
     """The demographic answers of each person supported in [start, end), for breakdowns by
     demographic field (the column alone: loading whole people loads their relationships)."""
-    query = select(Person.demographics).where(Person.id.in_(people_ids(scope, start, end)))
-    return [answers or {} for answers in db.session.scalars(query)]
+    if memo is None:
+        query = select(Person.demographics).where(Person.id.in_(people_ids(scope, start, end)))
+        return [answers or {} for answers in db.session.scalars(query)]
+    # The people supported are the period log's (read once for the report), and the
+    # organisation's people are read with their answers once for both periods, rather than
+    # each period read again, checking every entry against the amends index, to find them.
+    supported = whole(scope, start, end, memo).people
+    key = ("demographics", scope.organisation_id)
+    if key not in memo:
+        query = select(Person.id, Person.demographics).where(
+            Person.organisation_id == scope.organisation_id
+        )
+        memo[key] = dict(db.session.execute(query).all())
+    everyone = memo[key]
+    found = {person_id: everyone[person_id] for person_id in supported if person_id in everyone}
+    missing = [person_id for person_id in supported if person_id not in everyone]
+    for chunk in range(0, len(missing), 500):
+        # Someone recorded under the organisation but not one of its people.
+        part = select(Person.id, Person.demographics).where(
+            Person.id.in_(missing[chunk : chunk + 500])
+        )
+        found.update(db.session.execute(part).all())
+    return [answers or {} for answers in found.values()]

@@ -24,22 +24,20 @@ from app.models.clock import utcnow
 def readings(scope: Scope, key: str, end: datetime) -> list[Reading]:
     """Every effective reading of one measure recorded before `end` (voided ones never count),
     of the people `scope` covers by then (see the module docstring)."""
-    covered = (
-        select(Entry.person_id)
-        .where(*scope.conditions(), Entry.recorded_at < end)
-        .distinct()
-        # Its own look at the log, not the reading's entry joined outside it.
-        .correlate(None)
-    )
+    first = covered_from(scope, [key])
+    return [r for r in _readings_before(scope.organisation_id, key, end) if _covered(r, first, end)]
+
+
+def _readings_before(organisation_id: int, key: str, end: datetime) -> list[Reading]:
+    """Every effective reading of one measure recorded before `end`, whoever it is of."""
     rows = db.session.execute(
         select(
             MeasureReading.person_id, Entry.recorded_at, MeasureReading.score, MeasureReading.parts
         )  # fmt: skip
         .join(Entry, Entry.id == MeasureReading.entry_id)
         .where(
-            MeasureReading.organisation_id == scope.organisation_id,
+            MeasureReading.organisation_id == organisation_id,
             MeasureReading.measure_key == key,
-            MeasureReading.person_id.in_(covered),
             Entry.recorded_at < end,
             effective(),
         )
@@ -47,15 +45,72 @@ def readings(scope: Scope, key: str, end: datetime) -> list[Reading]:
     return [Reading(pid, at, score, parts or {}) for pid, at, score, parts in rows]
 
 
+def covered_from(scope: Scope, keys: list[str]) -> dict:
+    """person id -> the time of their first effective entry in `scope`, for each person with a
+    reading of one of these measures (and some entry in scope): a person is covered by a
+    period ending at `end` when that time is before `end`.
+
+    One walk of the (person_id, recorded_at) index per reading person, stopping at their
+    first entry in scope, rather than every entry the organisation ever made, per measure
+    and per period, to find who is covered."""
+    if not keys:
+        return {}
+    people = (
+        select(MeasureReading.person_id)
+        .where(
+            MeasureReading.organisation_id == scope.organisation_id,
+            MeasureReading.measure_key.in_(keys),
+        )
+        .distinct()
+        .subquery()
+    )
+    first = (
+        select(Entry.recorded_at)
+        .where(Entry.person_id == people.c.person_id, *scope.conditions())
+        .order_by(Entry.recorded_at)
+        .limit(1)
+        .correlate(people)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(people.c.person_id, first))
+    return {person_id: at for person_id, at in rows if at is not None}
+
+
+def _covered(reading: Reading, first: dict, end: datetime) -> bool:
+    """The reading is before `end` and of a person covered by then."""
+    at = first.get(reading.person_id)
+    return reading.at < end and at is not None and at < end
+
+
 def summaries(scope: Scope, start: datetime, end: datetime, funder_id: int | None = None):
     """The paired summary (`Summary`) of each measure switched on, over the people `scope`
     covers (for a funder: the measures that report to it, or to no funder in particular), in
     name order."""
+    return [found for (found,) in summaries_over(scope, [(start, end)], funder_id)]
+
+
+def summaries_over(scope: Scope, periods: list[tuple], funder_id: int | None = None):
+    """For each measure switched on (as `summaries`), its `Summary` for each of `periods`
+    ([(start, end), ...]): each measure's readings and who is covered are read once for
+    every period, not once per period."""
+    plans = [
+        (plan, definition)
+        for plan, definition in catalogue.plans(scope.organisation_id)
+        if funder_id is None or not plan.funders or funder_id in {f.id for f in plan.funders}
+    ]
+    first = covered_from(scope, [definition.key for _plan, definition in plans])
+    last_end = max(end for _start, end in periods)
     found = []
-    for plan, definition in catalogue.plans(scope.organisation_id):
-        if funder_id is not None and plan.funders and funder_id not in {f.id for f in plan.funders}:
-            continue
-        found.append(summarised(plan, definition, scope, start, end))
+    for plan, definition in plans:
+        every = _readings_before(scope.organisation_id, definition.key, last_end)
+        per_period = [[r for r in every if _covered(r, first, end)] for _start, end in periods]
+        rule = _follow_up_rule(plan, {r.person_id for part in per_period for r in part})
+        found.append(
+            tuple(
+                summarise(definition, part, start, end, rule)
+                for part, (start, end) in zip(per_period, periods, strict=True)
+            )
+        )
     return found
 
 
@@ -63,7 +118,13 @@ def summarised(plan: MeasurePlan, definition, scope: Scope, start: datetime, end
     """One measure's `Summary` over the people `scope` covers, with its follow-up rate by the
     plan's rule (when follow-ups fall due: app/measures/reporting.py)."""
     found = readings(scope, definition.key, end)
-    people = {r.person_id for r in found}
+    rule = _follow_up_rule(plan, {r.person_id for r in found})
+    return summarise(definition, found, start, end, rule)
+
+
+def _follow_up_rule(plan: MeasurePlan, people: set) -> FollowUp:
+    """The plan's rule for when a follow-up falls due, with the day each of `people` who has
+    been discharged was closed (when the plan asks for a follow-up at discharge)."""
     discharged = {}
     if plan.at_discharge and people:
         discharged = dict(
@@ -73,8 +134,7 @@ def summarised(plan: MeasurePlan, definition, scope: Scope, start: datetime, end
                 )
             ).all()
         )
-    rule = FollowUp(plan.every_weeks, plan.at_discharge, discharged)
-    return summarise(definition, found, start, end, rule)
+    return FollowUp(plan.every_weeks, plan.at_discharge, discharged)
 
 
 def recent_risks(organisation_id: int, days: int = 14, limit: int = 20):

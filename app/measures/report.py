@@ -34,13 +34,13 @@ def sections(funder, now: tuple, before: tuple) -> list[Section]:
     """Each measure reporting to this funder, for [now) and [before) (naive-UTC bounds)."""
     # Only the people the funder's report covers (app/measures/queries.py).
     scope = Scope.for_funder(funder)
-    current = queries.summaries(scope, *now, funder_id=funder.id)
-    earlier = queries.summaries(scope, *before, funder_id=funder.id)
+    # Each measure's readings are read once for both periods (queries.summaries_over).
+    found = queries.summaries_over(scope, [now, before], funder_id=funder.id)
     return [
         Section(
             a.definition.name, a.definition.title, a.definition.raw.get("attribution", ""), a, b
         )
-        for a, b in zip(current, earlier, strict=True)
+        for a, b in found
     ]
 
 

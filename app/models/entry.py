@@ -60,6 +60,15 @@ class Entry(db.Model):
             "id",
         ),
         Index("ix_entry_person_recorded", "person_id", "recorded_at"),
+        # Where a person stood on an outcome's ladder before a period: their latest move on
+        # it, in the order distance travelled reads them (0012).
+        Index(
+            "ix_entry_person_outcome_recorded",
+            "person_id",
+            "outcome_id",
+            "recorded_at",
+            "received_at",
+        ),
         Index("ix_entry_worker_recorded", "worker_id", "recorded_at"),
         Index("ix_entry_org_received", "organisation_id", "received_at"),
     )

@@ -278,7 +278,7 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
         lines.append(([row[1 if when == "now" else 2][0] for row in by_outcome.rows], steps))
     result = [by_activity, by_outcome, distance]
     fields = org.demographic_field_list
-    answers = {when: _answers(scope, bounds[when], fields) for when in bounds}
+    answers = {when: _answers(scope, bounds[when], fields, memo) for when in bounds}
     for name in fields:
         table = Breakdown(f"People supported by {name}", name.capitalize(), ["People"])
         found = set(answers["now"][name]) | set(answers["before"][name])
@@ -298,12 +298,12 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
     return result
 
 
-def _answers(scope: Scope, bounds, fields: list[str]) -> dict[str, Counter]:
+def _answers(scope: Scope, bounds, fields: list[str], memo: dict) -> dict[str, Counter]:
     """For each demographic field, how many people supported in the period gave each answer;
     the people are loaded once for every field."""
     counts = {name: Counter() for name in fields}
     if fields:
-        for answers in scoped.supported_demographics(scope, *bounds):
+        for answers in scoped.supported_demographics(scope, *bounds, memo):
             for name in fields:
                 counts[name][_answer(answers, name)] += 1
     return counts
