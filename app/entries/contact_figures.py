@@ -76,8 +76,9 @@ def _register_places(
     scope: Scope, start: datetime, end: datetime, kind: str, memo: dict | None
 ) -> list:
     """The period's effective entries of `kind` made on a group session's register."""
-    log = period_log(scope, start, end, memo)
-    return log.where(lambda r: r.session_id is not None and r.kind == kind)
+    return [
+        (r, day) for r, day in period_log(scope, start, end, memo).on_registers() if r.kind == kind
+    ]
 
 
 def attendances(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:

@@ -17,7 +17,8 @@ from app.entries.scoped import Scope
 from app.extensions import db
 from app.models import Person
 
-COUNTED = (*counting.CONTACT_KINDS, *counting.DID_NOT_ATTEND_KINDS)
+COUNTED = frozenset((*counting.CONTACT_KINDS, *counting.DID_NOT_ATTEND_KINDS))
+ATTENDED = frozenset(counting.CONTACT_KINDS)
 
 
 @dataclass
@@ -42,21 +43,25 @@ def contacts(
     """Every contact and did-not-attend in [start, end), oldest first, one per person per day;
     with `references`, each carries the person's reference (for exports). Counted from the
     period's log (`memo`: shared with the rest of one report)."""
-    rows = scoped.period_log(scope, start, end, memo).where(lambda r: r.kind in COUNTED)
-    rows.sort(key=lambda pair: (pair[0].person_id, pair[0].recorded_at))
-    current: Contact | None = None
-    found: list[Contact] = []
-    for row, day in rows:
-        if current is None or (current.person_id, current.day) != (row.person_id, day):
+    log = scoped.period_log(scope, start, end, memo)
+    visits: dict[tuple, Contact] = {}
+    # The log is oldest first, so each day's first entry gives the contact its time and the
+    # first entry recording a mode gives its mode.
+    for row, day in zip(log.rows, log.days, strict=True):
+        if row.kind not in COUNTED:
+            continue
+        current = visits.get((row.person_id, day))
+        if current is None:
             current = Contact(row.person_id, "", day, row.recorded_at, attended=False)
-            found.append(current)
-        if not counting.counts_as(row.kind, counting.CONTACT):
+            visits[row.person_id, day] = current
+        if row.kind not in ATTENDED:
             continue
         current.attended = True
         current.mode = current.mode or row.mode
         current.session_id = current.session_id or row.session_id
         if row.minutes:
             current.minutes = (current.minutes or 0) + row.minutes
+    found = list(visits.values())
     if references:
         named = dict(
             db.session.execute(

@@ -225,17 +225,21 @@ class PeriodLog:
     contacts by mode, group attendances, ...); each used to read the period again, checking
     every entry against the amends index, which made a quarter's report cost seconds. They
     now count from these rows, through the same Tally as everything else. `rows` are the
-    rows as read (named by LOG_COLUMNS) and `days[i]` is the local day of `rows[i]`."""
+    rows as read (named by LOG_COLUMNS), oldest first, and `days[i]` is the local day of
+    `rows[i]`."""
 
     def __init__(self, conditions: list, start: datetime, end: datetime):
+        # Oldest first: the order of the (organisation, recorded_at) index the read walks, and
+        # the order a contact's first mode and first time are taken in.
         self.rows = db.session.execute(
-            select(*LOG_COLUMNS).where(
-                *conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective()
-            )
+            select(*LOG_COLUMNS)
+            .where(*conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective())
+            .order_by(Entry.recorded_at)
         ).all()
         day_of = LocalDays(start, end).day_of
         self.days = [day_of(row.recorded_at) for row in self.rows]
         self._tallies: dict = {}
+        self._on_registers: list | None = None
 
     def tally_by(self, column: str) -> dict:
         """One Tally per value of the rows' `column` (e.g. "activity_id"), worked out once.
@@ -254,6 +258,12 @@ class PeriodLog:
     def where(self, keep: Callable) -> list[tuple]:
         """(row, local day) for each row for which `keep(row)` is true, in the order read."""
         return [(row, day) for row, day in zip(self.rows, self.days, strict=True) if keep(row)]
+
+    def on_registers(self) -> list[tuple]:
+        """(row, local day) of the entries made on a group session's register (few), once."""
+        if self._on_registers is None:
+            self._on_registers = self.where(lambda row: row.session_id is not None)
+        return self._on_registers
 
 
 def period_log(
