@@ -101,6 +101,7 @@ class Figures:
         self.today_start = local_time.day_bounds(today, today)[0]
         self._version = None
         self._live = None
+        self._today_parts: dict = {}
 
     def _conditions(self, start: datetime, end: datetime | None = None) -> list:
         """The shared counting conditions (effective, filters) over recorded_at in a range."""
@@ -184,10 +185,16 @@ class Figures:
         return [found.groups[name].setdefault(key, Tally()) for name, key in keys.items()]
 
     def _today_part(self, start: datetime, end: datetime) -> Aggregate:
-        """Today's entries that fall in [start, end), tallied the same way."""
-        # Columns: outcome, activity, worker, then counting.ROW_COLUMNS (kind, recorded_at, ...).
-        rows = [row for row in self.live_rows() if start <= row[4] < end]
-        return self._tally_rows(rows, self.today_start, max(end, self.today_start))
+        """Today's entries that fall in [start, end), tallied the same way; today, this week
+        and this month all start before today does, so they share one tally of today."""
+        key = (max(start, self.today_start), end)
+        if key not in self._today_parts:
+            # Columns: outcome, activity, worker, then counting.ROW_COLUMNS (kind, at, ...).
+            rows = [row for row in self.live_rows() if start <= row[4] < end]
+            self._today_parts[key] = self._tally_rows(
+                rows, self.today_start, max(end, self.today_start)
+            )
+        return self._today_parts[key]
 
     def counts(self, start: datetime, end: datetime) -> Counts:
         """Steps, contacts and distinct people in [start, end): history plus today."""
