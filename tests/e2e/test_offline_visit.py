@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import sign_in, someone_to_visit
 from tests.fixtures.offline import outbox, sync_region, wait_until, wait_until_outbox_empty
 
 
@@ -32,18 +32,7 @@ def test_a_next_visit_set_offline_is_shown_on_my_people_and_sent_once(phone, liv
     phone.get_by_role("link", name="My people").first.click()
     wait_until(phone, "p => caches.match(p).then(Boolean)", "/people")
     people = phone.get_by_role("list", name="My people")
-    # Someone not seen today (a visit today would already be kept), with no visit due today:
-    # one planned for a later day, or none, or else one overdue (the tap replaces it). The
-    # demo's history is drawn back from the moment it is loaded, so which of these there are
-    # depends on the day; overdue visits there always are (two a worker, by construction).
-    texts = people.get_by_role("link").all_inner_texts()
-    not_seen_today = [
-        n for n, text in enumerate(texts) if "yesterday" in text or "days ago" in text
-    ]
-    candidates = [n for n in not_seen_today if "Visit" not in texts[n]] or [
-        n for n in not_seen_today if "Visit overdue" in texts[n]
-    ]
-    target = people.get_by_role("link").nth(candidates[-1])
+    target = someone_to_visit(people)
     name = target.locator(".name").inner_text().strip()
     path = target.get_attribute("href")
     target.click()
