@@ -28,8 +28,11 @@ def _todays_visits(page) -> list[str]:
 def test_a_next_visit_set_offline_is_shown_on_my_people_and_sent_once(phone, live_server):
     sign_in(phone, "worker@example.org")
     phone.wait_for_function("navigator.serviceWorker.controller !== null")
-    # My people once more under the service worker, so that its copy is kept on the phone.
-    phone.get_by_role("link", name="My people").first.click()
+    # My people once more under the service worker, so that its copy is kept on the phone;
+    # drawn anew before anyone on it is tapped (a tap on the old page would be cancelled by
+    # this navigation ending after it).
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="My people").first.click()
     wait_until(phone, "p => caches.match(p).then(Boolean)", "/people")
     people = phone.get_by_role("list", name="My people")
     target = someone_to_visit(people)
