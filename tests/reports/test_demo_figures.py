@@ -83,23 +83,31 @@ def test_my_week_the_dashboard_and_the_export_agree_for_a_worker(client, auth, d
     assert my_week[1] > 0  # the demo's worker has visits this week: nothing vacuous
 
 
-def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client, auth, demo):
-    """A funder of every activity and every outcome counts what the dashboard counts, activity
-    by activity and in total, over the last three months."""
-    org_id = demo.organisation_id
+def whole_service(org_id: int, **labels: str) -> tuple[Funder, list[Activity]]:
+    """A funder of every activity and every outcome, with an indicator of each kind named in
+    `labels` (kind=label), committed; and the activities."""
     activities = list(
         db.session.scalars(select(Activity).where(Activity.organisation_id == org_id))
     )
     funder = Funder(organisation_id=org_id, name="Whole Service", activities=activities)
     db.session.add(funder)
     db.session.flush()
-    for n, kind in enumerate(("people_supported", "contacts"), start=1):
+    for n, (kind, label) in enumerate(labels.items(), start=1):
         db.session.add(
             Indicator(
-                organisation_id=org_id, funder_id=funder.id, kind=kind, label=kind, position=n
+                organisation_id=org_id, funder_id=funder.id, kind=kind, label=label, position=n
             )
         )
     db.session.commit()
+    return funder, activities
+
+
+def test_the_report_the_dashboard_and_the_export_agree_for_each_activity(client, auth, demo):
+    """A funder of every activity and every outcome counts what the dashboard counts, activity
+    by activity and in total, over the last three months."""
+    funder, activities = whole_service(
+        demo.organisation_id, people_supported="people_supported", contacts="contacts"
+    )
     today = local_time.local_today()
     first = today - timedelta(days=90)
     built = report.build(db.session.get(Funder, funder.id), periods.custom(first, today))
@@ -132,20 +140,7 @@ def test_every_surface_moves_with_the_counting_layers_one_definition(
     together, matching the export worked out by hand under the same rule; a surface counting
     on its own would be left behind."""
     monkeypatch.setitem(kinds.KIND_COUNTS, "note", frozenset({kinds.CONTACT}))
-    org_id = demo.organisation_id
-    activities = list(
-        db.session.scalars(select(Activity).where(Activity.organisation_id == org_id))
-    )
-    funder = Funder(organisation_id=org_id, name="Whole Service", activities=activities)
-    db.session.add(funder)
-    db.session.flush()
-    db.session.add(
-        Indicator(
-            organisation_id=org_id, funder_id=funder.id, kind="contacts", label="Contacts",
-            position=1,
-        )
-    )  # fmt: skip
-    db.session.commit()
+    funder, _ = whole_service(demo.organisation_id, contacts="Contacts")
     today = local_time.local_today()
     first, week = today - timedelta(days=90), today - timedelta(days=6)
     auth.sign_in("worker@example.org", DEMO_PASSWORD)
