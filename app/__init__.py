@@ -81,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from app import sessions as group_sessions
     from app.auth import sessions
+    from app.entries import rollup
 
     sessions.init_app(app)
     request_limits.init_app(app)  # before anything reads the body
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # rather than a CSRF failure for a token whose session has gone.
     csrf.init_app(app)
     audit.init_app(app)
+    rollup.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     # One blueprint per area: the worker's, the supervisor's, the admin's, then records.

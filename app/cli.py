@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
         create_organisation,
         load_demo_command,
         generate_data_command,
+        check_rollups_command,
     ):
         app.cli.add_command(command)
     from app.backup import backup, restore
@@ -154,6 +155,43 @@ def _benchmark_data():
     from benchmarks import data
 
     return data
+
+
+@click.command("check-rollups")
+@click.option(
+    "--repair", is_flag=True, help="Write the rollup afresh from the log when they disagree."
+)
+def check_rollups_command(repair: bool) -> None:
+    """Work the daily rollup out again from the entry log and compare; exit 1 if they differ."""
+    from app.entries import rollup
+
+    found = rollup.differences()
+    rows = db.session.scalar(select(func.count()).select_from(rollup.TABLE))
+    if not found:
+        click.echo(f"The rollup agrees with the entry log ({rows:,} rows).")
+        return
+    for difference in found[:20]:
+        click.echo(
+            f"{difference.key}: the log says {_sums(difference.expected)}, "
+            f"the rollup holds {_sums(difference.found)}"
+        )
+    if len(found) > 20:
+        click.echo(f"... and {len(found) - 20:,} more.")
+    if repair:
+        written = rollup.rebuild()
+        db.session.commit()
+        click.echo(f"Rebuilt the rollup from the entry log: {written:,} rows.")
+        return
+    raise click.ClickException(
+        f"The rollup disagrees with the entry log in {len(found):,} rows; "
+        "run `stepladder check-rollups --repair` to write it afresh from the log."
+    )
+
+
+def _sums(sums) -> str:
+    if sums is None:
+        return "nothing"
+    return f"{sums.entries} entries, {sums.minutes} minutes, first at {sums.first_at}"
 
 
 @click.command("load-demo")

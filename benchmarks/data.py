@@ -21,10 +21,11 @@ from operator import itemgetter
 
 import click
 from flask_migrate import upgrade
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app import ladder_templates
 from app.auth.passwords import hash_password
+from app.entries import rollup
 from app.extensions import db
 from app.models import (
     Activity,
@@ -141,9 +142,34 @@ def generate(
         _insert(Entry.__table__, rows)
         progress(len(rows))
     measures.insert()
+    # Written in bulk, past the flush that keeps the rollup: it is worked out from the log.
+    rollup.rebuild(org.id)
     db.session.commit()
     _analyze()
     return org
+
+
+def remove_entries(ids) -> None:
+    """Delete entries a benchmark recorded, and the entries amending them, taking them out of
+    the rollup first so that it still agrees with the log (in an app context)."""
+    ids = list(ids)
+    rollup.forget(db.session.connection(), ids)
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        db.session.execute(delete(Entry).where(Entry.amends_id.in_(part)))
+        db.session.execute(delete(Entry).where(Entry.id.in_(part)))
+    db.session.commit()
+
+
+def remove_entries_at(database_url: str, ids) -> None:
+    """`remove_entries` for a script that holds only the database's address."""
+    from app import create_app
+    from app.config import normalise_database_url
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url)})
+    with app.app_context():
+        remove_entries(ids)
+        db.engine.dispose()
 
 
 def _analyze() -> None:

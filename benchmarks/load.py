@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import click  # noqa: E402
 import requests  # noqa: E402
-from sqlalchemy import create_engine, delete, func, select  # noqa: E402
+from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry  # noqa: E402
-from benchmarks.data import PASSWORD, SUPERVISOR, worker_email  # noqa: E402
+from benchmarks.data import PASSWORD, SUPERVISOR, remove_entries_at, worker_email  # noqa: E402
 from benchmarks.report import machine, percentile, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 
@@ -175,9 +175,8 @@ def check_entries(database_url: str, tally: Tally, before: int) -> dict:
             stored += connection.scalar(
                 select(func.count()).select_from(Entry).where(Entry.id.in_(part))
             )
-        for chunk in range(0, len(ids), 500):
-            connection.execute(delete(Entry).where(Entry.id.in_(ids[chunk : chunk + 500])))
     engine.dispose()
+    remove_entries_at(database_url, ids)
     return dict(before=before, after=after, acknowledged=len(ids), stored=stored)
 
 

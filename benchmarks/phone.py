@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import click  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from sqlalchemy import create_engine, delete, select  # noqa: E402
+from sqlalchemy import create_engine, select  # noqa: E402
 
 from app.config import normalise_database_url  # noqa: E402
 from app.models import Entry, User  # noqa: E402
 from app.models.clock import utcnow  # noqa: E402
-from benchmarks.data import PASSWORD  # noqa: E402
+from benchmarks.data import PASSWORD, remove_entries_at  # noqa: E402
 from benchmarks.report import machine, verdict, write_section  # noqa: E402
 from benchmarks.server import Server  # noqa: E402
 
@@ -242,9 +242,8 @@ def remove_entries(database_url: str, since) -> int:
         worker = connection.scalar(select(User.id).where(User.email == WORKER))
         mine = Entry.worker_id == worker, Entry.received_at >= since
         ids = list(connection.scalars(select(Entry.id).where(*mine)))
-        connection.execute(delete(Entry).where(Entry.amends_id.in_(ids)))
-        connection.execute(delete(Entry).where(*mine))
     engine.dispose()
+    remove_entries_at(database_url, ids)
     return len(ids)
 
 

@@ -228,3 +228,19 @@ def test_benchmark_runner_measures_every_figure_at_a_tiny_size(app, tmp_path):
     report.write_section("server-test", "replaced", path)
     text = path.read_text()
     assert "replaced" in text and "kept" in text and "Record an entry" not in text
+
+
+def test_the_rollup_of_the_generated_log_agrees_with_it(bench, runner):
+    """Written in bulk past the flush that keeps it, the rollup is worked out from the log: it
+    holds every entry but the voids and the entries they (or corrections) amend."""
+    from app.entries import rollup
+    from app.models import DailyRollup
+
+    assert rollup.differences() == []
+    stored = db.session.scalar(select(func.sum(DailyRollup.entries)))
+    voids = db.session.scalar(select(func.count()).select_from(Entry).where(Entry.kind == "void"))
+    amended = db.session.scalar(select(func.count()).where(Entry.amends_id.is_not(None)))
+    total = db.session.scalar(select(func.count()).select_from(Entry))
+    assert voids and stored == total - voids - amended
+    result = runner.invoke(args=["check-rollups"])
+    assert result.exit_code == 0 and "agrees with the entry log" in result.output

@@ -28,6 +28,7 @@ from app.models.organisation import Organisation
 from app.models.pending_import import PendingImport
 from app.models.person import Person, Plan, caseload
 from app.models.referral import Referral
+from app.models.rollup import DailyRollup
 from app.models.story import Story
 from app.models.user import User, UserSession
 
@@ -38,6 +39,7 @@ __all__ = [
     "activities_of",
     "Attempt",
     "AuditEvent",
+    "DailyRollup",
     "Funder",
     "GroupSession",
     "Indicator",

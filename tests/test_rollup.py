@@ -1,0 +1,204 @@
+"""The daily rollup: kept with every entry written, always what the log says, and checked.
+
+Each write goes through the app the way a worker makes it (a tap, an undo, a correction, an
+entry recorded offline days ago, a group register, an erasure); after each one the rollup is
+worked out again from the log and must agree to the row, and the rows it holds are checked
+against figures worked out by hand.
+"""
+
+import re
+import threading
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from app import local_time
+from app.entries import rollup
+from app.extensions import db
+from app.models import DailyRollup, Entry, Person
+from app.models.clock import utcnow
+from app.privacy import erasure
+from tests.fixtures.factories import make_entry, make_group_session
+from tests.fixtures.web import Auth
+
+
+def _post(client, person, token, action, entry_id=None, **fields):
+    data = {"csrf_token": token, "id": str(entry_id or uuid.uuid4()), "action": action, **fields}
+    return client.post(
+        f"/people/{person.id}/entries", data=data, headers={"X-Stepladder-Replay": "1"}
+    )
+
+
+def _hidden(client, entry, action: str) -> dict:
+    """The hidden fields of an entry's change form for `action` (its new entry's id)."""
+    html = client.get(f"/entries/{entry.id}/change").get_data(as_text=True)
+    form = html[html.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    found = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="hidden"' in tag:
+            found[name.group(1)] = value.group(1) if value else ""
+    return found
+
+
+def _rows(person) -> dict:
+    """(local day, kind, outcome) -> (entries, minutes) of the person's rollup rows."""
+    found = db.session.scalars(select(DailyRollup).where(DailyRollup.person_id == person.id))
+    return {(r.day, r.kind, r.outcome_id): (r.entries, r.minutes) for r in found}
+
+
+def _agrees():
+    assert rollup.differences() == []
+
+
+def test_every_way_of_writing_an_entry_keeps_the_rollup_equal_to_the_log(app, client, auth, w):
+    today = local_time.local_today()
+    auth.sign_in(w.worker)
+    token = auth.csrf(f"/people/{w.person.id}")
+    rung = w.outcome.rungs[1]
+    # Two taps of one kind on one day make one row of two.
+    first = uuid.uuid4()
+    assert _post(client, w.person, token, "seen", first, minutes=20).status_code == 201
+    assert _post(client, w.person, token, "seen", minutes=15).status_code == 201
+    assert _post(client, w.person, token, f"step:{rung.id}", activity=w.activity.id).status_code
+    _agrees()
+    assert _rows(w.person) == {
+        (today, "seen", 0): (2, 35),
+        (today, "step", w.outcome.id): (1, 0),
+    }
+    # A replay of the same entry adds nothing.
+    assert _post(client, w.person, token, "seen", first, minutes=20).status_code == 200
+    assert _rows(w.person)[today, "seen", 0] == (2, 35)
+    # An undo takes the entry out; its minutes go with it.
+    assert _post(client, w.person, token, f"void:{first}", reason="Wrong person").status_code
+    _agrees()
+    assert _rows(w.person)[today, "seen", 0] == (1, 15)
+    # An entry made offline three days ago counts on the day it happened, when it arrives.
+    happened = (utcnow() - timedelta(days=3)).replace(microsecond=0)
+    late = _post(client, w.person, token, "seen", recorded_at=happened.isoformat() + "Z")
+    assert late.status_code == 201
+    _agrees()
+    assert _rows(w.person)[local_time.to_local(happened).date(), "seen", 0] == (1, 0)
+    # A correction moves the entry to its new row, at the time it happened.
+    seen = db.session.scalar(
+        select(Entry).where(Entry.person_id == w.person.id, Entry.recorded_at == happened)
+    )
+    supervisor = Auth(app.test_client())
+    supervisor.sign_in(w.supervisor)
+    client = supervisor.client
+    action = f"/entries/{seen.id}/correct"
+    fields = _hidden(client, seen, action)
+    assert "id" in fields
+    corrected = client.post(
+        action,
+        data={
+            **fields,
+            "kind": "step",
+            "rung": w.outcome.rungs[0].id,
+            "outcome": 0,
+            "activity": w.activity.id,
+            "note": "",
+            "reason": "It was a step",
+        },
+    )
+    assert corrected.status_code == 303
+    _agrees()
+    day = local_time.to_local(happened).date()
+    assert (day, "seen", 0) not in _rows(w.person)
+    assert _rows(w.person)[day, "step", w.outcome.id] == (1, 0)
+    # Erasure blanks what was written about the person, never what is counted.
+    before = _rows(w.person)
+    erasure.erase(db.session.get(Person, w.person.id))
+    db.session.commit()
+    _agrees()
+    assert _rows(w.person) == before
+
+
+def test_a_group_register_counts_each_person_under_the_session(client, auth, w):
+    session = make_group_session(w.activity, w.worker, members=[w.person, w.person2])
+    db.session.commit()
+    auth.sign_in(w.worker)
+    token = auth.csrf(f"/sessions/{session.id}")
+    response = client.post(
+        f"/sessions/{session.id}/register",
+        data={
+            "csrf_token": token,
+            "id": str(uuid.uuid4()),
+            f"person-{w.person.id}": "attended",
+            f"person-{w.person2.id}": "dna",
+        },
+        headers={"X-Stepladder-Replay": "1"},
+    )
+    assert response.status_code == 201, response.get_json()
+    _agrees()
+    rows = db.session.scalars(select(DailyRollup).where(DailyRollup.session_id == session.id))
+    assert sorted((r.person_id, r.kind, r.entries) for r in rows) == sorted(
+        [(w.person.id, "seen", 1), (w.person2.id, "dna", 1)]
+    )
+
+
+def test_a_void_of_the_days_first_entry_moves_the_rows_first_time_on(w):
+    earlier = utcnow() - timedelta(minutes=30)
+    first = make_entry(w.person, w.worker, "seen", at=earlier)
+    second = make_entry(w.person, w.worker, "seen", at=earlier + timedelta(minutes=10))
+    make_entry(w.person, w.worker, "void", amends_id=first.id)
+    db.session.commit()
+    [row] = db.session.scalars(select(DailyRollup).where(DailyRollup.kind == "seen"))
+    assert (row.entries, row.first_at) == (1, second.recorded_at)
+    _agrees()
+
+
+def test_workers_recording_at_once_lose_no_count(app, w):
+    """Four workers' phones send a tap for one person on one day at the same moment: every
+    tap adds to the same rollup row, and all four are counted."""
+    signed_in = []
+    for _ in range(4):
+        client = app.test_client()
+        auth = Auth(client)
+        auth.sign_in(w.worker)
+        signed_in.append((client, auth.csrf(f"/people/{w.person.id}")))
+    db.session.refresh(w.person)
+    barrier = threading.Barrier(len(signed_in))
+    statuses = []
+
+    def post(client, token):
+        with app.app_context():
+            barrier.wait()
+            statuses.append(_post(client, w.person, token, "seen").status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in signed_in]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 4
+    assert _rows(w.person) == {(local_time.local_today(), "seen", 0): (4, 0)}
+    _agrees()
+
+
+def test_check_rollups_says_they_agree_finds_a_difference_and_repairs_it(runner, w):
+    make_entry(w.person, w.worker, "seen")
+    make_entry(w.person2, w.colleague, "note", note="Called")
+    db.session.commit()
+    result = runner.invoke(args=["check-rollups"])
+    assert result.exit_code == 0, result.output
+    assert "The rollup agrees with the entry log (2 rows)." in result.output
+    db.session.execute(
+        update(DailyRollup)
+        .where(DailyRollup.person_id == w.person.id)
+        .values(entries=DailyRollup.entries + 1)
+    )
+    db.session.commit()
+    result = runner.invoke(args=["check-rollups"])
+    assert result.exit_code == 1
+    assert "the log says 1 entries" in result.output
+    assert "the rollup holds 2 entries" in result.output
+    assert "disagrees with the entry log in 1 rows" in result.output
+    result = runner.invoke(args=["check-rollups", "--repair"])
+    assert result.exit_code == 0
+    assert "Rebuilt the rollup from the entry log: 2 rows." in result.output
+    db.session.expire_all()
+    _agrees()
