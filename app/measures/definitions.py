@@ -93,9 +93,13 @@ SCHEMA = _closed(
         "bands": {"type": "array", "items": _band},
         "caseness": _closed({"at_least": {"type": "number"}}, required=("at_least",)),
         # A threshold the authors give, or Jacobson & Truax's from what the source gives:
-        # the standard error of measurement, or the SD and reliability it comes from.
+        # the standard error of measurement, or the SD and reliability it comes from. It is
+        # for the score each reading reports, the one every paired figure is worked on; a
+        # measure with several scores (DIALOG) names it in `score`, so that the figures it
+        # came from cannot silently be applied to another of its scores (`_check_reliable`).
         "reliable_change": _closed(
             {
+                "score": {"type": "string", "minLength": 1},
                 "threshold": {"type": "number", "exclusiveMinimum": 0},
                 "sem": {"type": "number", "exclusiveMinimum": 0},
                 "sd": {"type": "number", "exclusiveMinimum": 0},
@@ -275,7 +279,27 @@ def parse(raw: dict) -> Definition:
         raw=raw,
     )
     rule.check(definition)
+    _check_reliable(raw)
     return definition
+
+
+def _check_reliable(raw: dict) -> None:
+    """A threshold that names its score must name the one the readings report: for means of
+    groups the first group (`scoring._group_means`), which reporting pairs; other rules
+    report one score only, so there is nothing to name."""
+    named = raw.get("reliable_change", {}).get("score")
+    if named is None:
+        return
+    if raw["scoring"]["rule"] != "group_means":
+        raise DefinitionError(
+            "Only a measure scored as means of groups names the score its reliable change is for."
+        )
+    reported = next(iter(raw["scoring"]["groups"]))
+    if named != reported:
+        raise DefinitionError(
+            f"The reliable change is for {named!r}, but the score this measure reports and "
+            f"pairs is its first group, {reported!r}."
+        )
 
 
 def parse_text(text: str) -> Definition:

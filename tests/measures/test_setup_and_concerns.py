@@ -34,8 +34,15 @@ def test_admin_sees_each_reliable_change_threshold_with_its_source(client, auth,
     assert "<dt>Reliable change</dt><dd>8.59 points or more for one person: Maheswaran" in wemwbs
     phq9 = page[page.index('id="measure-phq9"') :]
     assert "<dt>Reliable change</dt><dd>6 points or more for one person: NHS Talking" in phq9
+    # DIALOG's is worked from an SD and an alpha (1.96 × √2 × 1.1 × √0.29), for one score only.
     dialog = page[page.index('id="measure-dialog"') : page.index('id="measure-gad7"')]
-    assert "DIALOG scale" in dialog and "Reliable change" not in dialog  # none given, none shown
+    assert (
+        "<dt>Reliable change</dt><dd>1.64 points or more for one person: Subjective quality of "
+        "life only" in dialog
+    )
+    ons4 = page[page.index('id="measure-ons4"') :]
+    ons4 = ons4[: ons4.index("</dl>")]  # its own terms only
+    assert "ONS4" in ons4 and "Reliable change" not in ons4  # none given, none shown
 
 
 def test_admin_switches_a_measure_on_with_its_plan(client, auth, w):
