@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Activity, Organisation, Outcome, Person, Rung, User, activity_outcome
 from app.setup.settings import field_list
 from tests.fixtures.factories import make_org, make_user
-from tests.fixtures.rows import all_row_counts
+from tests.fixtures.rows import all_row_counts, changed_tables
 from tests.fixtures.strategies import anything
 
 SETTINGS = settings(
@@ -58,10 +58,6 @@ def counts():
     return all_row_counts()
 
 
-def changed(before: dict, after: dict) -> set:
-    return {name for name in before if before[name] != after[name]}
-
-
 def newest(model, org_id: int):
     return db.session.scalars(
         select(model).where(model.organisation_id == org_id).order_by(model.id.desc())
@@ -78,7 +74,7 @@ def test_add_activity_with_anything(client, auth, w, name):
     response = post(client, auth, w.admin, "/setup/activities", {"name": name})
     after = counts()
     if refused_or_saved(response):
-        assert changed(before, after) == {"activity"}
+        assert changed_tables(before, after) == {"activity"}
         assert after["activity"] == before["activity"] + 1
         assert newest(Activity, w.org.id).name == name.strip()
     else:
@@ -139,7 +135,7 @@ def test_starter_activities_with_anything(client, auth, app, keeps, names):
         rows = db.session.scalars(
             select(Activity).where(Activity.organisation_id == org.id).order_by(Activity.position)
         ).all()
-        assert changed(before, after) == {"activity"}
+        assert changed_tables(before, after) == {"activity"}
         assert [a.name for a in rows] == kept
         for row in rows:  # start the next example from an organisation with no activities
             db.session.delete(row)
@@ -169,7 +165,7 @@ def test_add_and_edit_outcome_with_anything(client, auth, w, name, description):
     )
     after = counts()
     if refused_or_saved(response):
-        assert changed(before, after) == {"outcome"}
+        assert changed_tables(before, after) == {"outcome"}
         row = newest(Outcome, w.org.id)
         assert (row.name, row.description) == (name.strip(), description.strip())
     else:
@@ -222,7 +218,7 @@ def test_rungs_with_anything(client, auth, w, text, direction):
     response = post(client, auth, w.admin, f"/setup/outcomes/{outcome_id}/rungs", {"text": text})
     after = counts()
     if refused_or_saved(response):
-        assert changed(before, after) == {"rung"}
+        assert changed_tables(before, after) == {"rung"}
         assert newest(Rung, w.org.id).text == text.strip()
     else:
         assert after == before
@@ -382,7 +378,7 @@ def test_add_staff_with_anything(client, auth, w, name, email, role, password):
     )
     after = counts()
     if refused_or_saved(response):
-        assert changed(before, after) == {"user"}
+        assert changed_tables(before, after) == {"user"}
         user = newest(User, w.org.id)
         assert (user.name, user.email, user.role) == (name.strip(), email.strip().lower(), role)
     else:
