@@ -202,3 +202,48 @@ def test_check_rollups_says_they_agree_finds_a_difference_and_repairs_it(runner,
     assert "Rebuilt the rollup from the entry log: 2 rows." in result.output
     db.session.expire_all()
     _agrees()
+
+
+def test_a_report_counts_the_same_from_the_rollup_as_from_the_log(w):
+    """A report's period (whole local days) is read from the rollup; any other period from the
+    log. Over a week of varied work the two reads give the same tallies and contact figures."""
+    from app.entries import contact_figures, counting
+    from app.entries.scoped import Scope
+
+    today = local_time.local_today()
+    start, end = local_time.day_bounds(today - timedelta(days=6), today)
+    base = start + timedelta(hours=9)
+    rung = w.outcome.rungs[0]
+    session = make_group_session(w.activity, w.worker, members=[w.person, w.person2])
+    for day in range(6):
+        at = base + timedelta(days=day)
+        make_entry(w.person, w.worker, "seen", at=at, mode="phone", minutes=10)
+        make_entry(w.person, w.colleague, "seen", at=at + timedelta(hours=1), mode="video")
+        make_entry(w.person2, w.worker, "step", at=at, rung=rung, activity_id=w.activity.id)
+        if day % 2:
+            make_entry(w.person2, w.worker, "dna", at=at + timedelta(hours=2))
+    # Two steps of one key on one day: one rollup row of two.
+    make_entry(w.person2, w.worker, "step", at=base + _US, rung=rung, activity_id=w.activity.id)
+    wrong = make_entry(w.person, w.worker, "setback", at=base, outcome_id=w.outcome.id)
+    make_entry(w.person, w.supervisor, "void", amends_id=wrong.id)
+    moved = make_entry(w.person2, w.worker, "seen", at=base + timedelta(days=2, hours=3))
+    make_entry(
+        w.person2, w.supervisor, "step", at=moved.recorded_at, amends_id=moved.id, rung=rung
+    )
+    make_entry(w.person, w.worker, "seen", at=base, session_id=session.id)
+    make_entry(w.person2, w.worker, "dna", at=base, session_id=session.id)
+    db.session.commit()
+    scope = Scope(w.org.id)
+    rolled = counting.PeriodLog(scope.reach(), start, end, scope.rolled_reach())
+    logged = counting.PeriodLog(scope.reach(), start, end)
+    assert sum(r.entries for r in rolled.rows) == len(logged.rows) > len(rolled.rows)
+    for column in ("activity_id", "outcome_id", "person_id", "mode", "session_id"):
+        assert rolled.tally_by(column) == logged.tally_by(column), column
+    assert rolled.tally_by("kind")["step"].steps == 8
+    # One microsecond short of whole days, the same report reads the log.
+    assert counting.whole_days(start, end) and not counting.whole_days(start, end - _US)
+    for figure in (contact_figures.contact_figures, contact_figures.session_did_not_attend):
+        assert figure(scope, start, end) == figure(scope, start, end - _US), figure
+
+
+_US = timedelta(microseconds=1)

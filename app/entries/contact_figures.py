@@ -95,5 +95,6 @@ def unique_attendees(scope: Scope, start: datetime, end: datetime, memo: dict | 
 def session_did_not_attend(
     scope: Scope, start: datetime, end: datetime, memo: dict | None = None
 ) -> int:
-    """Places on group session registers marked "Did not attend"."""
-    return len(_register_places(scope, start, end, "dna", memo))
+    """Places on group session registers marked "Did not attend" (a rollup row may hold more
+    than one)."""
+    return sum(r.entries for r, _ in _register_places(scope, start, end, "dna", memo))

@@ -29,17 +29,17 @@ Public functions
 - `tally_entries(entries, start, end)` — the same for entries already loaded (a person's).
 - `counts(organisation_id, start, end, **filters)` — steps, contacts and people for an
   organisation, optionally narrowed to a worker, activity or outcome (My week, tests).
-- `period_log(conditions, start, end, memo)` — the effective entries of [start, end) read
-  once, in one statement, and kept for as long as `memo` lives (one report): every figure
-  of a funder report counts from it, rather than each reading the period again.
+- `period_log(conditions, start, end, memo, rolled=...)` — the effective entries of
+  [start, end) read once, in one statement (from the daily rollup where the period is whole
+  local days), and kept for as long as `memo` lives (one report): every figure of a funder
+  report counts from it, rather than each reading the period again.
 """
 
 import bisect
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 
 # The definitions live in app/entries/kinds.py (the log's own queries read them too); they
 # are the layer's words, so callers name them through it.
@@ -61,7 +61,7 @@ from app.entries.kinds import (  # noqa: F401
 from app.entries.queries import _filters, effective
 from app.extensions import db
 from app.local_time import day_bounds, to_local
-from app.models import Entry
+from app.models import DailyRollup, Entry
 
 # The columns, besides the local day, that tell one contact from another: a person seen
 # twice on one day is one contact, however they were seen.
@@ -109,16 +109,17 @@ class Tally:
     def contacts(self) -> int:
         return len(self.visits)
 
-    def add(self, kind: str, person_id: int, day: date, key: tuple = ()) -> None:
-        """Count one effective entry of `kind`, made for `person_id` on local `day`; `key`
-        is the rest of its contact key (see CONTACT_KEY) beyond the person."""
+    def add(self, kind: str, person_id: int, day: date, key: tuple = (), entries: int = 1) -> None:
+        """Count one effective entry of `kind` (or `entries` of them, a rollup row's), made for
+        `person_id` on local `day`; `key` is the rest of its contact key (see CONTACT_KEY)
+        beyond the person."""
         counted = KIND_COUNTS.get(kind, frozenset())
         self.people.add(person_id)
         if STEP in counted:
-            self.steps += 1
+            self.steps += entries
             self.step_people.add(person_id)
         if SETBACK in counted:
-            self.setbacks += 1
+            self.setbacks += entries
             self.setback_people.add(person_id)
         if CONTACT in counted:
             self.visits.add((person_id, *key, day))
@@ -205,7 +206,7 @@ def counts(organisation_id: int, start: datetime, end: datetime, **filters) -> C
 
 
 # The columns a period's log reads, in this order: its rows are named by them (row.kind,
-# row.recorded_at, row.person_id, ...).
+# row.recorded_at, row.person_id, ...), and `entries` says how many entries a row stands for.
 LOG_COLUMNS = (
     Entry.kind,
     Entry.recorded_at,
@@ -215,29 +216,61 @@ LOG_COLUMNS = (
     Entry.mode,
     Entry.minutes,
     Entry.session_id,
+    literal_column("1").label("entries"),
+)
+
+# The same, from the daily rollup: a row is the entries of one key on one day, its time the
+# first of theirs, its minutes their sum; "none" read back as NULL, as the log has it.
+_R = DailyRollup
+ROLLUP_COLUMNS = (
+    _R.kind,
+    _R.first_at.label("recorded_at"),
+    _R.person_id,
+    func.nullif(_R.activity_id, 0).label("activity_id"),
+    func.nullif(_R.outcome_id, 0).label("outcome_id"),
+    func.nullif(_R.mode, "").label("mode"),
+    _R.minutes,
+    func.nullif(_R.session_id, 0).label("session_id"),
+    _R.entries,
+    _R.day,
 )
 
 
 class PeriodLog:
-    """The effective entries matching `conditions` in [start, end), read in one statement.
+    """The effective entries in [start, end) of a scope, read in one statement.
 
     A funder report asks some forty questions of each period (by activity, by outcome,
     contacts by mode, group attendances, ...); each used to read the period again, checking
     every entry against the amends index, which made a quarter's report cost seconds. They
-    now count from these rows, through the same Tally as everything else. `rows` are the
-    rows as read (named by LOG_COLUMNS), oldest first, and `days[i]` is the local day of
-    `rows[i]`."""
+    now count from these rows, through the same Tally as everything else. When the period is
+    whole local days (a report's always are) the rows come from the daily rollup
+    (app/models/rollup.py), where voids and corrections are already applied and each row
+    knows its day; otherwise from the log, one row per entry. `rows` are named by
+    LOG_COLUMNS, oldest first, and `days[i]` is the local day of `rows[i]`."""
 
-    def __init__(self, conditions: list, start: datetime, end: datetime):
-        # Oldest first: the order of the (organisation, recorded_at) index the read walks, and
-        # the order a contact's first mode and first time are taken in.
-        self.rows = db.session.execute(
-            select(*LOG_COLUMNS)
-            .where(*conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective())
-            .order_by(Entry.recorded_at)
-        ).all()
-        day_of = LocalDays(start, end).day_of
-        self.days = [day_of(row.recorded_at) for row in self.rows]
+    def __init__(
+        self, conditions: list, start: datetime, end: datetime, rolled: list | None = None
+    ):
+        days = whole_days(start, end)
+        if rolled is not None and days is not None:
+            # Oldest first by each row's first entry: the order a contact's first mode and
+            # first time are taken in, as the log's would be.
+            self.rows = db.session.execute(
+                select(*ROLLUP_COLUMNS)
+                .where(*rolled, _R.day >= days[0], _R.day <= days[1])
+                .order_by(_R.first_at)
+            ).all()
+            self.days = [row.day for row in self.rows]
+        else:
+            # Oldest first: the order of the (organisation, recorded_at) index the read walks.
+            self.rows = db.session.execute(
+                select(*LOG_COLUMNS)
+                .where(*conditions, Entry.recorded_at >= start, Entry.recorded_at < end)
+                .where(effective())
+                .order_by(Entry.recorded_at)
+            ).all()
+            day_of = LocalDays(start, end).day_of
+            self.days = [day_of(row.recorded_at) for row in self.rows]
         self._tallies: dict = {}
         self._on_registers: list | None = None
 
@@ -251,29 +284,42 @@ class PeriodLog:
                 part = found.get(group)
                 if part is None:
                     part = found[group] = Tally()
-                part.add(row.kind, row.person_id, day)
+                part.add(row.kind, row.person_id, day, entries=row.entries)
             self._tallies[column] = found
         return self._tallies[column]
-
-    def where(self, keep: Callable) -> list[tuple]:
-        """(row, local day) for each row for which `keep(row)` is true, in the order read."""
-        return [(row, day) for row, day in zip(self.rows, self.days, strict=True) if keep(row)]
 
     def on_registers(self) -> list[tuple]:
         """(row, local day) of the entries made on a group session's register (few), once."""
         if self._on_registers is None:
-            self._on_registers = self.where(lambda row: row.session_id is not None)
+            self._on_registers = [
+                (row, day)
+                for row, day in zip(self.rows, self.days, strict=True)
+                if row.session_id is not None
+            ]
         return self._on_registers
 
 
+def whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:
+    """The first and last local day of [start, end) when it is exactly those whole days."""
+    first = to_local(start).date()
+    last = (to_local(end) - timedelta(microseconds=1)).date()
+    return (first, last) if day_bounds(first, last) == (start, end) else None
+
+
 def period_log(
-    conditions: list, start: datetime, end: datetime, memo: dict | None = None, key=None
+    conditions: list,
+    start: datetime,
+    end: datetime,
+    memo: dict | None = None,
+    key=None,
+    rolled: list | None = None,
 ) -> PeriodLog:
-    """The PeriodLog of `conditions` in [start, end); kept in `memo` under `key` (with the
-    period) when given, so that one report reads each period once."""
+    """The PeriodLog of `conditions` in [start, end) (`rolled`: the same conditions on the
+    daily rollup, read instead where the period is whole days); kept in `memo` under `key`
+    (with the period) when given, so that one report reads each period once."""
     if memo is None:
-        return PeriodLog(conditions, start, end)
+        return PeriodLog(conditions, start, end, rolled)
     slot = ("period_log", key, start, end)
     if slot not in memo:
-        memo[slot] = PeriodLog(conditions, start, end)
+        memo[slot] = PeriodLog(conditions, start, end, rolled)
     return memo[slot]

@@ -22,7 +22,7 @@ from sqlalchemy import distinct, func, or_, select
 from app.entries import counting
 from app.entries.queries import effective
 from app.extensions import db
-from app.models import Entry, Funder, Person, Rung
+from app.models import DailyRollup, Entry, Funder, Person, Rung
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,18 @@ class Scope:
     def reach(self) -> list:
         """SQL conditions for this scope's entries, effective or not (the counting layer adds
         its own definition of effective)."""
-        conditions = [Entry.organisation_id == self.organisation_id]
+        return self._on(Entry, Entry.outcome_id.is_(None))
+
+    def rolled_reach(self) -> list:
+        """The same conditions on the daily rollup, whose "none" is 0 (app/models/rollup.py)."""
+        return self._on(DailyRollup, DailyRollup.outcome_id == 0)
+
+    def _on(self, table, no_outcome) -> list:
+        conditions = [table.organisation_id == self.organisation_id]
         if self.activity_ids is not None:
-            conditions.append(Entry.activity_id.in_(self.activity_ids))
+            conditions.append(table.activity_id.in_(self.activity_ids))
         if self.outcome_ids is not None:
-            conditions.append(
-                or_(Entry.outcome_id.is_(None), Entry.outcome_id.in_(self.outcome_ids))
-            )
+            conditions.append(or_(no_outcome, table.outcome_id.in_(self.outcome_ids)))
         return conditions
 
 
@@ -65,7 +70,9 @@ def within(start: datetime, end: datetime) -> list:
 def period_log(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
     """The scope's effective entries in [start, end), read once per period and shared through
     `memo` (a dict that lives as long as one report) by every figure that asks."""
-    return counting.period_log(scope.reach(), start, end, memo, key=scope)
+    return counting.period_log(
+        scope.reach(), start, end, memo, key=scope, rolled=scope.rolled_reach()
+    )
 
 
 def activity_tallies(
