@@ -227,9 +227,7 @@ def test_a_report_counts_the_same_from_the_rollup_as_from_the_log(w):
     wrong = make_entry(w.person, w.worker, "setback", at=base, outcome_id=w.outcome.id)
     make_entry(w.person, w.supervisor, "void", amends_id=wrong.id)
     moved = make_entry(w.person2, w.worker, "seen", at=base + timedelta(days=2, hours=3))
-    make_entry(
-        w.person2, w.supervisor, "step", at=moved.recorded_at, amends_id=moved.id, rung=rung
-    )
+    make_entry(w.person2, w.supervisor, "step", at=moved.recorded_at, amends_id=moved.id, rung=rung)
     make_entry(w.person, w.worker, "seen", at=base, session_id=session.id)
     make_entry(w.person2, w.worker, "dna", at=base, session_id=session.id)
     db.session.commit()
