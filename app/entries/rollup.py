@@ -90,21 +90,28 @@ def after_flush(session: Session, _context) -> None:
         return
     connection = session.connection()
     zone = local_zone()
-    added: dict[tuple, Sums] = {}
-    for entry in written:
-        if counts(entry.kind):
-            day = to_local(entry.recorded_at, zone).date()
-            added.setdefault(key_of(entry, day), Sums()).add(entry.minutes, entry.recorded_at)
-    if added:
-        _add(connection, added)
+    _add(connection, _summed(written, lambda at: to_local(at, zone).date()))
     amended = [entry.amends_id for entry in written if entry.amends_id is not None]
     if amended:
         rows = connection.execute(select(*_ENTRY_COLUMNS).where(Entry.id.in_(amended))).all()
         _remove(connection, [row for row in rows if counts(row.kind)], zone)
 
 
+def _summed(rows: Iterable, day_of) -> dict[tuple, Sums]:
+    """The counted rows (entries, or log rows named like them) summed under their keys;
+    `day_of(recorded_at)` is the local day."""
+    found: dict[tuple, Sums] = {}
+    for row in rows:
+        if counts(row.kind):
+            sums = found.setdefault(key_of(row, day_of(row.recorded_at)), Sums())
+            sums.add(row.minutes, row.recorded_at)
+    return found
+
+
 def _add(connection, added: dict[tuple, Sums]) -> None:
     """Add each key's sums to its row, making the row when it is new (one statement)."""
+    if not added:
+        return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(TABLE)
     new = statement.excluded
@@ -203,17 +210,12 @@ def forget(connection, ids: Iterable) -> None:
     counted = [r for r in going.values() if counts(r.kind) and r.id not in amended_ids]
     _remove(connection, counted, zone)
     back = [i for i in amended_ids if i not in going]
-    added: dict[tuple, Sums] = {}
+    rows = []
     for chunk in range(0, len(back), 500):
-        rows = connection.execute(
+        rows += connection.execute(
             select(*_ENTRY_COLUMNS).where(Entry.id.in_(back[chunk : chunk + 500]))
         ).all()
-        for row in rows:
-            if counts(row.kind):
-                day = to_local(row.recorded_at, zone).date()
-                added.setdefault(key_of(row, day), Sums()).add(row.minutes, row.recorded_at)
-    if added:
-        _add(connection, added)
+    _add(connection, _summed(rows, lambda at: to_local(at, zone).date()))
 
 
 # --- worked out again from the log -----------------------------------------------------------
@@ -227,18 +229,12 @@ def from_log(organisation_id: int | None = None) -> dict[tuple, Sums]:
     first, last = db.session.execute(
         select(func.min(Entry.recorded_at), func.max(Entry.recorded_at)).where(*conditions)
     ).one()
-    found: dict[tuple, Sums] = {}
     if first is None:
-        return found
-    day_of = LocalDays(first, last).day_of
+        return {}
     rows = db.session.execute(
         select(*_ENTRY_COLUMNS).where(*conditions).execution_options(yield_per=10_000)
     )
-    for row in rows:
-        found.setdefault(key_of(row, day_of(row.recorded_at)), Sums()).add(
-            row.minutes, row.recorded_at
-        )
-    return found
+    return _summed(rows, LocalDays(first, last).day_of)
 
 
 def stored(organisation_id: int | None = None) -> dict[tuple, Sums]:
