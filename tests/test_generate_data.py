@@ -96,9 +96,10 @@ def test_voids_point_at_earlier_entries_of_the_same_person(bench):
         assert earlier.person_id == void.person_id
         assert earlier.recorded_at <= void.recorded_at
         assert earlier.kind != "void"
+        assert void.worker_id == earlier.worker_id  # a worker undoes their own mistake
         assert void.reason
-    amended = db.session.scalars(select(Entry.amends_id).where(Entry.amends_id.is_not(None))).all()
-    assert len(amended) == len(set(amended))  # nothing is voided twice
+    # Nothing is voided twice: the log's unique amends_id refuses a second amendment, so the
+    # generator would have failed to insert one; there is nothing to count here.
 
 
 def test_steps_use_rungs_of_their_outcome_and_late_arrivals_exist(bench):
