@@ -16,7 +16,7 @@ from datetime import datetime
 
 from app.access import organisation_row
 from app.entries import distance_travelled, scoped
-from app.entries.scoped import Scope
+from app.entries.scoped import Memo, Scope
 from app.extensions import db
 from app.models import Activity, Indicator, Outcome, Rung
 
@@ -33,7 +33,7 @@ class Value:
 
 # How a kind is counted: (indicator, scope, start, end, memo) -> its Value over [start, end);
 # `memo` lives as long as one report (see `distance_travelled.journeys`).
-Counter = Callable[[Indicator, Scope, datetime, datetime, dict | None], Value]
+Counter = Callable[[Indicator, Scope, datetime, datetime, Memo], Value]
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def check(indicator: Indicator, scope: Scope) -> str:
 
 
 def evaluate(
-    indicator: Indicator, scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+    indicator: Indicator, scope: Scope, start: datetime, end: datetime, memo: Memo = None
 ) -> Value:
     """The indicator's value over [start, end), counted by its kind (`memo`: see
     `distance_travelled.journeys`)."""
