@@ -275,9 +275,9 @@ def _history(rng, person, worker, outcomes, activities, now) -> None:
             db.session.add(
                 Story(
                     organisation_id=person.organisation_id,
-                    entry_id=row.id,
+                    entry=row,
                     wording=row.note,
-                    approved_by_id=worker.id,
+                    approved_by=worker,
                     approved_at=when + late,
                 )
             )

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.entries import counting
-from app.entries.scoped import Scope, within
+from app.entries.scoped import Memo, Scope, within
 from app.extensions import db
 from app.models import Entry, Rung
 
@@ -44,11 +44,7 @@ def _rung_gap(rungs: dict, live: dict, low: int, high: int) -> int:
 
 
 def journeys(
-    scope: Scope,
-    start: datetime,
-    end: datetime,
-    outcome_id: int | None = None,
-    memo: dict | None = None,
+    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None, memo: Memo = None
 ) -> list[Journey]:
     """Every person-and-outcome with an effective step in [start, end), with rungs climbed.
 
@@ -150,11 +146,7 @@ class Distance:
 
 
 def distance(
-    scope: Scope,
-    start: datetime,
-    end: datetime,
-    outcome_id: int | None = None,
-    memo: dict | None = None,
+    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None, memo: Memo = None
 ) -> Distance:
     """Average rungs climbed, with the people whose only step is their first one counted as 0."""
     found = journeys(scope, start, end, outcome_id, memo)
@@ -162,12 +154,7 @@ def distance(
 
 
 def people_climbing(
-    scope: Scope,
-    start: datetime,
-    end: datetime,
-    outcome_id: int,
-    rungs: int,
-    memo: dict | None = None,
+    scope: Scope, start: datetime, end: datetime, outcome_id: int, rungs: int, memo: Memo = None
 ) -> int:
     """People who climbed at least `rungs` rungs of the outcome in the period."""
     return sum(1 for j in journeys(scope, start, end, outcome_id, memo) if j.climbed >= rungs)

@@ -10,13 +10,13 @@ The counts are the scope's primitives (`app/entries/scoped.py`) and the distance
 (`app/entries/distance_travelled.py`); this module turns them into an indicator's figure.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.access import organisation_row
 from app.entries import distance_travelled, scoped
-from app.entries.scoped import Scope
+from app.entries.scoped import Memo, Scope
 from app.extensions import db
 from app.models import Activity, Indicator, Outcome, Rung
 
@@ -33,7 +33,7 @@ class Value:
 
 # How a kind is counted: (indicator, scope, start, end, memo) -> its Value over [start, end);
 # `memo` lives as long as one report (see `distance_travelled.journeys`).
-Counter = Callable[[Indicator, Scope, datetime, datetime, dict | None], Value]
+Counter = Callable[[Indicator, Scope, datetime, datetime, Memo], Value]
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,40 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def _left_out(chosen: frozenset | None, row_id: int) -> bool:
+    """Whether a scope's chosen ids (None: all of them) leave this one out."""
+    return chosen is not None and row_id not in chosen
+
+
+def _outcome_problems(outcome: Outcome, scope: Scope) -> Iterator[str]:
+    if outcome.retired:
+        yield f"The outcome “{outcome.name}” has been retired: there is nothing to count."
+    if _left_out(scope.outcome_ids, outcome.id):
+        yield f"“{outcome.name}” is not one of this funder's outcomes: nothing is counted."
+
+
+def _activity_problems(activity: Activity, scope: Scope) -> Iterator[str]:
+    if _left_out(scope.activity_ids, activity.id):
+        yield f"“{activity.name}” is not one of this funder's activities: nothing is counted."
+
+
+def _rung_problems(rung: Rung, scope: Scope) -> Iterator[str]:
+    if rung.retired or rung.outcome.retired:
+        yield f"The rung “{rung.text}” has been retired from its ladder: it cannot be counted."
+    if _left_out(scope.outcome_ids, rung.outcome_id):
+        yield f"“{rung.outcome.name}” is not among this funder's outcomes: nothing is counted."
+
+
+# The rows an indicator's settings may name (as `outcome_id` and so on), in the order `check`
+# looks at them, each with a generator of what stops an existing row being counted (`check`
+# takes the first, so the checks after it are not run).
+_NAMED_ROWS = (
+    ("outcome", Outcome, _outcome_problems),
+    ("rung", Rung, _rung_problems),
+    ("activity", Activity, _activity_problems),
+)
+
+
 def check(indicator: Indicator, scope: Scope) -> str:
     """Why this indicator cannot be counted for this scope, in plain words; "" when it can."""
     kind = KINDS.get(indicator.kind)
@@ -165,33 +199,19 @@ def check(indicator: Indicator, scope: Scope) -> str:
             return (
                 "This indicator is missing a setting; an admin can fix it in the funder's set-up."
             )
-    org = scope.organisation_id
-    if outcome_id := params.get("outcome_id"):
-        if (outcome := organisation_row(Outcome, outcome_id, org)) is None:
-            return "The outcome this indicator counts no longer exists."
-        if outcome.retired:
-            return f"The outcome “{outcome.name}” has been retired: there is nothing to count."
-        if scope.outcome_ids is not None and outcome.id not in scope.outcome_ids:
-            return f"“{outcome.name}” is not one of this funder's outcomes: nothing is counted."
-    if rung_id := params.get("rung_id"):
-        if (rung := organisation_row(Rung, rung_id, org)) is None:
-            return "The rung this indicator counts no longer exists."
-        if rung.retired or rung.outcome.retired:
-            return f"The rung “{rung.text}” has been retired from its ladder: it cannot be counted."
-        if scope.outcome_ids is not None and rung.outcome_id not in scope.outcome_ids:
-            return f"“{rung.outcome.name}” is not among this funder's outcomes: nothing is counted."
-    if activity_id := params.get("activity_id"):
-        if (activity := organisation_row(Activity, activity_id, org)) is None:
-            return "The activity this indicator counts no longer exists."
-        if scope.activity_ids is not None and activity.id not in scope.activity_ids:
-            return f"“{activity.name}” is not one of this funder's activities: nothing is counted."
+    for noun, model, problems in _NAMED_ROWS:
+        if row_id := params.get(f"{noun}_id"):
+            if (row := organisation_row(model, row_id, scope.organisation_id)) is None:
+                return f"The {noun} this indicator counts no longer exists."
+            if problem := next(problems(row, scope), ""):
+                return problem
     if "rungs" in kind.params and int(params.get("rungs") or 0) < 1:
         return "The number of rungs to climb must be at least 1."
     return ""
 
 
 def evaluate(
-    indicator: Indicator, scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+    indicator: Indicator, scope: Scope, start: datetime, end: datetime, memo: Memo = None
 ) -> Value:
     """The indicator's value over [start, end), counted by its kind (`memo`: see
     `distance_travelled.journeys`)."""

@@ -132,7 +132,6 @@ def build_entry(
             raise EntryError("Give a reason for the change.")
     elif kind == "void":
         raise EntryError("Say which entry to remove.")
-    mode, minutes = _contact_detail(kind, mode, minutes)
     return Entry(
         id=entry_id,
         organisation_id=org,
@@ -147,21 +146,21 @@ def build_entry(
         amends_id=amends_id,
         reason=reason,
         recorded_at=recorded_at,
-        mode=mode,
-        minutes=minutes,
         session_id=session_id,
+        **_contact_detail(kind, mode, minutes),
     )
 
 
-def _contact_detail(kind: str, mode: str | None, minutes: int | None) -> tuple:
-    """How and how long, checked; neither applies to someone who did not attend."""
+def _contact_detail(kind: str, mode: str | None, minutes: int | None) -> dict:
+    """How and how long, checked, as the entry's `mode` and `minutes`; neither applies to
+    someone who did not attend."""
     if kind == "dna":
-        return None, None
+        return dict(mode=None, minutes=None)
     if mode and mode not in MODES:
         raise EntryError("That is not a way of making contact Stepladder knows.")
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
         raise EntryError(f"Minutes must be between 1 and {MAX_MINUTES}.")
-    return mode or None, minutes
+    return dict(mode=mode or None, minutes=minutes)
 
 
 def end_wait(entry: Entry) -> None:

@@ -24,6 +24,11 @@ from app.entries.queries import effective
 from app.extensions import db
 from app.models import DailyRollup, Entry, Funder, Person, Rung
 
+# What the figures of one report share, so that each period is read once: a dict that lives
+# as long as the report, holding its periods' logs, tallies and journeys; None when a figure
+# is counted on its own.
+Memo = dict | None
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -67,7 +72,7 @@ def within(start: datetime, end: datetime) -> list:
     return [Entry.recorded_at >= start, Entry.recorded_at < end]
 
 
-def period_log(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
+def period_log(scope: Scope, start: datetime, end: datetime, memo: Memo = None):
     """The scope's effective entries in [start, end), read once per period and shared through
     `memo` (a dict that lives as long as one report) by every figure that asks."""
     return counting.period_log(
@@ -75,14 +80,12 @@ def period_log(scope: Scope, start: datetime, end: datetime, memo: dict | None =
     )
 
 
-def activity_tallies(
-    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
-) -> dict:
+def activity_tallies(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> dict:
     """The counting layer's Tally per activity of the scope's entries in [start, end)."""
     return period_log(scope, start, end, memo).tally_by("activity_id")
 
 
-def whole(scope: Scope, start: datetime, end: datetime, memo: dict | None = None):
+def whole(scope: Scope, start: datetime, end: datetime, memo: Memo = None):
     """The scope's Tally over [start, end), every activity together (a visit once)."""
     key = ("whole", scope, start, end)
     if memo is not None and key in memo:
@@ -95,7 +98,7 @@ def whole(scope: Scope, start: datetime, end: datetime, memo: dict | None = None
     return total
 
 
-def people_supported(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
+def people_supported(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> int:
     """Distinct people with at least one effective entry in [start, end)."""
     return len(whole(scope, start, end, memo).people)
 
@@ -105,7 +108,7 @@ def people_ids(scope: Scope, start: datetime, end: datetime):
     return select(distinct(Entry.person_id)).where(*scope.conditions(), *within(start, end))
 
 
-def new_people(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> int:
+def new_people(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> int:
     """People whose first ever effective entry (within the scope) falls in [start, end)."""
     if memo is not None:
         return _new_among(scope, start, whole(scope, start, end, memo).people)
@@ -155,11 +158,7 @@ def _new_among(scope: Scope, start: datetime, supported: set) -> int:
 
 
 def contacts(
-    scope: Scope,
-    start: datetime,
-    end: datetime,
-    activity_id: int | None = None,
-    memo: dict | None = None,
+    scope: Scope, start: datetime, end: datetime, activity_id: int | None = None, memo: Memo = None
 ) -> int:
     """Contacts delivered: visits (one person on one local day), as the counting layer defines."""
     if activity_id:
@@ -168,7 +167,7 @@ def contacts(
 
 
 def steps_on_outcome(
-    scope: Scope, start: datetime, end: datetime, outcome_id: int, memo: dict | None = None
+    scope: Scope, start: datetime, end: datetime, outcome_id: int, memo: Memo = None
 ) -> tuple:
     """(steps, distinct people who took one) on one outcome in [start, end)."""
     found = period_log(scope, start, end, memo).tally_by("outcome_id").get(outcome_id)
@@ -176,11 +175,7 @@ def steps_on_outcome(
 
 
 def people_with_setback(
-    scope: Scope,
-    start: datetime,
-    end: datetime,
-    outcome_id: int | None = None,
-    memo: dict | None = None,
+    scope: Scope, start: datetime, end: datetime, outcome_id: int | None = None, memo: Memo = None
 ) -> int:
     """Distinct people with at least one effective setback in [start, end)."""
     if not outcome_id:
@@ -206,7 +201,7 @@ def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) ->
 
 
 def supported_demographics(
-    scope: Scope, start: datetime, end: datetime, memo: dict | None = None
+    scope: Scope, start: datetime, end: datetime, memo: Memo = None
 ) -> list[dict]:
     """The demographic answers of each person supported in [start, end), for breakdowns by
     demographic field (the column alone: loading whole people loads their relationships)."""

@@ -51,19 +51,23 @@ def _mapping_from_form(fields, width: int) -> dict:
     return mapping
 
 
-def _page(data: dict, token: str, mapping: dict, checked=None, status: int = 200):
-    fields = people.fields_for(current_user.organisation)
-    preview = [
+def _preview(data: dict, fields, mapping: dict) -> list[dict]:
+    """The first rows as they would be read with this mapping: each field's value, by key."""
+    return [
         {f.key: (row[mapping[f.key]] if mapping.get(f.key) is not None else "") for f in fields}
         for row in data["rows"][:PREVIEW_ROWS]
     ]
+
+
+def _page(data: dict, token: str, mapping: dict, checked=None, status: int = 200):
+    fields = people.fields_for(current_user.organisation)
     return render_template(
         "imports/mapping.html",
         token=token,
         data=data,
         fields=fields,
         mapping=mapping,
-        preview=preview,
+        preview=_preview(data, fields, mapping),
         checked=checked,
         total=len(data["rows"]),
     ), status

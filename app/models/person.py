@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
-from app.models.columns import link_table, organisation_column
+from app.models.columns import link_table
+from app.models.referenced import OrganisationReferenced
 
 if TYPE_CHECKING:
     from app.models.ladder import Outcome
@@ -19,11 +20,7 @@ if TYPE_CHECKING:
 caseload = link_table("caseload", person_id="person", user_id="user", indexed=("user_id",))
 
 
-class Person(db.Model):
-    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = organisation_column()
+class Person(OrganisationReferenced, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     reference: Mapped[str] = mapped_column(String(40))
     # active, waiting (accepted from a referral, not yet contacted) or closed.

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.clock import utcnow
-from app.models.columns import organisation_column
 from app.models.person import Person
+from app.models.referenced import OrganisationReferenced
 
 # Where a referral came from (funders count referrals by source).
 SOURCES = {
@@ -36,11 +36,7 @@ DISCHARGE_REASONS = {
 }
 
 
-class Referral(db.Model):
-    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = organisation_column()
+class Referral(OrganisationReferenced, db.Model):
     # Given back to the referrer as the only acknowledgement; random, so not guessable.
     reference: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))

@@ -27,30 +27,32 @@ class Period:
     last: date  # included
 
     @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
     def code(self) -> str:
         """The short string that names this period (see the module docstring)."""
-        if self.kind == "month":
-            return f"{self.first:%Y-%m}"
-        if self.kind == "quarter":
-            return f"{self.first.year}-Q{(self.first.month - 1) // 3 + 1}"
-        if self.kind == "year":
-            return f"FY{self.first.year}"
-        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+        return self._written()[0]
 
     @property
     def label(self) -> str:
         """The period in plain words, e.g. "Jul–Sep 2026" or "Financial year 2026–27"."""
-        if self.kind == "month":
-            return f"{MONTHS[self.first.month - 1]} {self.first.year}"
-        if self.kind == "quarter":
-            return f"{MONTHS[self.first.month - 1]}–{MONTHS[self.last.month - 1]} {self.first.year}"
-        if self.kind == "year":
-            return f"Financial year {self.first.year}–{str(self.first.year + 1)[2:]}"
-        return f"{self.first:%-d %b %Y} to {self.last:%-d %b %Y}"
+        return self._written()[1]
 
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
+    def _written(self) -> tuple[str, str]:
+        """(code, label): each kind's two ways of writing it, side by side."""
+        first, last = self.first, self.last
+        if self.kind == "month":
+            return f"{first:%Y-%m}", f"{MONTHS[first.month - 1]} {first.year}"
+        if self.kind == "quarter":
+            return (
+                f"{first.year}-Q{(first.month - 1) // 3 + 1}",
+                f"{MONTHS[first.month - 1]}–{MONTHS[last.month - 1]} {first.year}",
+            )
+        if self.kind == "year":
+            return f"FY{first.year}", f"Financial year {first.year}–{str(first.year + 1)[2:]}"
+        return f"{first.isoformat()}..{last.isoformat()}", f"{first:%-d %b %Y} to {last:%-d %b %Y}"
 
     def previous(self) -> "Period":
         """The period just before this one, of the same kind and length."""
