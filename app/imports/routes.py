@@ -8,7 +8,7 @@ from app.access import allow
 from app.extensions import db
 from app.imports import pending, people
 from app.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_table
-from app.request_limits import uploaded_file
+from app.request_limits import required_file
 
 bp = Blueprint("imports", __name__, url_prefix="/people/import")
 PREVIEW_ROWS = 10
@@ -36,9 +36,9 @@ def index():
 def upload():
     """Read the file (nothing is stored yet), then go on to say which column is which."""
     try:
-        if (upload := uploaded_file("file", MAX_BYTES)) is None:
-            raise ImportFileError("Choose a file to import.")
-        filename, data = upload
+        filename, data = required_file(
+            "file", MAX_BYTES, ImportFileError("Choose a file to import.")
+        )
         headers, rows = read_table(filename, data)
     except ImportFileError as problem:
         return _upload_page(str(problem), 422)
