@@ -47,14 +47,14 @@ def too_large(_error):
     return render_template_string(PAGE, message=message, back=back), 413
 
 
-def uploaded_file(field: str, limit: int) -> tuple[str, bytes] | None:
-    """The file posted as `field`: its name and at most `limit` + 1 of its bytes; None when
-    no file was chosen. One byte past the limit lets the caller refuse an oversized file
-    without reading it all; the upload is closed at once (a large one is spooled to a
-    temporary file)."""
+def required_file(field: str, limit: int, missing: Exception) -> tuple[str, bytes]:
+    """The file posted as `field`: its name and at most `limit` + 1 of its bytes; `missing`
+    (the area's own error, saying what to choose) is raised when no file was chosen. One byte
+    past the limit lets the caller refuse an oversized file without reading it all; the upload
+    is closed at once (a large one is spooled to a temporary file)."""
     upload = request.files.get(field)
     if upload is None or not upload.filename:
-        return None
+        raise missing
     try:
         return upload.filename, upload.stream.read(limit + 1)
     finally:

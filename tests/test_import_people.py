@@ -186,6 +186,18 @@ def test_malformed_or_huge_files_are_refused_plainly(client, auth, w, data, name
     assert message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("chosen", [{}, {"file": (io.BytesIO(b""), "")}])
+def test_an_upload_without_a_file_asks_for_one(client, auth, w, chosen):
+    auth.sign_in(w.admin)
+    response = client.post(
+        "/people/import/",
+        data={"csrf_token": auth.csrf("/people/import/"), **chosen},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Choose a file to import." in response.get_data(as_text=True)
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     with pytest.raises(ImportFileError, match="larger than 5 MB"):
         read_table("people.csv", b"Name,Reference\n" + b"x" * MAX_BYTES)

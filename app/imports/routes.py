@@ -8,19 +8,27 @@ from app.access import allow
 from app.extensions import db
 from app.imports import pending, people
 from app.imports.reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_table
-from app.request_limits import uploaded_file
+from app.request_limits import required_file
 
 bp = Blueprint("imports", __name__, url_prefix="/people/import")
 PREVIEW_ROWS = 10
+
+
+def _upload_page(problem: str | None = None, status: int = 200):
+    """The page to choose a file on, with the limits it must keep to and what was wrong."""
+    return render_template(
+        "imports/upload.html",
+        problem=problem,
+        max_mb=MAX_BYTES // (1024 * 1024),
+        max_rows=MAX_ROWS,
+    ), status
 
 
 @bp.get("/")
 @allow("admin")
 def index():
     """Choose a CSV or Excel file of people to import."""
-    return render_template(
-        "imports/upload.html", max_mb=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS
-    )
+    return _upload_page()
 
 
 @bp.post("/")
@@ -28,17 +36,12 @@ def index():
 def upload():
     """Read the file (nothing is stored yet), then go on to say which column is which."""
     try:
-        if (upload := uploaded_file("file", MAX_BYTES)) is None:
-            raise ImportFileError("Choose a file to import.")
-        filename, data = upload
+        filename, data = required_file(
+            "file", MAX_BYTES, ImportFileError("Choose a file to import.")
+        )
         headers, rows = read_table(filename, data)
     except ImportFileError as problem:
-        return render_template(
-            "imports/upload.html",
-            problem=str(problem),
-            max_mb=MAX_BYTES // (1024 * 1024),
-            max_rows=MAX_ROWS,
-        ), 422
+        return _upload_page(str(problem), 422)
     token = pending.save(filename, headers, rows)
     return redirect(url_for(".mapping", token=token), code=303)
 

@@ -9,7 +9,7 @@ from app import audit, ladder_templates
 from app.access import allow
 from app.extensions import db
 from app.ladder_sets.files import MAX_BYTES, LadderSetError, export, parse
-from app.request_limits import uploaded_file
+from app.request_limits import required_file
 
 bp = Blueprint("ladder_sets", __name__, url_prefix="/ladders")
 
@@ -40,9 +40,9 @@ def download():
 def upload():
     """Add another organisation's outcomes; outcomes we already have (by name) are left alone."""
     try:
-        if (upload := uploaded_file("file", MAX_BYTES)) is None:
-            raise LadderSetError("Choose a template file to import.")
-        template = parse(upload[1])
+        template = parse(
+            required_file("file", MAX_BYTES, LadderSetError("Choose a template file to import."))[1]
+        )
     except LadderSetError as problem:
         return render_template("ladder_sets/index.html", problem=str(problem)), 422
     created = ladder_templates.adopt(current_user.organisation, template)

@@ -99,10 +99,9 @@ def _after_decision(referral: Referral, said: str):
 @allow(*OFFICE)
 def accept(referral_id: int):
     """Accept: the person joins the waiting list (or, if chosen, an existing person is used)."""
+    # No form to validate here: the one field, `existing`, is checked below, and the CSRF
+    # token is checked for every post by CSRFProtect (app/extensions.py) before this runs.
     referral = _new_referral(referral_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
     existing = None
     if existing_id := request.form.get("existing", type=int):
         existing = next(

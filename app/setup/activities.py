@@ -9,8 +9,14 @@ from app.audit import record
 from app.extensions import db
 from app.models import Activity
 from app.setup import bp, queries
-from app.setup.forms import ActivityForm, ButtonForm, StarterActivitiesForm, add_text_field
-from app.setup.ordering import moved, next_position, set_retired
+from app.setup.forms import (
+    ActivityForm,
+    ButtonForm,
+    StarterActivitiesForm,
+    add_text_field,
+    named_uniquely,
+)
+from app.setup.ordering import add_list_routes, next_position
 from app.setup.saving import saved
 
 
@@ -43,10 +49,6 @@ def _page(status: int = 200, add: ActivityForm | None = None, editing=None, star
     return render_template("setup/activities.html", **context), status
 
 
-def _name_taken(name: str, except_id: int | None = None) -> bool:
-    return any(a.name.lower() == name.lower() and a.id != except_id for a in queries.activities())
-
-
 @bp.get("/activities")
 @allow("admin")
 def activities():
@@ -59,9 +61,7 @@ def activities():
 def add_activity():
     """Add an activity at the end of the list."""
     form = ActivityForm()
-    if form.validate() and _name_taken(form.name.data):
-        form.name.errors.append(f"There is already an activity called “{form.name.data}”.")
-    if form.errors:
+    if not named_uniquely(form, queries.activities, "an activity"):
         return _page(422, add=form)
     org = queries.organisation()
     activity = Activity(
@@ -120,9 +120,7 @@ def rename_activity(activity_id: int):
     """Rename an activity; entries made under the old name now show the new one."""
     activity = scoped(Activity, activity_id)
     form = ActivityForm()
-    if form.validate() and _name_taken(form.name.data, activity.id):
-        form.name.errors.append(f"There is already an activity called “{form.name.data}”.")
-    if form.errors:
+    if not named_uniquely(form, queries.activities, "an activity", activity.id):
         return _page(422, editing=(activity.id, form))
     detail = f"renamed from “{activity.name}” to “{form.name.data}”"
     record("setup.change", f"activity:{activity.id}", detail)
@@ -130,29 +128,5 @@ def rename_activity(activity_id: int):
     return saved(f"Renamed to “{activity.name}”.", url_for(".activities"))
 
 
-@bp.post("/activities/<int:activity_id>/move")
-@allow("admin")
-def move_activity(activity_id: int):
-    """Move an activity one place up or down in the worker's list of chips."""
-    return moved(queries.activities(), scoped(Activity, activity_id), url_for(".activities"))
-
-
-@bp.post("/activities/<int:activity_id>/retire")
-@allow("admin")
-def retire_activity(activity_id: int):
-    """Retire an activity: it leaves the worker's chips and stays in every entry's history."""
-    return _set_retired(scoped(Activity, activity_id), True)
-
-
-@bp.post("/activities/<int:activity_id>/restore")
-@allow("admin")
-def restore_activity(activity_id: int):
-    """Bring a retired activity back into use."""
-    return _set_retired(scoped(Activity, activity_id), False)
-
-
-def _set_retired(activity: Activity, retired: bool):
-    """Retire or restore an activity and go back to the list."""
-    return set_retired(
-        activity, retired, f"activity:{activity.id}", activity.name, url_for(".activities")
-    )
+# Moving, retiring and restoring an activity: the same views as for outcomes.
+add_list_routes(Activity, "activity", "activities", queries.activities)

@@ -26,6 +26,17 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def named_uniquely(form, rows, kind: str, except_id: int | None = None) -> bool:
+    """Validate `form`, whose name must also differ, ignoring case, from every row's that
+    `rows()` reads (retired ones too) but `except_id`'s; "There is already {kind} called …"
+    when it does not. True when the form may be saved."""
+    if form.validate() and any(
+        r.name.lower() == form.name.data.lower() and r.id != except_id for r in rows()
+    ):
+        form.name.errors.append(f"There is already {kind} called “{form.name.data}”.")
+    return not form.errors
+
+
 def add_text_field(form_class, name: str, label: str, max_length: int, **kwargs) -> None:
     """Give a form class built for one request (one field per template activity, per
     outcome) an optional text field, trimmed, of at most `max_length` characters."""

@@ -1,12 +1,14 @@
 """Order of activities, outcomes and rungs: positions 1..n, moved one place at a time;
 and retiring or restoring one of them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from flask import redirect, request
+from flask import redirect, request, url_for
 
+from app.access import allow, scoped
 from app.audit import record
 from app.extensions import db
+from app.setup import bp
 from app.setup.saving import saved
 
 
@@ -50,3 +52,32 @@ def set_retired(row, retired: bool, target: str, label: str, back: str):
     row.retired = retired
     record("setup.change", target, "retired" if retired else "restored")
     return saved(f"{'Retired' if retired else 'Restored'} “{label}”.", back)
+
+
+def add_list_routes(model, noun: str, plural: str, rows: Callable[[], Sequence]) -> None:
+    """Register the move, retire and restore views of a set-up list (activities, outcomes).
+
+    They differ only by the model, its names and the list page they go back to, so they are
+    made here once: POST /<plural>/<id>/move, .../retire and .../restore, as the endpoints
+    move_<noun>, retire_<noun> and restore_<noun>, with the id named <noun>_id (as the
+    templates' url_for calls give it). `rows` reads the whole list, retired rows included.
+    """
+    key, path = f"{noun}_id", f"/{plural}/<int:{noun}_id>"
+
+    @bp.post(f"{path}/move", endpoint=f"move_{noun}")
+    @allow("admin")
+    def move_view(**ids):
+        """Move one place up or down the list, the order workers and people's pages show."""
+        return moved(rows(), scoped(model, ids[key]), url_for(f".{plural}"))
+
+    def retire_view(retired: bool) -> Callable:
+        @allow("admin")
+        def view(**ids):
+            """Retire (out of use, kept in every entry's history) or restore, then go back."""
+            row = scoped(model, ids[key])
+            return set_retired(row, retired, f"{noun}:{row.id}", row.name, url_for(f".{plural}"))
+
+        return view
+
+    bp.add_url_rule(f"{path}/retire", f"retire_{noun}", retire_view(True), methods=["POST"])
+    bp.add_url_rule(f"{path}/restore", f"restore_{noun}", retire_view(False), methods=["POST"])

@@ -16,11 +16,12 @@ from app.setup.forms import (
     LibraryForm,
     OutcomeForm,
     RungForm,
+    named_uniquely,
     offered,
     options,
 )
 from app.setup.library import adopt_outcomes, available_outcomes
-from app.setup.ordering import move, moved, next_position, set_retired
+from app.setup.ordering import add_list_routes, move, next_position, set_retired
 from app.setup.saving import saved
 
 
@@ -49,10 +50,6 @@ def _list_page(
     ), status
 
 
-def _name_taken(name: str, except_id: int | None = None) -> bool:
-    return any(o.name.lower() == name.lower() and o.id != except_id for o in queries.outcomes())
-
-
 @bp.get("/outcomes")
 @allow("admin")
 def outcomes():
@@ -65,9 +62,7 @@ def outcomes():
 def add_outcome():
     """Start a blank outcome; its rungs are added on its own page."""
     form = OutcomeForm()
-    if form.validate() and _name_taken(form.name.data):
-        form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
-    if form.errors:
+    if not named_uniquely(form, queries.outcomes, "an outcome"):
         return _list_page(422, add=form)
     org = queries.organisation()
     outcome = Outcome(
@@ -145,9 +140,7 @@ def edit_outcome(outcome_id: int):
     """Rename or describe an outcome."""
     outcome = scoped(Outcome, outcome_id)
     form = OutcomeForm()
-    if form.validate() and _name_taken(form.name.data, outcome.id):
-        form.name.errors.append(f"There is already an outcome called “{form.name.data}”.")
-    if form.errors:
+    if not named_uniquely(form, queries.outcomes, "an outcome", outcome.id):
         return _outcome_page(outcome, 422, details=form)
     record("setup.change", f"outcome:{outcome.id}", f"name “{form.name.data}”; description updated")
     outcome.name = form.name.data
@@ -155,32 +148,8 @@ def edit_outcome(outcome_id: int):
     return saved("Saved.", url_for(".outcome", outcome_id=outcome.id))
 
 
-@bp.post("/outcomes/<int:outcome_id>/move")
-@allow("admin")
-def move_outcome(outcome_id: int):
-    """Move an outcome one place up or down (the order of ladders on a person's page)."""
-    return moved(queries.outcomes(), scoped(Outcome, outcome_id), url_for(".outcomes"))
-
-
-@bp.post("/outcomes/<int:outcome_id>/retire")
-@allow("admin")
-def retire_outcome(outcome_id: int):
-    """Retire an outcome: its ladder leaves people's pages; its entries stay in the history."""
-    return _set_outcome_retired(scoped(Outcome, outcome_id), True)
-
-
-@bp.post("/outcomes/<int:outcome_id>/restore")
-@allow("admin")
-def restore_outcome(outcome_id: int):
-    """Bring a retired outcome back into use."""
-    return _set_outcome_retired(scoped(Outcome, outcome_id), False)
-
-
-def _set_outcome_retired(outcome: Outcome, retired: bool):
-    """Retire or restore an outcome and go back to the list."""
-    return set_retired(
-        outcome, retired, f"outcome:{outcome.id}", outcome.name, url_for(".outcomes")
-    )
+# Moving, retiring and restoring an outcome: the same views as for activities.
+add_list_routes(Outcome, "outcome", "outcomes", queries.outcomes)
 
 
 # --- rungs -----------------------------------------------------------------------------------

@@ -81,6 +81,20 @@ def test_a_bad_outcome_set_is_refused_and_nothing_is_added(client, auth, w):
     assert db.session.scalar(select(db.func.count()).select_from(Outcome)) == before
 
 
+def test_an_import_without_a_file_asks_for_one(client, auth, w):
+    auth.sign_in(w.other_admin)
+    before = db.session.scalar(select(db.func.count()).select_from(Outcome))
+    for chosen in [{}, {"file": (io.BytesIO(b""), "")}]:
+        response = client.post(
+            "/ladders/import",
+            data={"csrf_token": auth.csrf("/ladders/"), **chosen},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422
+        assert "Choose a template file to import." in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(Outcome)) == before
+
+
 def test_only_admins_share_outcome_sets(client, auth, w):
     auth.sign_in(w.supervisor)
     assert client.get("/ladders/export").status_code == 403
