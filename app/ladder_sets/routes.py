@@ -40,9 +40,9 @@ def download():
 def upload():
     """Add another organisation's outcomes; outcomes we already have (by name) are left alone."""
     try:
-        template = parse(
-            required_file("file", MAX_BYTES, LadderSetError("Choose a template file to import."))[1]
-        )
+        missing = LadderSetError("Choose a template file to import.")
+        _, data = required_file("file", MAX_BYTES, missing)  # a template's name says nothing
+        template = parse(data)
     except LadderSetError as problem:
         return render_template("ladder_sets/index.html", problem=str(problem)), 422
     created = ladder_templates.adopt(current_user.organisation, template)
