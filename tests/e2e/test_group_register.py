@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import expect
 
 from tests.fixtures.axe import serious_problems
-from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import open_someone_climbing, sign_in
 from tests.fixtures.offline import (
     export_rows,
     outbox,
@@ -99,11 +99,8 @@ def test_a_step_recorded_from_the_register_counts_under_the_sessions_activity(
     phone, browser, live_server
 ):
     sign_in(phone, "worker@example.org")
-    people = phone.get_by_role("list", name="My people")
-    name = people.locator(".name").first.inner_text().strip()
-    people.get_by_role("link").first.click()
-    phone.wait_for_url(re.compile(r"/people/\d+$"))
-    reference = phone.locator(".person-head .meta").inner_text().split(" · ")[0].strip()
+    name = open_someone_climbing(phone)
+    reference = phone.locator(".person-head .meta").first.inner_text().split(" · ")[0].strip()
     # Their latest contact is doorstep support, so their page would tick that by itself.
     phone.get_by_label("Doorstep support", exact=True).check()
     phone.get_by_role("button", name=re.compile("^Seen today")).click()
