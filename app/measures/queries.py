@@ -9,35 +9,39 @@ person supported only under another funder's activities, or by none, is not coun
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from app.entries.queries import effective
 from app.entries.scoped import Scope
 from app.extensions import db
 from app.measures import catalogue
+from app.measures.definitions import Definition
 from app.measures.overview_readings import OrganisationReadings
 from app.measures.reporting import FollowUp, Reading, summarise
 from app.models import Entry, MeasurePlan, MeasureReading, Person
 from app.models.clock import utcnow
 
 
-def readings(scope: Scope, key: str, end: datetime) -> list[Reading]:
+def readings(scope: Scope, definition: Definition, end: datetime) -> list[Reading]:
     """Every effective reading of one measure recorded before `end` (voided ones never count),
     of the people `scope` covers by then (see the module docstring)."""
-    first = covered_from(scope, [key])
-    return [r for r in _readings_before(scope.organisation_id, key, end) if _covered(r, first, end)]
+    first = covered_from(scope, [definition.key])
+    every = _readings_before(scope.organisation_id, definition, end)
+    return [r for r in every if _covered(r, first, end)]
 
 
-def _readings_before(organisation_id: int, key: str, end: datetime) -> list[Reading]:
-    """Every effective reading of one measure recorded before `end`, whoever it is of."""
+def _readings_before(organisation_id: int, definition: Definition, end: datetime) -> list[Reading]:
+    """Every effective reading of one measure recorded before `end`, whoever it is of. Their
+    answers item by item (`parts`, JSON) are read only for a measure reported item by item:
+    the others' summaries need the scores alone."""
+    by_item = definition.scoring["rule"] == "items"
+    parts = MeasureReading.parts if by_item else literal(None).label("parts")
     rows = db.session.execute(
-        select(
-            MeasureReading.person_id, Entry.recorded_at, MeasureReading.score, MeasureReading.parts
-        )  # fmt: skip
+        select(MeasureReading.person_id, Entry.recorded_at, MeasureReading.score, parts)
         .join(Entry, Entry.id == MeasureReading.entry_id)
         .where(
             MeasureReading.organisation_id == organisation_id,
-            MeasureReading.measure_key == key,
+            MeasureReading.measure_key == definition.key,
             Entry.recorded_at < end,
             effective(),
         )
@@ -102,7 +106,7 @@ def summaries_over(scope: Scope, periods: list[tuple], funder_id: int | None = N
     last_end = max(end for _start, end in periods)
     found = []
     for plan, definition in plans:
-        every = _readings_before(scope.organisation_id, definition.key, last_end)
+        every = _readings_before(scope.organisation_id, definition, last_end)
         per_period = [[r for r in every if _covered(r, first, end)] for _start, end in periods]
         rule = _follow_up_rule(plan, {r.person_id for part in per_period for r in part})
         found.append(
@@ -117,7 +121,7 @@ def summaries_over(scope: Scope, periods: list[tuple], funder_id: int | None = N
 def summarised(plan: MeasurePlan, definition, scope: Scope, start: datetime, end: datetime):
     """One measure's `Summary` over the people `scope` covers, with its follow-up rate by the
     plan's rule (when follow-ups fall due: app/measures/reporting.py)."""
-    found = readings(scope, definition.key, end)
+    found = readings(scope, definition, end)
     rule = _follow_up_rule(plan, {r.person_id for r in found})
     return summarise(definition, found, start, end, rule)
 
