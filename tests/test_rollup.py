@@ -237,11 +237,28 @@ def test_a_report_counts_the_same_from_the_rollup_as_from_the_log(w):
     assert sum(r.entries for r in rolled.rows) == len(logged.rows) > len(rolled.rows)
     for column in ("activity_id", "outcome_id", "person_id", "mode", "session_id"):
         assert rolled.tally_by(column) == logged.tally_by(column), column
+        # From the rollup the figures are counted in SQL; from the log, by Tally.
+        assert rolled.figures_by(column) == logged.figures_by(column), column
     assert rolled.tally_by("kind")["step"].steps == 8
+    # Each of the six days: one visit each (a second "seen", a register place, a corrected
+    # entry or a did-not-attend on a day they were seen adds none); the voided setback is gone.
+    everything = counting.Figures(steps=8, contacts=12, setbacks=0, people=2, step_people=1)
+    assert rolled.whole() == logged.whole() == everything
+    # The correction names no activity: its step is not the activity's.
+    assert rolled.figures_by("activity_id")[w.activity.id] == counting.Figures(
+        steps=7, contacts=6, people=1, step_people=1
+    )
+    assert rolled.people() == logged.people() == {w.person.id, w.person2.id}
     # One microsecond short of whole days, the same report reads the log.
     assert counting.whole_days(start, end) and not counting.whole_days(start, end - _US)
     for figure in (contact_figures.contact_figures, contact_figures.session_did_not_attend):
         assert figure(scope, start, end) == figure(scope, start, end - _US), figure
+    # Each day: the first person's first mode is the phone (the video call came later, the
+    # group session named none); the second person's steps name none, and on the days they
+    # also did not attend they were seen, so no day is a did-not-attend.
+    found = contact_figures.contact_figures(scope, start, end)
+    assert (found.by_mode["Phone"], found.by_mode["Not recorded"], found.minutes) == (6, 6, 60)
+    assert (found.by_mode["Video"], found.did_not_attend, found.expected) == (0, 0, 12)
 
 
 _US = timedelta(microseconds=1)

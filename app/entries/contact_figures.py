@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.entries import modes
-from app.entries.contacts import contacts
+from app.entries.contacts import day_counts
 from app.entries.scoped import Scope, period_log
 from app.extensions import db
 from app.local_time import to_local
@@ -31,17 +31,18 @@ class ContactFigures:
 def contact_figures(
     scope: Scope, start: datetime, end: datetime, memo: dict | None = None
 ) -> ContactFigures:
-    """Contacts (one person, one day) by mode, their minutes, and did-not-attends, from one
-    pass over the period's entries (`memo`: the report's, see `scoped.period_log`)."""
-    found = contacts(scope, start, end, memo=memo)
-    attended = [c for c in found if c.attended]
-    counts = Counter(modes.label(c.mode) or NOT_RECORDED for c in attended)
+    """Contacts (one person, one day) by mode, their minutes, and did-not-attends, counted
+    once for the period (`memo`: the report's, see `scoped.period_log`)."""
+    found = day_counts(scope, start, end, memo)
+    counts = Counter()
+    for mode, number in found.modes.items():
+        counts[modes.label(mode) or NOT_RECORDED] += number
     labels = [m.label for m in modes.MODES.values()] + [NOT_RECORDED]
     return ContactFigures(
         by_mode={label: counts[label] for label in labels},
-        minutes=sum(c.minutes or 0 for c in attended),
-        did_not_attend=len(found) - len(attended),
-        expected=len(found),
+        minutes=found.minutes,
+        did_not_attend=found.expected - found.attended,
+        expected=found.expected,
     )
 
 

@@ -7,15 +7,16 @@ contact also carries how it happened: the mode of its first entry recording one,
 of that day's minutes (none if none were given). Notes count for neither.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.entries import counting, scoped
 from app.entries.scoped import Scope
 from app.extensions import db
-from app.models import Person
+from app.models import DailyRollup, Person
 
 COUNTED = frozenset((*counting.CONTACT_KINDS, *counting.DID_NOT_ATTEND_KINDS))
 ATTENDED = frozenset(counting.CONTACT_KINDS)
@@ -74,3 +75,68 @@ def contacts(
             contact.reference = named[contact.person_id]
     found.sort(key=lambda c: (c.first_at, c.person_id))
     return found
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """The period's contacts and did-not-attends counted, not listed."""
+
+    modes: Counter  # contacts by their mode (None: not recorded)
+    minutes: int  # the contacts' minutes summed
+    attended: int  # contacts
+    expected: int  # contacts and did-not-attends
+
+
+def day_counts(scope: Scope, start: datetime, end: datetime, memo: dict | None = None) -> DayCounts:
+    """What `contacts` lists, counted: from the daily rollup in SQL where the period is whole
+    local days (the same definitions: a person's day, its first mode recorded, the sum of
+    its minutes), otherwise from the list."""
+    log = scoped.period_log(scope, start, end, memo)
+    if log.rolled is None:
+        found = contacts(scope, start, end, memo=memo)
+        attended = [c for c in found if c.attended]
+        return DayCounts(
+            Counter(c.mode for c in attended),
+            sum(c.minutes or 0 for c in attended),
+            len(attended),
+            len(found),
+        )
+    r = DailyRollup
+    came = r.kind.in_(counting.kinds_counting_as(counting.CONTACT))
+    counted = (
+        *counting.kinds_counting_as(counting.CONTACT),
+        *counting.kinds_counting_as(counting.DID_NOT_ATTEND),
+    )
+    days = (
+        select(
+            func.max(case((came, 1), else_=0)).label("came"),
+            func.sum(case((came, r.minutes), else_=0)).label("minutes"),
+        )
+        .where(*log.rolled, r.kind.in_(counted))
+        .group_by(r.person_id, r.day)
+        .subquery()
+    )
+    expected, attended, minutes = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(days.c.came), 0), func.sum(days.c.minutes))
+    ).one()
+    # A contact's mode is that of its day's first row recording one (of one time, the first
+    # mode by name, so that the figure never depends on the order rows come back in).
+    first = (
+        select(
+            r.mode,
+            func.row_number()
+            .over(partition_by=(r.person_id, r.day), order_by=(r.first_at, r.mode))
+            .label("n"),
+        )
+        .where(*log.rolled, came, r.mode != "")
+        .subquery()
+    )
+    modes = Counter(
+        dict(
+            db.session.execute(
+                select(first.c.mode, func.count()).where(first.c.n == 1).group_by(first.c.mode)
+            ).all()
+        )
+    )
+    modes[None] = attended - sum(modes.values())
+    return DayCounts(+modes, minutes or 0, attended, expected)

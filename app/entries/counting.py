@@ -39,7 +39,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import case, distinct, func, literal_column, select
 
 # The definitions live in app/entries/kinds.py (the log's own queries read them too); they
 # are the layer's words, so callers name them through it.
@@ -55,6 +55,7 @@ from app.entries.kinds import (  # noqa: F401
     STEP,
     STEP_KINDS,
     counts_as,
+    kinds_counting_as,
     moves_ladder,
     moves_on_ladder,
 )
@@ -94,6 +95,20 @@ class Counts:
     people: int
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A Tally's numbers without its sets: what a report's table cell shows. A funder report
+    counts these in SQL over the daily rollup (`PeriodLog.figures_by`), which never brings a
+    period's rows into Python to put people into sets."""
+
+    steps: int = 0
+    contacts: int = 0
+    setbacks: int = 0
+    people: int = 0
+    step_people: int = 0
+    setback_people: int = 0
+
+
 @dataclass
 class Tally:
     """Steps, visits (contacts), setbacks and the people counted, for a set of entries."""
@@ -127,6 +142,17 @@ class Tally:
     def counts(self) -> Counts:
         """The headline figures of this tally."""
         return Counts(self.steps, self.contacts, len(self.people))
+
+    def figures(self) -> Figures:
+        """The numbers of this tally, its sets counted."""
+        return Figures(
+            self.steps,
+            len(self.visits),
+            self.setbacks,
+            len(self.people),
+            len(self.step_people),
+            len(self.setback_people),
+        )
 
     def combined(self, other: "Tally | None") -> Counts:
         """The headline figures of this tally with another on top, without copying the
@@ -237,42 +263,76 @@ ROLLUP_COLUMNS = (
 
 
 class PeriodLog:
-    """The effective entries in [start, end) of a scope, read in one statement.
+    """The effective entries in [start, end) of a scope, and what they count.
 
     A funder report asks some forty questions of each period (by activity, by outcome,
-    contacts by mode, group attendances, ...); each used to read the period again, checking
-    every entry against the amends index, which made a quarter's report cost seconds. They
-    now count from these rows, through the same Tally as everything else. When the period is
-    whole local days (a report's always are) the rows come from the daily rollup
-    (app/models/rollup.py), where voids and corrections are already applied and each row
-    knows its day; otherwise from the log, one row per entry. `rows` are named by
-    LOG_COLUMNS, oldest first, and `days[i]` is the local day of `rows[i]`."""
+    contacts by mode, group attendances, ...), all of them of this one object, through the
+    same definitions as everything else. When the period is whole local days (a report's
+    always are) it reads the daily rollup (app/models/rollup.py), where voids and corrections
+    are already applied and each row knows its day; otherwise the log, one row per entry.
+
+    - `figures_by(column)` and `whole()`: steps, contacts, setbacks and people, per value of a
+      column or all together. From the rollup they are counted in SQL (a sum and a distinct
+      count per group, from the same kind table as `Tally.add`); from the log, by Tally.
+    - `people()`: the ids of the people supported.
+    - `rows` (read on first use, in one statement): the entries themselves, for the figures
+      that follow each contact's first entry; named by LOG_COLUMNS, oldest first, and
+      `days[i]` is the local day of `rows[i]`."""
 
     def __init__(
         self, conditions: list, start: datetime, end: datetime, rolled: list | None = None
     ):
+        self._conditions, self._start, self._end = conditions, start, end
         days = whole_days(start, end)
+        # The rollup's conditions for the period, when it is read from the rollup.
+        self.rolled: list | None = None
         if rolled is not None and days is not None:
-            # Oldest first by each row's first entry: the order a contact's first mode and
-            # first time are taken in, as the log's would be.
-            self.rows = db.session.execute(
-                select(*ROLLUP_COLUMNS)
-                .where(*rolled, _R.day >= days[0], _R.day <= days[1])
-                .order_by(_R.first_at)
-            ).all()
-            self.days = [row.day for row in self.rows]
-        else:
-            # Oldest first: the order of the (organisation, recorded_at) index the read walks.
-            self.rows = db.session.execute(
-                select(*LOG_COLUMNS)
-                .where(*conditions, Entry.recorded_at >= start, Entry.recorded_at < end)
-                .where(effective())
-                .order_by(Entry.recorded_at)
-            ).all()
-            day_of = LocalDays(start, end).day_of
-            self.days = [day_of(row.recorded_at) for row in self.rows]
+            self.rolled = [*rolled, _R.day >= days[0], _R.day <= days[1]]
+        self._rows: list | None = None
+        self._days: list = []
         self._tallies: dict = {}
+        self._figures: dict = {}
+        self._people: set | None = None
         self._on_registers: list | None = None
+
+    @property
+    def rows(self) -> list:
+        if self._rows is None:
+            self._read()
+        return self._rows
+
+    @property
+    def days(self) -> list:
+        if self._rows is None:
+            self._read()
+        return self._days
+
+    def _read(self) -> None:
+        self._rows, self._days = self._read_where()
+
+    def _read_where(self, on_registers: bool = False) -> tuple[list, list]:
+        """The period's rows and their local days (`on_registers`: those on a register)."""
+        if self.rolled is not None:
+            # Oldest first by each row's first entry: the order a contact's first mode and
+            # first time are taken in, as the log's would be (rows of one time by their mode,
+            # as `contacts.day_counts` breaks the tie).
+            query = select(*ROLLUP_COLUMNS).where(*self.rolled)
+            if on_registers:
+                query = query.where(_R.session_id != 0)
+            rows = db.session.execute(query.order_by(_R.first_at, _R.mode)).all()
+            return rows, [row.day for row in rows]
+        # Oldest first: the order of the (organisation, recorded_at) index the read walks.
+        start, end = self._start, self._end
+        query = (
+            select(*LOG_COLUMNS)
+            .where(*self._conditions, Entry.recorded_at >= start, Entry.recorded_at < end)
+            .where(effective())
+        )
+        if on_registers:
+            query = query.where(Entry.session_id.is_not(None))
+        rows = db.session.execute(query.order_by(Entry.recorded_at)).all()
+        day_of = LocalDays(start, end).day_of
+        return rows, [day_of(row.recorded_at) for row in rows]
 
     def tally_by(self, column: str) -> dict:
         """One Tally per value of the rows' `column` (e.g. "activity_id"), worked out once.
@@ -288,15 +348,105 @@ class PeriodLog:
             self._tallies[column] = found
         return self._tallies[column]
 
+    def figures_by(self, column: str) -> dict:
+        """The Figures per value of `column` (e.g. "activity_id"), worked out once."""
+        if column not in self._figures:
+            if self.rolled is not None:
+                self._figures[column] = _rolled_figures(self.rolled, _ROLLED[column])
+            else:
+                found = self.tally_by(column).items()
+                self._figures[column] = {group: part.figures() for group, part in found}
+        return self._figures[column]
+
+    def whole(self) -> Figures:
+        """The Figures of the whole period (a person or a visit once, whatever they did)."""
+        if None not in self._figures:
+            if self.rolled is not None:
+                found = _rolled_figures(self.rolled, None).get(None, Figures())
+            else:
+                total = Tally()
+                for row, day in zip(self.rows, self.days, strict=True):
+                    total.add(row.kind, row.person_id, day, entries=row.entries)
+                found = total.figures()
+            self._figures[None] = found
+        return self._figures[None]
+
+    def people(self) -> set:
+        """The ids of the people with an effective entry in the period."""
+        if self._people is None:
+            if self.rolled is not None:
+                query = select(_R.person_id).where(*self.rolled).distinct()
+                self._people = set(db.session.scalars(query))
+            else:
+                self._people = {row.person_id for row in self.rows}
+        return self._people
+
     def on_registers(self) -> list[tuple]:
         """(row, local day) of the entries made on a group session's register (few), once."""
         if self._on_registers is None:
-            self._on_registers = [
-                (row, day)
-                for row, day in zip(self.rows, self.days, strict=True)
-                if row.session_id is not None
-            ]
+            if self._rows is None:  # read those alone, not the whole period
+                self._on_registers = list(zip(*self._read_where(on_registers=True), strict=True))
+            else:
+                self._on_registers = [
+                    (row, day)
+                    for row, day in zip(self._rows, self._days, strict=True)
+                    if row.session_id is not None
+                ]
         return self._on_registers
+
+
+# The rollup's columns by the names the log's rows have ("none" read back as NULL).
+_ROLLED = {column.key: column for column in ROLLUP_COLUMNS}
+
+
+def _rolled_figures(conditions: list, group) -> dict:
+    """Figures per value of `group` (a ROLLUP_COLUMNS expression; None: one for everything,
+    under None) of the rollup rows matching `conditions`, counted in SQL: `Tally.add`'s
+    definitions (KIND_COUNTS, through `kinds_counting_as`) as sums and distinct counts."""
+    step, setback, contact = (
+        _R.kind.in_(kinds_counting_as(what)) for what in (STEP, SETBACK, CONTACT)
+    )
+    grouped = [] if group is None else [group.label("grouped")]
+
+    def entries_where(condition):
+        return func.sum(case((condition, _R.entries), else_=0))
+
+    def any_where(condition):
+        return func.max(case((condition, 1), else_=0))
+
+    # First each person in each group (one pass over the period's rows), then the groups: a
+    # person counts once in a group, and their visits there are the days they were seen.
+    per_person = (
+        select(
+            *grouped,
+            entries_where(step).label("steps"),
+            entries_where(setback).label("setbacks"),
+            any_where(step).label("stepped"),
+            any_where(setback).label("set_back"),
+            func.count(distinct(case((contact, _R.day)))).label("visits"),
+        )
+        .where(*conditions)
+        .group_by(*([group] if grouped else []), _R.person_id)
+        .subquery()
+    )
+    c = per_person.c
+    query = select(
+        *([c.grouped] if grouped else []),
+        func.sum(c.steps),
+        func.sum(c.visits),
+        func.sum(c.setbacks),
+        func.count(),
+        func.sum(c.stepped),
+        func.sum(c.set_back),
+    )
+    if grouped:
+        query = query.group_by(c.grouped)
+    found = {}
+    for row in db.session.execute(query):
+        key, numbers = (row[0], row[1:]) if grouped else (None, row)
+        if numbers[3]:  # no rows at all: no group
+            found[key] = Figures(*(int(n) for n in numbers))
+    return found
 
 
 def whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:

@@ -39,6 +39,12 @@ def moves_on_ladder():
     )
 
 
+def kinds_counting_as(what: str) -> tuple:
+    """The kinds that count as `what`, read from the table when asked (SQL that counts by
+    kind names them, and must follow the table as `Tally.add` does)."""
+    return tuple(k for k, counts in KIND_COUNTS.items() if what in counts)
+
+
 def counts_as(kind: str, what: str) -> bool:
     """True when an entry of `kind` counts as `what` (STEP, CONTACT, SETBACK, ...)."""
     return what in KIND_COUNTS.get(kind, ())

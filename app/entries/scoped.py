@@ -80,27 +80,19 @@ def period_log(scope: Scope, start: datetime, end: datetime, memo: Memo = None):
     )
 
 
-def activity_tallies(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> dict:
-    """The counting layer's Tally per activity of the scope's entries in [start, end)."""
-    return period_log(scope, start, end, memo).tally_by("activity_id")
+def activity_figures(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> dict:
+    """The counting layer's Figures per activity of the scope's entries in [start, end)."""
+    return period_log(scope, start, end, memo).figures_by("activity_id")
 
 
-def whole(scope: Scope, start: datetime, end: datetime, memo: Memo = None):
-    """The scope's Tally over [start, end), every activity together (a visit once)."""
-    key = ("whole", scope, start, end)
-    if memo is not None and key in memo:
-        return memo[key]
-    total = counting.Tally()
-    for part in activity_tallies(scope, start, end, memo).values():
-        total = total.plus(part)
-    if memo is not None:
-        memo[key] = total
-    return total
+def whole(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> counting.Figures:
+    """The scope's Figures over [start, end), every activity together (a visit once)."""
+    return period_log(scope, start, end, memo).whole()
 
 
 def people_supported(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> int:
     """Distinct people with at least one effective entry in [start, end)."""
-    return len(whole(scope, start, end, memo).people)
+    return whole(scope, start, end, memo).people
 
 
 def people_ids(scope: Scope, start: datetime, end: datetime):
@@ -111,7 +103,7 @@ def people_ids(scope: Scope, start: datetime, end: datetime):
 def new_people(scope: Scope, start: datetime, end: datetime, memo: Memo = None) -> int:
     """People whose first ever effective entry (within the scope) falls in [start, end)."""
     if memo is not None:
-        return _new_among(scope, start, whole(scope, start, end, memo).people)
+        return _new_among(scope, start, period_log(scope, start, end, memo).people())
     # Per person, through the (person_id, recorded_at) index: someone supported in the period
     # is new when nothing of theirs in the scope comes before it. Grouping the whole log to
     # find first entries reads every entry the organisation ever made.
@@ -162,7 +154,8 @@ def contacts(
 ) -> int:
     """Contacts delivered: visits (one person on one local day), as the counting layer defines."""
     if activity_id:
-        return activity_tallies(scope, start, end, memo).get(activity_id, counting.Tally()).contacts
+        found = activity_figures(scope, start, end, memo).get(activity_id, counting.Figures())
+        return found.contacts
     return whole(scope, start, end, memo).contacts
 
 
@@ -170,8 +163,8 @@ def steps_on_outcome(
     scope: Scope, start: datetime, end: datetime, outcome_id: int, memo: Memo = None
 ) -> tuple:
     """(steps, distinct people who took one) on one outcome in [start, end)."""
-    found = period_log(scope, start, end, memo).tally_by("outcome_id").get(outcome_id)
-    return (found.steps, len(found.step_people)) if found else (0, 0)
+    found = period_log(scope, start, end, memo).figures_by("outcome_id").get(outcome_id)
+    return (found.steps, found.step_people) if found else (0, 0)
 
 
 def people_with_setback(
@@ -179,9 +172,9 @@ def people_with_setback(
 ) -> int:
     """Distinct people with at least one effective setback in [start, end)."""
     if not outcome_id:
-        return len(whole(scope, start, end, memo).setback_people)
-    found = period_log(scope, start, end, memo).tally_by("outcome_id").get(outcome_id)
-    return len(found.setback_people) if found else 0
+        return whole(scope, start, end, memo).setback_people
+    found = period_log(scope, start, end, memo).figures_by("outcome_id").get(outcome_id)
+    return found.setback_people if found else 0
 
 
 def people_reaching(scope: Scope, start: datetime, end: datetime, rung: Rung) -> int:
@@ -211,7 +204,7 @@ def supported_demographics(
     # The people supported are the period log's (read once for the report), and the
     # organisation's people are read with their answers once for both periods, rather than
     # each period read again, checking every entry against the amends index, to find them.
-    supported = whole(scope, start, end, memo).people
+    supported = period_log(scope, start, end, memo).people()
     key = ("demographics", scope.organisation_id)
     if key not in memo:
         query = select(Person.id, Person.demographics).where(

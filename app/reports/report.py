@@ -222,16 +222,16 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
         ["Contacts", "Steps", "People"],
         chart="Contacts by activity this period",
     )
-    tallies = {when: scoped.activity_tallies(scope, *bounds[when], memo) for when in bounds}
+    tallies = {when: scoped.activity_figures(scope, *bounds[when], memo) for when in bounds}
     activities = sorted(funder.activities, key=lambda a: (a.position, a.name))
     cells = {}
     for activity in activities:
         for when in bounds:
-            part = tallies[when].get(activity.id, counting.Tally())
+            part = tallies[when].get(activity.id, counting.Figures())
             cells[activity.id, when] = [
                 pool.count(("contacts", activity.id, when), part.contacts),
                 pool.count(("steps", activity.id, when), part.steps),
-                pool.count(("people_activity", activity.id, when), len(part.people)),
+                pool.count(("people_activity", activity.id, when), part.people),
             ]
         by_activity.rows.append(
             (activity.name, cells[activity.id, "now"], cells[activity.id, "before"])
@@ -267,7 +267,7 @@ def _breakdowns(funder: Funder, org, scope: Scope, bounds: dict, memo: dict, poo
         whole = scoped.whole(scope, *bounds[when], memo)
         for column, name, value in (
             (0, "contacts", whole.contacts),
-            (2, "people", len(whole.people)),
+            (2, "people", whole.people),
         ):
             total = pool.count((name, None, when), value)
             lines.append(
