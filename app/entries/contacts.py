@@ -18,8 +18,12 @@ from app.entries.scoped import Scope
 from app.extensions import db
 from app.models import DailyRollup, Person
 
-COUNTED = frozenset((*counting.CONTACT_KINDS, *counting.DID_NOT_ATTEND_KINDS))
-ATTENDED = frozenset(counting.CONTACT_KINDS)
+
+def _kinds() -> tuple[tuple, tuple]:
+    """(the kinds a contact is made of, those and the did-not-attends), read from the
+    counting layer's table when asked, so the list and the counts follow it alike."""
+    attended = counting.kinds_counting_as(counting.CONTACT)
+    return attended, attended + counting.kinds_counting_as(counting.DID_NOT_ATTEND)
 
 
 @dataclass
@@ -45,17 +49,18 @@ def contacts(
     with `references`, each carries the person's reference (for exports). Counted from the
     period's log (`memo`: shared with the rest of one report)."""
     log = scoped.period_log(scope, start, end, memo)
+    attended, counted = _kinds()
     visits: dict[tuple, Contact] = {}
     # The log is oldest first, so each day's first entry gives the contact its time and the
     # first entry recording a mode gives its mode.
-    for row, day in zip(log.rows, log.days, strict=True):
-        if row.kind not in COUNTED:
+    for row, day in log.dated():
+        if row.kind not in counted:
             continue
         current = visits.get((row.person_id, day))
         if current is None:
             current = Contact(row.person_id, "", day, row.recorded_at, attended=False)
             visits[row.person_id, day] = current
-        if row.kind not in ATTENDED:
+        if row.kind not in attended:
             continue
         current.attended = True
         current.mode = current.mode or row.mode
@@ -102,11 +107,8 @@ def day_counts(scope: Scope, start: datetime, end: datetime, memo: dict | None =
             len(found),
         )
     r = DailyRollup
-    came = r.kind.in_(counting.kinds_counting_as(counting.CONTACT))
-    counted = (
-        *counting.kinds_counting_as(counting.CONTACT),
-        *counting.kinds_counting_as(counting.DID_NOT_ATTEND),
-    )
+    attended_kinds, counted = _kinds()
+    came = r.kind.in_(attended_kinds)
     days = (
         select(
             func.max(case((came, 1), else_=0)).label("came"),
@@ -116,9 +118,13 @@ def day_counts(scope: Scope, start: datetime, end: datetime, memo: dict | None =
         .group_by(r.person_id, r.day)
         .subquery()
     )
-    expected, attended, minutes = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(days.c.came), 0), func.sum(days.c.minutes))
-    ).one()
+    # PostgreSQL sums integers as numeric: the figures are plain ints, as the list's are.
+    expected, attended, minutes = (
+        int(n or 0)
+        for n in db.session.execute(
+            select(func.count(), func.sum(days.c.came), func.sum(days.c.minutes))
+        ).one()
+    )
     # A contact's mode is that of its day's first row recording one (of one time, the first
     # mode by name, so that the figure never depends on the order rows come back in).
     first = (
@@ -139,4 +145,4 @@ def day_counts(scope: Scope, start: datetime, end: datetime, memo: dict | None =
         )
     )
     modes[None] = attended - sum(modes.values())
-    return DayCounts(+modes, minutes or 0, attended, expected)
+    return DayCounts(+modes, minutes, attended, expected)

@@ -165,19 +165,6 @@ class Tally:
             self.steps + other.steps, len(self.visits) + visits, len(self.people) + people
         )
 
-    def plus(self, other: "Tally | None") -> "Tally":
-        """A new Tally of both (sets united, so a visit or person in both counts once)."""
-        if other is None:
-            return self
-        return Tally(
-            self.steps + other.steps,
-            self.visits | other.visits,
-            self.setbacks + other.setbacks,
-            self.people | other.people,
-            self.setback_people | other.setback_people,
-            self.step_people | other.step_people,
-        )
-
 
 # The columns every counting read fetches, in the order `add_row` takes them.
 ROW_COLUMNS = (Entry.kind, Entry.recorded_at, *CONTACT_KEY)
@@ -275,9 +262,9 @@ class PeriodLog:
       column or all together. From the rollup they are counted in SQL (a sum and a distinct
       count per group, from the same kind table as `Tally.add`); from the log, by Tally.
     - `people()`: the ids of the people supported.
-    - `rows` (read on first use, in one statement): the entries themselves, for the figures
-      that follow each contact's first entry; named by LOG_COLUMNS, oldest first, and
-      `days[i]` is the local day of `rows[i]`."""
+    - `dated()` (read on first use, in one statement): (row, local day) of the entries
+      themselves, for the figures that follow each contact's first entry; rows named by
+      LOG_COLUMNS, oldest first."""
 
     def __init__(
         self, conditions: list, start: datetime, end: datetime, rolled: list | None = None
@@ -288,27 +275,17 @@ class PeriodLog:
         self.rolled: list | None = None
         if rolled is not None and days is not None:
             self.rolled = [*rolled, _R.day >= days[0], _R.day <= days[1]]
-        self._rows: list | None = None
-        self._days: list = []
+        self._dated: list | None = None
         self._tallies: dict = {}
         self._figures: dict = {}
         self._people: set | None = None
         self._on_registers: list | None = None
 
-    @property
-    def rows(self) -> list:
-        if self._rows is None:
-            self._read()
-        return self._rows
-
-    @property
-    def days(self) -> list:
-        if self._rows is None:
-            self._read()
-        return self._days
-
-    def _read(self) -> None:
-        self._rows, self._days = self._read_where()
+    def dated(self) -> list[tuple]:
+        """(row, local day) of every row in the period, oldest first, read on first use."""
+        if self._dated is None:
+            self._dated = list(zip(*self._read_where(), strict=True))
+        return self._dated
 
     def _read_where(self, on_registers: bool = False) -> tuple[list, list]:
         """The period's rows and their local days (`on_registers`: those on a register)."""
@@ -334,13 +311,14 @@ class PeriodLog:
         day_of = LocalDays(start, end).day_of
         return rows, [day_of(row.recorded_at) for row in rows]
 
-    def tally_by(self, column: str) -> dict:
-        """One Tally per value of the rows' `column` (e.g. "activity_id"), worked out once.
-        The contact key is the person alone (CONTACT_KEY), so none is passed on."""
+    def tally_by(self, column: str | None) -> dict:
+        """One Tally per value of the rows' `column` (e.g. "activity_id"; None: one for every
+        row, under None), worked out once. The contact key is the person alone
+        (CONTACT_KEY), so none is passed on."""
         if column not in self._tallies:
             found: dict = {}
-            for row, day in zip(self.rows, self.days, strict=True):
-                group = getattr(row, column)
+            for row, day in self.dated():
+                group = getattr(row, column) if column else None
                 part = found.get(group)
                 if part is None:
                     part = found[group] = Tally()
@@ -364,10 +342,7 @@ class PeriodLog:
             if self.rolled is not None:
                 found = _rolled_figures(self.rolled, None).get(None, Figures())
             else:
-                total = Tally()
-                for row, day in zip(self.rows, self.days, strict=True):
-                    total.add(row.kind, row.person_id, day, entries=row.entries)
-                found = total.figures()
+                found = self.tally_by(None).get(None, Tally()).figures()
             self._figures[None] = found
         return self._figures[None]
 
@@ -378,20 +353,16 @@ class PeriodLog:
                 query = select(_R.person_id).where(*self.rolled).distinct()
                 self._people = set(db.session.scalars(query))
             else:
-                self._people = {row.person_id for row in self.rows}
+                self._people = {row.person_id for row, _ in self.dated()}
         return self._people
 
     def on_registers(self) -> list[tuple]:
         """(row, local day) of the entries made on a group session's register (few), once."""
         if self._on_registers is None:
-            if self._rows is None:  # read those alone, not the whole period
+            if self._dated is None:  # read those alone, not the whole period
                 self._on_registers = list(zip(*self._read_where(on_registers=True), strict=True))
             else:
-                self._on_registers = [
-                    (row, day)
-                    for row, day in zip(self._rows, self._days, strict=True)
-                    if row.session_id is not None
-                ]
+                self._on_registers = [(r, d) for r, d in self._dated if r.session_id is not None]
         return self._on_registers
 
 

@@ -24,10 +24,17 @@ KIND_COUNTS: dict[str, frozenset] = {
     "measure": frozenset({CONTACT}),
 }
 
-CONTACT_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if CONTACT in counts)
-STEP_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if STEP in counts)
-SETBACK_KINDS = tuple(k for k, counts in KIND_COUNTS.items() if SETBACK in counts)
-DID_NOT_ATTEND_KINDS = tuple(k for k, c in KIND_COUNTS.items() if DID_NOT_ATTEND in c)
+
+def kinds_counting_as(what: str) -> tuple:
+    """The kinds that count as `what`, read from the table when asked (SQL that counts by
+    kind names them, and must follow the table as `Tally.add` does)."""
+    return tuple(k for k, counts in KIND_COUNTS.items() if what in counts)
+
+
+CONTACT_KINDS = kinds_counting_as(CONTACT)
+STEP_KINDS = kinds_counting_as(STEP)
+SETBACK_KINDS = kinds_counting_as(SETBACK)
+DID_NOT_ATTEND_KINDS = kinds_counting_as(DID_NOT_ATTEND)
 
 
 def moves_on_ladder():
@@ -37,12 +44,6 @@ def moves_on_ladder():
         Entry.kind.in_(STEP_KINDS),
         and_(Entry.kind.in_(SETBACK_KINDS), Entry.rung_id.is_not(None)),
     )
-
-
-def kinds_counting_as(what: str) -> tuple:
-    """The kinds that count as `what`, read from the table when asked (SQL that counts by
-    kind names them, and must follow the table as `Tally.add` does)."""
-    return tuple(k for k, counts in KIND_COUNTS.items() if what in counts)
 
 
 def counts_as(kind: str, what: str) -> bool:
