@@ -169,20 +169,20 @@ class Figures:
         return self._tally_rows(rows, start, end)
 
     def _tally_rows(self, rows, start: datetime, end: datetime) -> Aggregate:
-        """Rows of (outcome, activity, worker, counting columns...) tallied into an Aggregate."""
+        """Rows of (outcome, activity, worker, counting columns...) tallied into an Aggregate:
+        each row into the total and its three groups, its local day found once for all four
+        (a refresh tallies every entry of the day this way)."""
         found, days = Aggregate(), LocalDays(start, end)
-        for outcome_id, activity_id, worker_id, *row in rows:
-            for tally in (
-                found.total,
-                *self._group_tallies(found, outcome_id, activity_id, worker_id),
-            ):
-                counting.add_row(tally, days, *row)
+        groups = [found.groups[name] for name in GROUPS]  # outcome, activity, worker
+        for outcome_id, activity_id, worker_id, kind, at, person_id, *key in rows:
+            day, key, ids = days.day_of(at), tuple(key), (outcome_id, activity_id, worker_id)
+            found.total.add(kind, person_id, day, key)
+            for group, group_id in zip(groups, ids, strict=True):
+                tally = group.get(group_id)
+                if tally is None:
+                    tally = group[group_id] = Tally()
+                tally.add(kind, person_id, day, key)
         return found
-
-    @staticmethod
-    def _group_tallies(found: Aggregate, outcome_id, activity_id, worker_id) -> list[Tally]:
-        keys = {"outcome": outcome_id, "activity": activity_id, "worker": worker_id}
-        return [found.groups[name].setdefault(key, Tally()) for name, key in keys.items()]
 
     def _today_part(self, start: datetime, end: datetime) -> Aggregate:
         """Today's entries that fall in [start, end), tallied the same way; today, this week
