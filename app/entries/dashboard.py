@@ -144,9 +144,10 @@ def not_seen_before(org: Organisation, today: date) -> datetime:
     return local_time.day_bounds(today - timedelta(days=org.not_seen_days - 1), today)[0]
 
 
-def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
+def attention(org: Organisation, today: date, limit: int = 50, active=None) -> Attention:
     """Active people not seen for N days (or never, if added that long ago), active people
-    whose latest entry is a setback, and active workers with no entries this week."""
+    whose latest entry is a setback, and active workers with no entries this week (`active`:
+    `queries.active_people`, when the page has read them)."""
     threshold = not_seen_before(org, today)
     today_start = local_time.day_bounds(today, today)[0]
     # Where each person's latest entry stands changes only with today's entries while the
@@ -163,13 +164,10 @@ def attention(org: Organisation, today: date, limit: int = 50) -> Attention:
             .order_by(Entry.recorded_at)
         )
     }
-    active = db.session.execute(
-        select(Person.id, Person.created_at).where(
-            Person.organisation_id == org.id, Person.status == "active"
-        )
-    ).all()
+    if active is None:
+        active = queries.active_people(org.id)
     not_seen_ids, setback_ids = [], []
-    for person_id, created_at in active:
+    for person_id, created_at, *_ in active:
         last = latest_today.get(person_id) or before_today.get(person_id)
         if last is None:
             if created_at < threshold:

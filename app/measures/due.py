@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.entries import queries
 from app.entries.queries import effective
 from app.extensions import db
-from app.local_time import local_today, local_zone, to_local
+from app.local_time import local_day_start, local_today, local_zone, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
 from app.measures.overview_readings import OrganisationReadings
@@ -22,6 +23,7 @@ from app.models import Entry, MeasurePlan, MeasureReading, Person, Plan
 
 # Due for this long before it counts as overdue (and shows on the attention list).
 GRACE = timedelta(days=14)
+_NONE: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,28 @@ class Rule:
                 return Due(definition, "review", due_on, today > due_on + GRACE)
         return None
 
+    def settled_from(self, today: date) -> datetime:
+        """The instant (naive UTC) from which an active person's latest reading leaves nothing
+        of this measure overdue today. A review falls overdue when today is past its due day
+        and the grace, that is when the reading's local day is before today less the interval
+        and the grace: a reading at or after that day's local midnight is too recent (and
+        with no interval, any reading is). The attention list asks every active person, and
+        so works out the local day of none of the many whose reading is recent."""
+        if not self.every_weeks:
+            return datetime.min
+        day = today - timedelta(weeks=self.every_weeks) - GRACE
+        return local_day_start(day)
+
+    def overdue(
+        self, person, last: datetime | None, settled: datetime, today: date, working_on=_NONE
+    ) -> Due | None:
+        """What is overdue of this measure for one active person today (`settled`: this rule's
+        `settled_from(today)`), or None: `due`, asked only when it may be overdue."""
+        if last is not None and last >= settled and person.status == "active":
+            return None
+        found = self.due(person, last, today, working_on)
+        return found if found is not None and found.overdue else None
+
 
 def due_for(
     person: Person,
@@ -143,9 +167,6 @@ def due_for(
     """What is due of one measure for one person today (`working_on`: their plan's outcomes),
     or None."""
     return Rule.of(plan, definition).due(person, last, today, working_on)
-
-
-_NONE: frozenset[int] = frozenset()
 
 
 def _dues(person, rules: list[Rule], latest: dict, working_on: dict, today: date) -> list[Due]:
@@ -176,10 +197,14 @@ def due_by_person(organisation_id: int, people: list[Person], today: date | None
 
 
 def overdue_people(
-    organisation_id: int, limit: int = 50, readings: OrganisationReadings | None = None
+    organisation_id: int,
+    limit: int = 50,
+    readings: OrganisationReadings | None = None,
+    active: list | None = None,
 ) -> list[tuple[Person, list[Due]]]:
     """Active people with a measure overdue, longest overdue first (the attention list); from
-    `readings` when the page has read them (app/measures/overview_readings.py)."""
+    `readings` (app/measures/overview_readings.py) and `active` (`queries.active_people`)
+    when the page has read them."""
     # Plain columns for everyone (what `due_for` reads), people as rows only for those shown:
     # the attention list looks at every active person of the organisation.
     today = local_today()
@@ -188,17 +213,20 @@ def overdue_people(
     plans = readings.plans
     if not plans:
         return []
-    people = db.session.execute(
-        select(Person.id, Person.created_at, Person.status, Person.closed_on).where(
-            Person.organisation_id == organisation_id, Person.status == "active"
-        )
-    ).all()
+    people = active if active is not None else queries.active_people(organisation_id)
     latest = readings.latest()
     working_on = outcomes_of(plans, [p.id for p in people])
     rules = [Rule.of(plan, definition) for plan, definition in plans]
+    settled = [rule.settled_from(today) for rule in rules]
     rows = []
     for person in people:
-        overdue = [due for due in _dues(person, rules, latest, working_on, today) if due.overdue]
+        own = working_on.get(person.id, _NONE)
+        overdue = [
+            found
+            for rule, since in zip(rules, settled, strict=True)
+            if (found := rule.overdue(person, latest.get((person.id, rule.measure_key)), since,
+                                      today, own))
+        ]  # fmt: skip
         if overdue:
             rows.append((person.id, sorted(overdue, key=lambda d: d.due_on)))
     rows.sort(key=lambda row: row[1][0].due_on)

@@ -140,10 +140,11 @@ def index():
 def _attention_context(org, today, version: str, readings: OrganisationReadings) -> dict:
     """The attention list: not seen for N days, latest entry a setback, idle workers, overdue
     visits, and overdue measures with each measure's follow-up rate (from `readings`)."""
+    active = queries.active_people(org.id)  # read once for both lists that ask of them
     return dict(
-        attention=dashboard.attention(org, today),
+        attention=dashboard.attention(org, today, active=active),
         overdue_visits=visit_queries.overdue(org.id, today),
-        measures_overdue=measure_due.overdue_people(org.id, readings=readings),
+        measures_overdue=measure_due.overdue_people(org.id, readings=readings, active=active),
         measure_rates=measure_queries.follow_up_rates(org.id, readings),
         attention_version=version,
         attention_poll_ms=ATTENTION_POLL_SECONDS * 1000,

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.measures.definitions import shipped
-from app.measures.due import due_for
+from app.measures.due import GRACE, Rule, due_for
 from app.models import MeasurePlan, Person
 from app.models.clock import utcnow
 from tests.fixtures.factories import make_outcome
@@ -205,3 +205,26 @@ def test_another_organisations_person_has_no_due_measures_to_show(client, auth, 
     switch_on(w.other, "swemwbs")
     auth.sign_in(w.worker)
     assert client.get(f"/people/{w.other_person.id}/measures-due").status_code == 404
+
+
+@pytest.mark.parametrize("today", [date(2026, 6, 30), date(2026, 9, 30)])  # GMT, BST day
+@pytest.mark.parametrize("every_weeks", [12, None])
+def test_the_attention_lists_early_answer_agrees_with_the_rule(app, today, every_weeks):
+    """`Rule.overdue` sends away readings too recent to be overdue without working out their
+    local day: on each side of the local midnight it turns on, in winter and in summer, it
+    answers as `due` does."""
+    rule = Rule.of(_plan(every_weeks=every_weeks), shipped()["swemwbs"])
+    person = _person(date(2026, 1, 1))
+    settled = rule.settled_from(today)
+    turn = today - timedelta(weeks=every_weeks or 12) - GRACE  # the first day not overdue
+    around = datetime.combine(turn, datetime.min.time())
+    answers = set()
+    for minutes in range(-24 * 60, 24 * 60, 30):
+        last = around + timedelta(minutes=minutes)
+        due = rule.due(person, last, today)
+        expected = due if due is not None and due.overdue else None
+        assert rule.overdue(person, last, settled, today) == expected, last
+        answers.add(expected is None)
+    # Both answers were met, so the boundary was crossed (with an interval to be overdue by).
+    assert answers == ({True, False} if every_weeks else {True})
+    assert rule.overdue(person, None, settled, today) == rule.due(person, None, today)
