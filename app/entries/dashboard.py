@@ -15,7 +15,7 @@ from app import local_time, params
 from app.access import argument_row
 from app.entries import figures, queries
 from app.entries.queries import _filters, effective
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.models import Activity, Entry, Organisation, Outcome, Person, User
 from app.models.clock import utcnow
 
@@ -158,7 +158,7 @@ def attention(org: Organisation, today: date, limit: int = 50, active=None) -> A
     )
     latest_today = {
         person_id: (at, kind)
-        for person_id, at, kind in db.session.execute(
+        for person_id, at, kind in plain_rows(
             select(Entry.person_id, Entry.recorded_at, Entry.kind)
             .where(Entry.organisation_id == org.id, Entry.recorded_at >= today_start, effective())
             .order_by(Entry.recorded_at)

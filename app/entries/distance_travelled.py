@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.entries import counting
 from app.entries.scoped import Memo, Scope, within
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.models import Entry, Rung
 
 
@@ -67,7 +67,7 @@ def journeys(
         .where(*conditions, *within(start, end))
         .order_by(Entry.person_id, Entry.outcome_id, Entry.recorded_at, Entry.received_at)
     )
-    for person_id, step_outcome, rung_id in db.session.execute(in_period):
+    for person_id, step_outcome, rung_id in plain_rows(in_period):
         journey = found.get((person_id, step_outcome))
         if journey is None:
             found[(person_id, step_outcome)] = Journey(
@@ -112,7 +112,7 @@ def _rungs_before(conditions: list, start: datetime, end: datetime):
         .correlate(moved)
         .scalar_subquery()
     )
-    rows = db.session.execute(select(moved.c.person_id, moved.c.outcome_id, latest))
+    rows = plain_rows(select(moved.c.person_id, moved.c.outcome_id, latest))
     return (((person_id, oid), rung_id) for person_id, oid, rung_id in rows)
 
 

@@ -21,7 +21,7 @@ from app import local_time
 from app.entries import counting
 from app.entries.counting import STEP, STEP_KINDS, Counts, LocalDays, Tally
 from app.entries.queries import _filters, effective
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.models import Activity, Entry, Outcome, User
 from app.models.clock import utcnow
 
@@ -139,14 +139,14 @@ class Figures:
     def live_rows(self) -> list:
         """Today's effective entries (and any stamped later), read on every refresh."""
         if self._live is None:
-            self._live = db.session.execute(
+            self._live = plain_rows(
                 select(
                     Entry.outcome_id,
                     Entry.activity_id,
                     Entry.worker_id,
                     *counting.ROW_COLUMNS,
                 ).where(*self._conditions(self.today_start))
-            ).all()
+            )
         return self._live
 
     def _history(self, start: datetime, end: datetime) -> Aggregate | None:
@@ -161,7 +161,7 @@ class Figures:
     def _aggregate(self, start: datetime, end: datetime) -> Aggregate:
         """One pass over the covering index, each entry counted into the total and its
         outcome, activity and worker by the counting layer (visits need each entry's day)."""
-        rows = db.session.execute(
+        rows = plain_rows(
             select(
                 Entry.outcome_id, Entry.activity_id, Entry.worker_id, *counting.ROW_COLUMNS
             ).where(*self._conditions(start, end))

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.entries import kinds
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.models import Entry, Outcome, Person, Plan, Rung, caseload
 
 _amender = aliased(Entry)
@@ -114,11 +114,11 @@ def active_people(organisation_id: int) -> list:
     """(id, created_at, status, closed_on) of every active person of the organisation, as
     plain columns: the attention list asks something of each of them (not seen for a while,
     a measure overdue), and reads them once for all it asks."""
-    return db.session.execute(
+    return plain_rows(
         select(Person.id, Person.created_at, Person.status, Person.closed_on).where(
             Person.organisation_id == organisation_id, Person.status == "active"
         )
-    ).all()
+    )
 
 
 # --- one person ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy import distinct, func, or_, select
 
 from app.entries import counting
 from app.entries.queries import effective
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.models import DailyRollup, Entry, Funder, Person, Rung
 
 # What the figures of one report share, so that each period is read once: a dict that lives
@@ -138,14 +138,14 @@ def _new_among(scope: Scope, start: datetime, supported: set) -> int:
     query = select(Person.id, earlier(Person.id)).where(
         Person.organisation_id == scope.organisation_id
     )
-    before = {person_id: seen for person_id, seen in db.session.execute(query)}
+    before = {person_id: seen for person_id, seen in plain_rows(query)}
     missing = [person_id for person_id in supported if person_id not in before]
     for chunk in range(0, len(missing), 500):
         # Someone recorded under the organisation but not one of its people.
         part = select(Person.id, earlier(Person.id)).where(
             Person.id.in_(missing[chunk : chunk + 500])
         )
-        before.update(db.session.execute(part).all())
+        before.update(plain_rows(part))
     return sum(1 for person_id in supported if not before[person_id])
 
 
@@ -210,7 +210,7 @@ def supported_demographics(
         query = select(Person.id, Person.demographics).where(
             Person.organisation_id == scope.organisation_id
         )
-        memo[key] = dict(db.session.execute(query).all())
+        memo[key] = dict(plain_rows(query))
     everyone = memo[key]
     found = {person_id: everyone[person_id] for person_id in supported if person_id in everyone}
     missing = [person_id for person_id in supported if person_id not in everyone]
@@ -219,5 +219,5 @@ def supported_demographics(
         part = select(Person.id, Person.demographics).where(
             Person.id.in_(missing[chunk : chunk + 500])
         )
-        found.update(db.session.execute(part).all())
+        found.update(plain_rows(part))
     return [answers or {} for answers in found.values()]

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.entries import queries
 from app.entries.queries import effective
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.local_time import local_day_start, local_today, local_zone, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
@@ -49,7 +49,7 @@ def latest_readings(organisation_id: int, person_ids=None) -> dict[tuple[int, st
     )
     if person_ids is not None:
         query = query.where(MeasureReading.person_id.in_(list(person_ids)))
-    return {(pid, key): at for pid, key, at in db.session.execute(query)}
+    return {(pid, key): at for pid, key, at in plain_rows(query)}
 
 
 def outcomes_of(plans, person_ids) -> dict[int, set[int]]:

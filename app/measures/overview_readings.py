@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from app import local_time
 from app.entries import figures
 from app.entries.queries import effective
-from app.extensions import db
+from app.extensions import plain_rows
 from app.measures import catalogue
 from app.measures.definitions import Definition
 from app.measures.reporting import Reading, Summary, summarise
@@ -159,7 +159,7 @@ def _rows(organisation_id: int, keys: tuple, itemised: tuple, when) -> list:
         if itemised
         else null()
     )
-    return db.session.execute(
+    return plain_rows(
         select(
             MeasureReading.person_id,
             MeasureReading.measure_key,
@@ -177,7 +177,7 @@ def _rows(organisation_id: int, keys: tuple, itemised: tuple, when) -> list:
             when,
             effective(),
         )
-    ).all()
+    )
 
 
 def _tracks(rows) -> Tracks:

@@ -13,7 +13,7 @@ from sqlalchemy import literal, select
 
 from app.entries.queries import effective
 from app.entries.scoped import Scope
-from app.extensions import db
+from app.extensions import db, plain_rows
 from app.measures import catalogue
 from app.measures.definitions import Definition
 from app.measures.overview_readings import OrganisationReadings
@@ -36,7 +36,7 @@ def _readings_before(organisation_id: int, definition: Definition, end: datetime
     the others' summaries need the scores alone."""
     by_item = definition.scoring["rule"] == "items"
     parts = MeasureReading.parts if by_item else literal(None).label("parts")
-    rows = db.session.execute(
+    rows = plain_rows(
         select(MeasureReading.person_id, Entry.recorded_at, MeasureReading.score, parts)
         .join(Entry, Entry.id == MeasureReading.entry_id)
         .where(
@@ -76,7 +76,7 @@ def covered_from(scope: Scope, keys: list[str]) -> dict:
         .correlate(people)
         .scalar_subquery()
     )
-    rows = db.session.execute(select(people.c.person_id, first))
+    rows = plain_rows(select(people.c.person_id, first))
     return {person_id: at for person_id, at in rows if at is not None}
 
 
@@ -128,16 +128,17 @@ def summarised(plan: MeasurePlan, definition, scope: Scope, start: datetime, end
 
 def _follow_up_rule(plan: MeasurePlan, people: set) -> FollowUp:
     """The plan's rule for when a follow-up falls due, with the day each of `people` who has
-    been discharged was closed (when the plan asks for a follow-up at discharge)."""
+    been discharged was closed (when the plan asks for a follow-up at discharge). The
+    organisation's discharged people are read and those of `people` kept, rather than
+    `people` (thousands) sent as the parameters of an IN list."""
     discharged = {}
     if plan.at_discharge and people:
-        discharged = dict(
-            db.session.execute(
-                select(Person.id, Person.closed_on).where(
-                    Person.id.in_(people), Person.closed_on.is_not(None)
-                )
-            ).all()
+        closed = plain_rows(
+            select(Person.id, Person.closed_on).where(
+                Person.organisation_id == plan.organisation_id, Person.closed_on.is_not(None)
+            )
         )
+        discharged = {pid: day for pid, day in closed if pid in people}
     return FollowUp(plan.every_weeks, plan.at_discharge, discharged)
 
 
