@@ -141,14 +141,13 @@ class Summary:
 def follow_ups(readings: list[Reading], start: datetime, end: datetime, rule: FollowUp):
     """(people whose first follow-up fell due in [start, end), those of them followed up by
     `end`); the bounds are local midnights in naive UTC, as the report's periods are."""
+    return _follow_ups(_by_person(readings, end), start, end, rule)
+
+
+def _follow_ups(by_person: dict, start: datetime, end: datetime, rule: FollowUp):
     first_day, after = to_local(start).date(), to_local(end).date()
-    by_person: dict[int, list[Reading]] = {}
-    for reading in readings:
-        if reading.at < end:
-            by_person.setdefault(reading.person_id, []).append(reading)
     due = followed = 0
     for own in by_person.values():
-        own.sort(key=lambda r: r.at)
         day = rule.due_on(own[0])
         if day is not None and first_day <= day < after:
             due += 1
@@ -158,17 +157,28 @@ def follow_ups(readings: list[Reading], start: datetime, end: datetime, rule: Fo
 
 def baseline_and_latest(readings: list[Reading], start: datetime, end: datetime) -> dict:
     """person id → (baseline, latest or None) for people with a reading in [start, end)."""
+    return _baseline_and_latest(_by_person(readings, end), start)
+
+
+def _baseline_and_latest(by_person: dict, start: datetime) -> dict:
+    # A person's latest reading before the end is in the period exactly when they have one in it.
+    return {
+        person_id: (own[0], own[-1] if len(own) > 1 else None)
+        for person_id, own in by_person.items()
+        if own[-1].at >= start
+    }
+
+
+def _by_person(readings: list[Reading], end: datetime) -> dict[int, list[Reading]]:
+    """person id → their readings before `end`, oldest first: grouped once for both the
+    paired figures and the follow-up rate."""
     by_person: dict[int, list[Reading]] = {}
     for reading in readings:
         if reading.at < end:
             by_person.setdefault(reading.person_id, []).append(reading)
-    found = {}
-    for person_id, own in by_person.items():
-        if not any(start <= r.at < end for r in own):
-            continue
+    for own in by_person.values():
         own.sort(key=lambda r: r.at)
-        found[person_id] = (own[0], own[-1] if len(own) > 1 else None)
-    return found
+    return by_person
 
 
 def _direction(definition: Definition, key: str | None = None) -> int:
@@ -185,12 +195,13 @@ def summarise(
 ) -> Summary:
     """Every paired figure of one measure for the people with a reading in [start, end), and
     (given when follow-ups fall due) the period's follow-up rate."""
-    people = baseline_and_latest(readings, start, end)
+    by_person = _by_person(readings, end)
+    people = _baseline_and_latest(by_person, start)
     paired = [(b, latest) for b, latest in people.values() if latest is not None]
     with_baseline, with_pair = len(people), len(paired)
     due = followed = None
     if follow_up is not None and (follow_up.every_weeks or follow_up.at_discharge):
-        due, followed = follow_ups(readings, start, end, follow_up)
+        due, followed = _follow_ups(by_person, start, end, follow_up)
     if definition.scoring["rule"] == "items":
         items = [_item(definition, i.key, i.text, paired) for i in definition.items]
         return Summary(definition, with_baseline, with_pair, None, None, None, None, None, None,
