@@ -46,6 +46,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     acknowledged: set = field(default_factory=set)  # UUIDs the server answered 201 for
     repeats_ok: int = 0
+    resent: list[str] = field(default_factory=list)  # requests sent again after a reset
 
     def time(self, kind: str, ms: float) -> None:
         with self.lock:
@@ -54,6 +55,10 @@ class Tally:
     def error(self, what: str) -> None:
         with self.lock:
             self.errors.append(what)
+
+    def resend(self, what: str) -> None:
+        with self.lock:
+            self.resent.append(what)
 
 
 def session_for(base: str, email: str) -> tuple[requests.Session, str]:

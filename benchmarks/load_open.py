@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from http.client import RemoteDisconnected
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,6 +65,32 @@ class Screen:
         self.lock = threading.Lock()
 
 
+def _was_reset(problem: BaseException) -> bool:
+    """Whether a failed request's cause was the server closing the connection before any
+    answer (a reset, or closed with no response), however deep requests wrapped it."""
+    if isinstance(problem, (ConnectionResetError, RemoteDisconnected)):
+        return True
+    return any(isinstance(arg, BaseException) and _was_reset(arg) for arg in problem.args)
+
+
+def send(http: requests.Session, tally: Tally, method: str, url: str, **kwargs):
+    """One request, sent again once if the connection was reset before any answer came.
+
+    A browser does the same when the kept-alive connection it reuses turns out to have been
+    closed by the server just as the request went out (keep-alive's race: gunicorn closes a
+    connection idle for its keep-alive time, and a Poisson client sends into that moment now
+    and then; RFC 9112 section 9.3.1). A tap is safe to send again, being exactly once by its
+    UUID, and the check afterwards would show one stored twice. Each resend is counted and
+    reported beside the errors; a second failure is an error."""
+    try:
+        return http.request(method, url, **kwargs)
+    except requests.ConnectionError as problem:
+        if not _was_reset(problem):
+            raise
+        tally.resend(f"{method} {url.split('/', 3)[-1]}: {problem}")
+        return http.request(method, url, **kwargs)
+
+
 def visit(base: str, phone: Phone, due: float, tally: Tally) -> None:
     """Open a person's page and record "Seen today"; one visit in ten replays its POST."""
     with phone.lock:
@@ -71,7 +98,7 @@ def visit(base: str, phone: Phone, due: float, tally: Tally) -> None:
         phone.visits += 1
         person = phone.people[n % len(phone.people)]
         try:
-            page = phone.http.get(f"{base}/people/{person}")
+            page = send(phone.http, tally, "GET", f"{base}/people/{person}")
             tally.time("person page", (time.perf_counter() - due) * 1000)
             if page.status_code != 200:
                 tally.error(f"person page {page.status_code}")
@@ -81,8 +108,13 @@ def visit(base: str, phone: Phone, due: float, tally: Tally) -> None:
             headers = {"HX-Request": "true", "HX-Target": "recorder"}
             for attempt in range(2 if n % 10 == 0 else 1):
                 sent = time.perf_counter()
-                response = phone.http.post(
-                    f"{base}/people/{person}/entries", data=form, headers=headers
+                response = send(
+                    phone.http,
+                    tally,
+                    "POST",
+                    f"{base}/people/{person}/entries",
+                    data=form,
+                    headers=headers,
                 )
                 # Timed from the tap: the page view before it is timed from the schedule.
                 tally.time("record", (time.perf_counter() - sent) * 1000)
@@ -103,7 +135,7 @@ def poll(base: str, screen: Screen, due: float, tally: Tally) -> None:
     """One Overview poll, sending back the version it holds (204 when nothing changed)."""
     with screen.lock:
         try:
-            response = screen.http.get(base + "/overview/", headers=screen.headers)
+            response = send(screen.http, tally, "GET", base + "/overview/", headers=screen.headers)
         except requests.RequestException as problem:
             tally.error(f"Overview: {problem}")
             return
@@ -223,7 +255,9 @@ def render(
         + (f" (first: {tally.errors[0]})" if tally.errors else "")
         + f"; lost **{lost}**, duplicated or unexpected **{extra}** "
         f"({counts['acknowledged']} acknowledged, {counts['stored']} stored); "
-        f"replays answered 200: {tally.repeats_ok}.",
+        f"replays answered 200: {tally.repeats_ok}; sent again after the server closed a "
+        f"kept-alive connection as the request went out (as a browser does, see `send`): "
+        f"{len(tally.resent)}" + (f" (first: {tally.resent[0]})" if tally.resent else "") + ".",
         f"- Record p95 {record_p95:.0f} ms (target < 250 ms: {verdict(record_p95, 250)}); "
         f"Overview p95 {refresh_p95:.0f} ms (target < 500 ms: {verdict(refresh_p95, 500)}).",
         f"- {base['requests_per_second']:.1f} requests/s offered and answered; the generator "
