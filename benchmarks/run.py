@@ -35,6 +35,7 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, delete, event, func, insert, select  # noqa: E402
 
+from app.cli import settle_for_serving  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Entry, Funder, Organisation, Person, User, caseload  # noqa: E402
@@ -547,6 +548,7 @@ def main(
     os.environ.setdefault("STEPLADDER_INSTANCE_PATH", tempfile.mkdtemp(prefix="stepladder-bench-"))
     for url in urls:
         app = prepare(url, entries, people, workers)
+        settle_for_serving()  # as `stepladder serve` does before its workers start
         run = measure(app, requests=requests, downloads=downloads)
         markdown = render(run)
         write_section(f"{section}-{run.database}", markdown)

@@ -127,3 +127,23 @@ def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
+
+
+def test_a_served_process_freezes_what_it_loaded_and_collects_less_often():
+    """`settle_for_serving` (run by `serve` before gunicorn forks): what was loaded is out of
+    the cycle collector's reach, and collections come every COLLECT_EVERY allocations. Run in
+    a process of its own, so this test process's collector is left as it was."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from app.cli import COLLECT_EVERY, settle_for_serving\n"
+        "before = gc.get_freeze_count()\n"
+        "settle_for_serving()\n"
+        "print(before, gc.get_freeze_count() > 10_000, gc.get_threshold()[0] == COLLECT_EVERY)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.split() == ["0", "True", "True"]
