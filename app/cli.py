@@ -240,6 +240,7 @@ def settle_for_serving() -> None:
     entries: a full collection walked ~140 ms of objects, one came every few Overview
     refreshes, and was the refresh's p95 (196 ms against a p50 of 51 ms); settled, full
     collections take ~40 ms and came once in 200 refreshes (p95 41 ms)."""
+    gc.collect()  # what is garbage now is freed, not frozen with the rest for good
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(COLLECT_EVERY, middle, old)
