@@ -23,11 +23,6 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start.replace(tzinfo=None), end.replace(tzinfo=None)
 
 
-def local_day_start(day: date) -> datetime:
-    """Naive UTC of the local midnight that starts `day`."""
-    return day_bounds(day, day)[0]
-
-
 def local_today() -> date:
     return datetime.now(local_zone()).date()
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.entries import queries
 from app.entries.queries import effective
 from app.extensions import db, plain_rows
-from app.local_time import local_day_start, local_today, local_zone, to_local
+from app.local_time import day_bounds, local_today, local_zone, to_local
 from app.measures import catalogue
 from app.measures.definitions import Definition
 from app.measures.overview_readings import OrganisationReadings
@@ -143,7 +143,7 @@ class Rule:
         if not self.every_weeks:
             return datetime.min
         day = today - timedelta(weeks=self.every_weeks) - GRACE
-        return local_day_start(day)
+        return day_bounds(day, day)[0]
 
     def overdue(
         self, person, last: datetime | None, settled: datetime, today: date, working_on=_NONE
